@@ -1,0 +1,19 @@
+// Runs every *.test.ts(x) under src/ and tests/ (or the folders given) with node's test runner through tsx.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'tests'];
+const files = [];
+const walk = (dir) => {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); }
+    else if (/\.test\.tsx?$/.test(e.name)) files.push(p);
+  }
+};
+for (const r of roots) if (fs.existsSync(r)) (fs.statSync(r).isDirectory() ? walk(r) : files.push(r));
+files.sort();
+if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,111 @@
+// createApp(deps): middleware, one route() per module, one onError.
+import fs from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
+import type { Store } from './db/index.ts';
+import type { Config } from './config.ts';
+import { imageFile } from './content/index.ts';
+import { HttpError } from './http/app-error.ts';
+import { errorView } from './http/error-response.ts';
+import { PageCache } from './http/page-cache.ts';
+import { publicCache } from './http/public-cache.middleware.ts';
+import { requestContext, type AppEnv } from './http/request-context.middleware.ts';
+import { contentStamp } from './content/index.ts';
+import { loadAssets, type Assets } from './site/assets.ts';
+import { renderPage, type SiteDeps } from './site/render.tsx';
+import { siteRoutes, type PremiumSlot } from './site/site.routes.tsx';
+import { feedRoutes } from './site/feeds.routes.ts';
+import { ErrorPage } from './site/simple-pages.view.tsx';
+import { DEFAULT_SITE, type SiteInfo } from './site/site-info.ts';
+import { PremiumPlaceholder } from './site/premium-placeholder.view.tsx';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  store: Store;
+  logger: Logger;
+  clientJs: string;
+  site?: SiteInfo;
+}
+
+export interface KlartextApp {
+  app: Hono<AppEnv>;
+  pageCache: PageCache;
+  assets: Assets;
+}
+
+const wantsJson = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
+export function createApp(deps: AppDeps): KlartextApp {
+  const { config, store, logger } = deps;
+  const assets = loadAssets(deps.clientJs);
+  const siteDeps: SiteDeps = { db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir };
+  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
+  const premiumSlot: PremiumSlot = (article) => <PremiumPlaceholder article={article} />;
+
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext(logger));
+  app.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); } }));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await sql`select 1`.execute(store.db);
+      return c.json({ status: 'ok', database: store.caps.name }, 200, { 'cache-control': 'no-store' });
+    } catch {
+      return c.json({ status: 'unavailable', database: store.caps.name, error: 'Die Datenbank ist nicht erreichbar.' }, 503, { 'cache-control': 'no-store' });
+    }
+  });
+
+  app.get('/assets/:file', (c) => {
+    const asset = assets.byPath.get(new URL(c.req.url).pathname);
+    if (!asset) throw new HttpError('not-found', 'Diese Datei gibt es nicht.');
+    const ae = c.req.header('accept-encoding') ?? '';
+    const enc = asset.brotli && /\bbr\b/.test(ae) ? 'br' : asset.gzip && /\bgzip\b/.test(ae) ? 'gzip' : null;
+    const body = enc === 'br' ? asset.brotli! : enc === 'gzip' ? asset.gzip! : asset.body;
+    const headers: Record<string, string> = { 'content-type': asset.contentType, 'cache-control': 'public, max-age=31536000, immutable', vary: 'Accept-Encoding' };
+    if (enc) headers['content-encoding'] = enc;
+    return c.body(new Uint8Array(body), 200, headers);
+  });
+
+  app.get('/bilder/:file{[A-Za-z0-9_-]+-(640|1200)\\.jpg}', async (c) => {
+    const m = /^([A-Za-z0-9_-]+)-(640|1200)\.jpg$/.exec(c.req.param('file'))!;
+    try {
+      const data = await fs.promises.readFile(imageFile(config.dataDir, m[1]!, Number(m[2])));
+      return c.body(new Uint8Array(data), 200, { 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=31536000, immutable' });
+    } catch {
+      throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
+    }
+  });
+
+  const cached = publicCache(pageCache);
+  app.use('/feed.xml', cached);
+  app.use('/sitemap.xml', cached);
+  app.use('/news-sitemap.xml', cached);
+  app.use('/:section/feed.xml', cached);
+  app.route('/', feedRoutes(siteDeps));
+  app.use('*', async (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.path.startsWith('/api/') && !c.req.path.startsWith('/konto') ? cached(c, next) : next());
+  app.route('/', siteRoutes(siteDeps, premiumSlot));
+
+  app.notFound(() => { throw new HttpError('not-found', 'Diese Seite gibt es nicht. Vielleicht wurde sie verschoben oder die Adresse ist falsch geschrieben.'); });
+
+  app.onError(async (err, c) => {
+    const e = err instanceof HTTPException && err.status === 413 ? new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.') : err;
+    const v = errorView(e);
+    const requestId = c.get('requestId');
+    if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    const headers = { 'cache-control': 'no-store' };
+    if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
+    try {
+      const res = await renderPage(c, siteDeps, { title: v.title, noindex: true }, <ErrorPage status={v.status} title={v.title} message={v.message} requestId={requestId} />, { status: v.status });
+      for (const [k, val] of Object.entries(headers)) res.headers.set(k, val);
+      return res;
+    } catch {
+      // The layout needs the database; when it is away, a page without the section navigation.
+      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${v.title}</title><link rel="stylesheet" href="${assets.urls.css}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${v.title}</h1><p>${v.message}</p><p>Vorgangsnummer: ${requestId}</p></main></body></html>`, v.status as 500, headers);
+    }
+  });
+
+  return { app, pageCache, assets };
+}

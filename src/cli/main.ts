@@ -1,0 +1,98 @@
+// The `klartext` command: serve, migrate, import, export, seed (and the account and subscription commands).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
+import { connect, migrate, type Store } from '../db/index.ts';
+import { exportDocument, importDocument, parseInterchange } from '../content/index.ts';
+import { DomainError } from '../domain-error.ts';
+import { seedDemo } from './seed.ts';
+
+export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
+
+const defaultIo: CliIo = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  stdin: async () => { const chunks: Buffer[] = []; for await (const c of process.stdin) chunks.push(c as Buffer); return Buffer.concat(chunks).toString('utf8'); },
+};
+
+const USAGE = `Aufruf: klartext <Befehl>
+
+  serve                          Website starten (migriert; füllt eine leere Datenbank mit der Demo-Zeitung)
+  migrate                        Datenbank-Migrationen anwenden
+  import DATEI.json              Artikel im Austauschformat importieren (idempotent nach slug)
+  export [--out DATEI.json]      alle Artikel im Austauschformat ausgeben (Bilder neben die Datei)
+  seed                           die Demo-Zeitung (erneut) einspielen`;
+
+/** What a command module (user, subscription) gets: its arguments, the config, a migrated store opened on first use. */
+export interface CommandContext { args: string[]; config: Readonly<Config>; store: () => Promise<Store>; io: CliIo }
+
+export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) { io.err(`klartext: ${e.message}`); return 2; }
+    throw e;
+  }
+  let opened: Store | undefined;
+  const store = async () => {
+    if (!opened) { opened = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }); await migrate(opened); }
+    return opened;
+  };
+  try {
+    switch (command) {
+      case 'serve': {
+        const { main } = await import('../main.ts');
+        await main();
+        return 0;
+      }
+      case 'migrate': {
+        const s = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        opened = s;
+        const applied = await migrate(s);
+        io.out(applied.length ? `Migrationen angewendet: ${applied.join(', ')}` : 'Datenbank ist aktuell.');
+        return 0;
+      }
+      case 'import': {
+        const file = args[0];
+        if (!file) { io.err('klartext import: Datei fehlt. Aufruf: klartext import DATEI.json'); return 2; }
+        let text: string;
+        try { text = await fs.readFile(file, 'utf8'); } catch { io.err(`klartext import: Datei nicht gefunden: ${file}`); return 2; }
+        const doc = parseInterchange(text);
+        const r = await importDocument((await store()).db, doc, { baseDir: path.dirname(path.resolve(file)), dataDir: config.dataDir });
+        io.out(`${r.created} Artikel angelegt, ${r.updated} aktualisiert.`);
+        return 0;
+      }
+      case 'export': {
+        const outIdx = args.indexOf('--out');
+        const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
+        if (outIdx >= 0 && !out) { io.err('klartext export: --out braucht einen Dateinamen'); return 2; }
+        const doc = await exportDocument((await store()).db, { dataDir: config.dataDir, ...(out ? { imageDir: path.dirname(path.resolve(out)) } : {}) });
+        const json = JSON.stringify(doc, null, 2) + '\n';
+        if (out) { await fs.writeFile(out, json); io.out(`${doc.articles.length} Artikel nach ${out} exportiert.`); } else io.out(json.trimEnd());
+        return 0;
+      }
+      case 'seed': {
+        const r = await seedDemo(await store(), config);
+        io.out(`Demo-Zeitung eingespielt: ${r.articles} Artikel.`);
+        return 0;
+      }
+      case undefined: case 'help': case '--help': case '-h':
+        io.out(USAGE);
+        return command ? 0 : 2;
+      default: {
+        io.err(`klartext: unbekannter Befehl „${command}“.\n\n${USAGE}`);
+        return 2;
+      }
+    }
+  } catch (e) {
+    if (e instanceof DomainError) {
+      io.err(`klartext ${command}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    if (opened && command !== 'serve') await opened.close();
+  }
+}

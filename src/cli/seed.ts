@@ -1,0 +1,34 @@
+// The demo newspaper: pictures rendered, dates moved so the newest article is an hour old, imported like any other file.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Store } from '../db/index.ts';
+import type { Config } from '../config.ts';
+import { importDocument, parseInterchange } from '../content/index.ts';
+import { demoDocumentPath, renderDemoPhotos } from '../content/demo/photos.ts';
+
+/** Moves all dates by the same amount so that the newest is `newest`; keeps the spacing the editors chose. */
+export function shiftDates(json: string, newest: Date): string {
+  const doc = JSON.parse(json) as { articles: { publishedAt: string }[] };
+  const latest = Math.max(...doc.articles.map((a) => Date.parse(a.publishedAt)));
+  const delta = newest.getTime() - latest;
+  for (const a of doc.articles) a.publishedAt = new Date(Date.parse(a.publishedAt) + delta).toISOString();
+  return JSON.stringify(doc);
+}
+
+export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'>, now = new Date()): Promise<{ articles: number }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-demo-'));
+  try {
+    await renderDemoPhotos(dir);
+    const json = shiftDates(await fs.readFile(demoDocumentPath, 'utf8'), new Date(now.getTime() - 3600_000));
+    const result = await importDocument(store.db, parseInterchange(json), { baseDir: dir, dataDir: config.dataDir });
+    return { articles: result.created + result.updated };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function seedDemoIfEmpty(store: Store, config: Pick<Config, 'dataDir'>): Promise<{ articles: number } | null> {
+  const any = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
+  return any ? null : seedDemo(store, config);
+}

@@ -1,0 +1,103 @@
+// `klartext import`: validates a whole interchange document and its images first, then writes it in one transaction.
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { newId, nowIso } from '../db/ids.ts';
+import { interchangeDocument, describeIssues, type InterchangeDocument } from './interchange.schema.ts';
+import { ContentError } from './content.errors.ts';
+import { prepareImage, storeImage, type PreparedImage } from './image.store.ts';
+import { slugify, type Block } from './article.types.ts';
+import { getArticleBySlug } from './article.queries.ts';
+import { indexArticle } from './search.queries.ts';
+
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+const SECTION_NAMES: Record<string, string> = { stadt: 'Stadt', region: 'Region', wirtschaft: 'Wirtschaft', sport: 'Sport', kultur: 'Kultur', politik: 'Politik', meinung: 'Meinung' };
+
+export interface ImportResult { created: number; updated: number; slugs: string[] }
+
+/** Parses JSON text; errors name the problem and the position. */
+export function parseInterchange(text: string): InterchangeDocument {
+  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) throw new ContentError('invalid-import', `(document): file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ContentError('invalid-import', `(document): not valid JSON — ${(e as Error).message}`);
+  }
+  const parsed = interchangeDocument.safeParse(raw);
+  if (!parsed.success) {
+    const fields = describeIssues(parsed.error.issues);
+    throw new ContentError('invalid-import', fields.map((f) => `${f.path}: ${f.message}`).join('\n'), fields);
+  }
+  return parsed.data;
+}
+
+export interface ImportOptions { baseDir: string; dataDir: string; now?: () => Date }
+
+export async function importDocument(db: Kysely<Database>, doc: InterchangeDocument, o: ImportOptions): Promise<ImportResult> {
+  // Every image is read and checked before anything is written.
+  const images = new Map<string, PreparedImage>();
+  const wanted: { src: string; field: string }[] = [];
+  doc.articles.forEach((a, i) => {
+    if (a.image) wanted.push({ src: a.image.src, field: `articles[${i}].image.src` });
+    a.blocks.forEach((b, j) => { if (b.type === 'image') wanted.push({ src: b.src, field: `articles[${i}].blocks[${j}].src` }); });
+  });
+  for (const w of wanted) {
+    if (!images.has(w.src)) images.set(w.src, await prepareImage(path.resolve(o.baseDir, w.src), w.field));
+  }
+  const now = nowIso(o.now?.() ?? new Date());
+
+  return db.transaction().execute(async (trx) => {
+    const imageIds = new Map<string, string>();
+    for (const [src, img] of images) imageIds.set(src, await storeImage(trx, o.dataDir, img));
+    const sectionIds = new Map<string, string>();
+    const maxPos = await trx.selectFrom('sections').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
+    let position = Number(maxPos?.p ?? 0);
+    const result: ImportResult = { created: 0, updated: 0, slugs: [] };
+
+    for (const a of doc.articles) {
+      let sectionId = sectionIds.get(a.section);
+      if (!sectionId) {
+        const s = await trx.selectFrom('sections').select('id').where('slug', '=', a.section).executeTakeFirst();
+        sectionId = s?.id ?? newId();
+        if (!s) await trx.insertInto('sections').values({ id: sectionId, slug: a.section, name: SECTION_NAMES[a.section] ?? a.section[0]!.toUpperCase() + a.section.slice(1), position: ++position, description: '' }).execute();
+        sectionIds.set(a.section, sectionId);
+      }
+      const blocks: Block[] = a.blocks.map((b) => {
+        if (b.type !== 'image') return b;
+        const img = images.get(b.src)!;
+        return { type: 'image', imageId: imageIds.get(b.src)!, width: img.width, height: img.height, caption: b.caption, credit: b.credit };
+      });
+      const values = {
+        section_id: sectionId, kicker: a.kicker, headline: a.headline, teaser: a.teaser, access: a.access,
+        paywall_after: a.access === 'free' ? blocks.length : (a.paywallAfter ?? 0),
+        blocks_json: JSON.stringify(blocks),
+        image_id: a.image ? imageIds.get(a.image.src)! : null, image_caption: a.image?.caption ?? '', image_credit: a.image?.credit ?? '',
+        published_at: new Date(a.publishedAt).toISOString(), updated_at: a.updatedAt ? new Date(a.updatedAt).toISOString() : now,
+      };
+      const existing = await trx.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
+      const id = existing?.id ?? newId();
+      if (existing) {
+        await trx.updateTable('articles').set(values).where('id', '=', id).execute();
+        await trx.deleteFrom('article_authors').where('article_id', '=', id).execute();
+        result.updated++;
+      } else {
+        await trx.insertInto('articles').values({ id, slug: a.slug, created_at: now, ...values }).execute();
+        result.created++;
+      }
+      for (const [pos, name] of a.authors.entries()) {
+        const slug = slugify(name);
+        let author = await trx.selectFrom('authors').select('id').where('slug', '=', slug).executeTakeFirst();
+        if (!author) {
+          author = { id: newId() };
+          await trx.insertInto('authors').values({ id: author.id, slug, name, bio: '' }).execute();
+        }
+        await trx.insertInto('article_authors').values({ article_id: id, author_id: author.id, position: pos }).onConflict((oc) => oc.doNothing()).execute();
+      }
+      await indexArticle(trx, (await getArticleBySlug(trx, a.slug, { includeScheduled: true }))!);
+      result.slugs.push(a.slug);
+    }
+    return result;
+  });
+}

@@ -1,0 +1,59 @@
+// Opens the embedded SQLite database or PostgreSQL, and migrates it.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
+import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.ts';
+import { migrationsFor } from './migrations/index.ts';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly caps: DialectCapabilities;
+  /** PostgreSQL schema the store lives in, when not the default */
+  readonly pgSchema?: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… or sqlite:FILE; without it, SQLite in dataDir */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** PostgreSQL schema to use (tests give each run its own) */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+export function connect(opts: ConnectOptions): Store {
+  const url = opts.databaseUrl;
+  if (url && /^postgres(ql)?:/.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 3000,
+      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+    });
+    // An idle client that loses its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), close: () => db.destroy() };
+  }
+  const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : path.join(opts.dataDir, 'klartext.sqlite');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, caps: sqliteCapabilities, close: () => db.destroy() };
+}
+
+export async function migrate(store: Store): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.caps) };
+  const migrator = new Migrator({ db: store.db, provider, migrationTableName: 'klartext_migrations', migrationLockTableName: 'klartext_migrations_lock', ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,5 @@
+// Public face of the database module.
+export { connect, migrate, type Store, type ConnectOptions } from './connect.ts';
+export type { DialectCapabilities } from './dialect.ts';
+export type * from './schema.ts';
+export { newId, newToken, sha256, nowIso } from './ids.ts';

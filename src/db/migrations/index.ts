@@ -1,0 +1,17 @@
+// The ordered list of migrations; one set for both engines, differences asked of the capability flags.
+import type { Kysely, Migration } from 'kysely';
+import type { DialectCapabilities } from '../dialect.ts';
+import * as m001 from './001-content.ts';
+import * as m002 from './002-accounts.ts';
+import * as m003 from './003-access.ts';
+
+type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
+const steps: Record<string, Step> = {
+  '001-content': m001.up,
+  '002-accounts': m002.up,
+  '003-access': m003.up,
+};
+
+export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(steps).map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, caps) }]));
+}

@@ -1,0 +1,97 @@
+// In-memory cache of rendered public pages: one byte-identical body per URL, precompressed, with a strong ETag.
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+
+export interface CachedPage {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  gzip: Buffer;
+  brotli: Buffer;
+  etag: string;
+  cacheControl: string;
+  storedAt: number;
+}
+
+export interface PageCacheOptions {
+  /** how long an entry may be served before it is rendered again */
+  ttlMs: number;
+  maxEntries?: number;
+  /** returns a fingerprint of the content; a new value empties the cache (changes made by other processes) */
+  stamp?: () => Promise<string>;
+  /** how often the stamp is asked, at most */
+  stampEveryMs?: number;
+  now?: () => number;
+}
+
+export function makeCachedPage(status: number, contentType: string, body: string | Buffer, cacheControl: string, now: number): CachedPage {
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
+  return {
+    status, contentType, body: buf, cacheControl, storedAt: now,
+    gzip: gzipSync(buf, { level: 6 }),
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
+    etag: `"${createHash('sha256').update(buf).digest('base64url').slice(0, 27)}"`,
+  };
+}
+
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  private lastStamp: string | undefined;
+  private stampCheckedAt = 0;
+  private stampInFlight: Promise<void> | undefined;
+  constructor(private readonly o: PageCacheOptions) {}
+
+  private now(): number { return this.o.now?.() ?? Date.now(); }
+
+  async get(key: string): Promise<CachedPage | undefined> {
+    await this.checkStamp();
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (this.now() - e.storedAt > this.o.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(key: string, page: CachedPage): void {
+    if (this.o.ttlMs <= 0) return;
+    if (this.entries.size >= (this.o.maxEntries ?? 5000)) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, page);
+  }
+
+  clear(): void { this.entries.clear(); }
+  get size(): number { return this.entries.size; }
+
+  private async checkStamp(): Promise<void> {
+    if (!this.o.stamp) return;
+    const now = this.now();
+    if (now - this.stampCheckedAt < (this.o.stampEveryMs ?? 2000)) return;
+    this.stampInFlight ??= (async () => {
+      try {
+        const s = await this.o.stamp!();
+        if (this.lastStamp !== undefined && s !== this.lastStamp) this.clear();
+        this.lastStamp = s;
+      } catch {
+        // the database is away: keep serving what we have, the next request tries again
+      } finally {
+        this.stampCheckedAt = this.now();
+        this.stampInFlight = undefined;
+      }
+    })();
+    await this.stampInFlight;
+  }
+}
+
+/** Picks the encoding the client prefers among brotli, gzip and identity. */
+export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
+  const ae = acceptEncoding ?? '';
+  if (/\bbr\b/.test(ae)) return 'br';
+  if (/\bgzip\b/.test(ae)) return 'gzip';
+  return null;
+}
+
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+}

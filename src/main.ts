@@ -1,0 +1,55 @@
+// Loads config, opens and migrates the database, seeds the demo when empty, builds the app, serves, shuts down cleanly.
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { connect, migrate, type Store } from './db/index.ts';
+import { createApp } from './app.tsx';
+import { buildClient } from './client/build.ts';
+import { seedDemoIfEmpty } from './cli/seed.ts';
+
+export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
+  const logger = pino({ level: config.logLevel, base: { service: 'klartext' } });
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(store);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const seeded = await seedDemoIfEmpty(store, config);
+  if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+  const { js } = await buildClient();
+  const { app } = createApp({ config, store, logger, clientJs: js });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, database: store.caps.name }, `Klartext läuft auf http://localhost:${port}`);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // keep-alive connections would hold close() open; idle ones are ended now, busy ones finish their request
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  }).then(() => store.close()));
+  return { close, port };
+}
+
+export async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`klartext: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const { close } = await startServer(config);
+  const stop = (signal: string) => {
+    process.stderr.write(`klartext: ${signal} received, finishing open requests\n`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

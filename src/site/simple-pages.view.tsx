@@ -1,0 +1,34 @@
+// Pages with little logic: error pages, imprint, privacy, the placeholder for premium blocks.
+export function ErrorPage({ status, title, message, requestId }: { status: number; title: string; message: string; requestId?: string }) {
+  return (
+    <section class="error-page">
+      <p class="code">Fehler {status}</p>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      {requestId && <p class="teaser__meta">Vorgangsnummer: {requestId}</p>}
+      <p><a class="button" href="/">Zur Startseite</a> <a class="button button--ghost" href="/suche">Suche</a></p>
+    </section>
+  );
+}
+
+export function ImprintPage({ siteName, publisher }: { siteName: string; publisher: string }) {
+  return (
+    <div class="prose">
+      <h1>Impressum</h1>
+      <p><strong>{siteName}</strong> wird herausgegeben von der {publisher} GmbH.</p>
+      <p>Anschrift, Vertretungsberechtigte, Registergericht, Umsatzsteuer-Identifikationsnummer und die nach § 18 Abs. 2 MStV verantwortliche Person trägt der Verlag hier ein, bevor die Seite öffentlich erreichbar ist.</p>
+      <p>Dies ist eine Demo-Zeitung von Klartext. Alle Orte, Personen und Ereignisse sind erfunden.</p>
+    </div>
+  );
+}
+
+export function PrivacyPage({ siteName }: { siteName: string }) {
+  return (
+    <div class="prose">
+      <h1>Datenschutz</h1>
+      <p>{siteName} lädt keine Schriften, Skripte oder Bilder von Dritten. Es gibt keine Werbe- oder Analyse-Tracker von Drittanbietern.</p>
+      <p>Wenn Sie sich registrieren, speichern wir Ihre E-Mail-Adresse, Ihr Passwort (nur als Hash), Ihre Einwilligungen und Ihre Anmeldesitzungen. Im Bereich „Mein Konto“ können Sie alle Ihre Daten herunterladen und Ihr Konto löschen.</p>
+      <p>Die vollständige Datenschutzerklärung des Verlags wird hier eingetragen, bevor die Seite öffentlich erreichbar ist.</p>
+    </div>
+  );
+}
