@@ -21,7 +21,7 @@ const FONTS: { family: string; pkg: string; prefix: string; weight: number; styl
   { family: 'Source Sans 3', pkg: '@fontsource/source-sans-3', prefix: 'source-sans-3', weight: 700, style: 'normal' },
 ];
 
-const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#12355b"/><text x="32" y="45" font-family="Georgia,serif" font-size="40" font-weight="700" text-anchor="middle" fill="#fff">M</text></svg>`;
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#12355b"/><text x="32" y="45" font-family="Georgia,serif" font-size="40" font-weight="700" text-anchor="middle" fill="#fff">B</text></svg>`;
 
 function fingerprint(name: string, body: Buffer): string {
   const ext = path.extname(name);

@@ -1,6 +1,6 @@
 // The newspaper's identity as the reader site shows it; the demo paper's until a publisher sets their own.
 export interface SiteInfo { name: string; claim: string; locale: string; publisher: string }
-export const DEFAULT_SITE: SiteInfo = { name: 'Der Mühlbacher Anzeiger', claim: 'Nachrichten aus Mühlbach und dem Rehtal', locale: 'de_DE', publisher: 'Mühlbacher Verlagshaus' };
+export const DEFAULT_SITE: SiteInfo = { name: 'Brackenauer Kreisbote', claim: 'Nachrichten aus Brackenau und dem Sülmetal', locale: 'de_DE', publisher: 'Brackenauer Verlagshaus' };
 
 const dateFmt = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: 'numeric', month: 'long', year: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' });

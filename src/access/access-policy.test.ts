@@ -1,0 +1,143 @@
+// Checks every combination of article, reader and context against an independently written expectation, plus named cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkAccess, type AccessDecision, type AccessLevel, type AccessReader, type GrantReason, type ReaderMeter, type UserRole } from './access-policy.ts';
+
+type UserKind = 'guest' | UserRole;
+type MeterState = 'disabled' | 'available' | 'exhausted' | 'alreadyCounted';
+
+const LEVELS: AccessLevel[] = ['free', 'registered', 'plus'];
+const USER_KINDS: UserKind[] = ['guest', 'reader', 'author', 'editor', 'admin'];
+const METER_STATES: Record<MeterState, ReaderMeter> = {
+  disabled: { limit: 0, used: 0, alreadyCounted: false },
+  available: { limit: 3, used: 1, alreadyCounted: false },
+  exhausted: { limit: 3, used: 3, alreadyCounted: false },
+  alreadyCounted: { limit: 3, used: 2, alreadyCounted: true },
+};
+const BOOLS = [false, true];
+
+interface Case { level: AccessLevel; kind: UserKind; subscriber: boolean; meter: MeterState; gift: boolean; crawler: boolean }
+
+/**
+ * The rules restated as "which reasons apply" plus one ranking, rather than as the implementation's
+ * chain of ifs, so a slip in either shows up as a mismatch.
+ */
+function expected(c: Case): AccessDecision {
+  const signedIn = c.kind !== 'guest';
+  const staff = c.kind === 'author' || c.kind === 'editor' || c.kind === 'admin';
+  const meter = METER_STATES[c.meter];
+  const applies: Record<GrantReason, boolean> = {
+    free: c.level === 'free',
+    staff: c.level !== 'free' && staff,
+    subscriber: c.level !== 'free' && signedIn && c.subscriber,
+    registered: c.level === 'registered' && signedIn,
+    crawler: c.level !== 'free' && c.crawler,
+    gift: c.level !== 'free' && c.gift,
+    meter: c.level === 'plus' && c.kind === 'reader' && (c.meter === 'alreadyCounted' || c.meter === 'available'),
+  };
+  const ranking: GrantReason[] = ['free', 'staff', 'subscriber', 'registered', 'crawler', 'gift', 'meter'];
+  const reason = ranking.find((r) => applies[r]);
+  if (reason === 'meter') {
+    const counted = c.meter === 'alreadyCounted';
+    const used = counted ? meter.used : meter.used + 1;
+    return { granted: true, reason, recordUnlock: !counted, meter: { limit: meter.limit, used, remaining: meter.limit - used } };
+  }
+  if (reason) return { granted: true, reason };
+  if (c.level === 'registered') return { granted: false, need: 'login', signedIn: false };
+  const denied = { granted: false as const, need: 'subscription' as const, signedIn };
+  if (c.meter === 'disabled') return denied;
+  const used = signedIn ? meter.used : 0;
+  return { ...denied, meter: { limit: meter.limit, used, remaining: meter.limit - used } };
+}
+
+function readerFor(kind: UserKind, subscriber: boolean, meter: ReaderMeter): AccessReader {
+  return { user: kind === 'guest' ? null : { role: kind }, subscriber, meter };
+}
+
+test('every combination of level, user, subscription, meter, gift and crawler matches the rules', () => {
+  let checked = 0;
+  const grantsSeen = new Set<string>();
+  for (const level of LEVELS) for (const kind of USER_KINDS) for (const subscriber of BOOLS)
+    for (const meter of Object.keys(METER_STATES) as MeterState[]) for (const gift of BOOLS) for (const crawler of BOOLS) {
+      const c: Case = { level, kind, subscriber, meter, gift, crawler };
+      const actual = checkAccess({ access: level }, readerFor(kind, subscriber, METER_STATES[meter]), { giftLinkValid: gift, verifiedCrawler: crawler });
+      assert.deepEqual(actual, expected(c), JSON.stringify(c));
+      grantsSeen.add(actual.granted ? actual.reason : `need-${actual.need}`);
+      checked++;
+    }
+  assert.equal(checked, 3 * 5 * 2 * 4 * 2 * 2);
+  assert.deepEqual([...grantsSeen].sort(), ['crawler', 'free', 'gift', 'meter', 'need-login', 'need-subscription', 'registered', 'staff', 'subscriber']);
+});
+
+const guest = (meter: ReaderMeter = METER_STATES.available): AccessReader => ({ user: null, subscriber: false, meter });
+const reader = (meter: ReaderMeter, subscriber = false): AccessReader => ({ user: { role: 'reader' }, subscriber, meter });
+const none = { giftLinkValid: false, verifiedCrawler: false };
+
+test('a guest on a Plus article needs a subscription and is told a registration gives free articles', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, guest(), none),
+    { granted: false, need: 'subscription', signedIn: false, meter: { limit: 3, used: 0, remaining: 3 } });
+});
+
+test('a guest on a registered article needs to log in', () => {
+  assert.deepEqual(checkAccess({ access: 'registered' }, guest(), none), { granted: false, need: 'login', signedIn: false });
+});
+
+test('the last free meter article is granted and reported as leaving none', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader({ limit: 3, used: 2, alreadyCounted: false }), none),
+    { granted: true, reason: 'meter', recordUnlock: true, meter: { limit: 3, used: 3, remaining: 0 } });
+});
+
+test('an article already unlocked this month opens again without counting, even past the limit', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader({ limit: 3, used: 3, alreadyCounted: true }), none),
+    { granted: true, reason: 'meter', recordUnlock: false, meter: { limit: 3, used: 3, remaining: 0 } });
+});
+
+test('an article already unlocked this month stays readable after the meter is disabled', () => {
+  const decision = checkAccess({ access: 'plus' }, reader({ limit: 0, used: 2, alreadyCounted: true }), none);
+  assert.equal(decision.granted && decision.reason, 'meter');
+});
+
+test('a disabled meter grants nothing new and mentions no meter', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader({ limit: 0, used: 0, alreadyCounted: false }), none),
+    { granted: false, need: 'subscription', signedIn: true });
+});
+
+test('a count above the limit (limit lowered mid-month) is exhausted, not negative', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader({ limit: 2, used: 5, alreadyCounted: false }), none),
+    { granted: false, need: 'subscription', signedIn: true, meter: { limit: 2, used: 5, remaining: 0 } });
+});
+
+test('a subscriber never uses up the meter', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available, true), none), { granted: true, reason: 'subscriber' });
+});
+
+test('a gift link does not use up the meter of a signed-in reader', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available), { giftLinkValid: true, verifiedCrawler: false }),
+    { granted: true, reason: 'gift' });
+});
+
+test('a guest claiming a subscription is not trusted', () => {
+  const decision = checkAccess({ access: 'plus' }, { ...guest(METER_STATES.disabled), subscriber: true }, none);
+  assert.equal(decision.granted, false);
+});
+
+test('a meter state on a guest grants nothing', () => {
+  assert.equal(checkAccess({ access: 'plus' }, guest(METER_STATES.alreadyCounted), none).granted, false);
+});
+
+test('staff roles read registered and Plus articles as staff, even when subscribed', () => {
+  for (const role of ['author', 'editor', 'admin'] as const) {
+    for (const access of ['registered', 'plus'] as const) {
+      assert.deepEqual(checkAccess({ access }, { user: { role }, subscriber: true, meter: METER_STATES.exhausted }, none), { granted: true, reason: 'staff' });
+    }
+  }
+});
+
+test('only a verified crawler reads Plus text; the flag is all that counts here', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, guest(METER_STATES.disabled), { giftLinkValid: false, verifiedCrawler: true }), { granted: true, reason: 'crawler' });
+  assert.equal(checkAccess({ access: 'plus' }, guest(METER_STATES.disabled), none).granted, false);
+});
+
+test('free articles are free for everyone', () => {
+  assert.deepEqual(checkAccess({ access: 'free' }, guest(), none), { granted: true, reason: 'free' });
+});

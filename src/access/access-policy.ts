@@ -1,0 +1,81 @@
+// Who may read an article: one pure function from article, reader and request context to a decision the paywall and unlock endpoint act on.
+
+export type AccessLevel = 'free' | 'registered' | 'plus';
+export type UserRole = 'reader' | 'author' | 'editor' | 'admin';
+export type GrantReason = 'free' | 'registered' | 'subscriber' | 'staff' | 'meter' | 'gift' | 'crawler';
+
+export interface AccessArticle { access: AccessLevel }
+
+export interface ReaderMeter {
+  /** Plus articles a reader may unlock per calendar month; 0 disables the meter. */
+  limit: number;
+  /** Articles unlocked this month, this one not included unless alreadyCounted. */
+  used: number;
+  /** This article was already unlocked by the meter this month. */
+  alreadyCounted: boolean;
+}
+
+export interface AccessReader {
+  user: null | { role: UserRole };
+  subscriber: boolean;
+  meter: ReaderMeter;
+}
+
+export interface AccessContext {
+  giftLinkValid: boolean;
+  verifiedCrawler: boolean;
+}
+
+export interface MeterStatus { limit: number; used: number; remaining: number }
+
+export type AccessDecision =
+  | { granted: true; reason: Exclude<GrantReason, 'meter'> }
+  /** `recordUnlock`: the caller must store a meter unlock for this month; `meter` already counts it. */
+  | { granted: true; reason: 'meter'; recordUnlock: boolean; meter: MeterStatus }
+  /**
+   * `need: 'login'` — a registered article and a guest; `need: 'subscription'` — a Plus article. `signedIn`
+   * tells the offer box whether to offer login too; `meter` (when the meter is on) lets it say how many
+   * free articles a registration gives or that this month's are used up.
+   */
+  | { granted: false; need: 'login' | 'subscription'; signedIn: boolean; meter?: MeterStatus };
+
+const STAFF_ROLES: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
+
+const meterStatus = (limit: number, used: number): MeterStatus => ({ limit, used, remaining: Math.max(0, limit - used) });
+
+/**
+ * Precedence, first match wins:
+ *   1. free article → free
+ *   2. staff role (author, editor, admin) → staff
+ *   3. subscriber with an account → subscriber
+ *   4. registered article and signed in → registered
+ *   5. verified crawler → crawler
+ *   6. valid gift link → gift
+ *   7. Plus article, signed-in reader, meter → meter (already counted this month, or limit > used)
+ *   8. otherwise: registered article → need login; Plus article → need subscription
+ * Lasting entitlements tied to the person come first so the reason is the most telling one; the gift
+ * link comes before the meter so opening a gift never uses up a free article; the meter comes last
+ * because it is the only grant that changes state. Subscription and meter count only with an account:
+ * a guest flagged as subscriber is a caller's mistake and is not trusted. An article already unlocked
+ * this month stays readable even after the publisher lowers or disables the meter — the reader was told so.
+ */
+export function checkAccess(article: AccessArticle, reader: AccessReader, context: AccessContext): AccessDecision {
+  if (article.access === 'free') return { granted: true, reason: 'free' };
+  const { user, meter } = reader;
+  if (user && STAFF_ROLES.has(user.role)) return { granted: true, reason: 'staff' };
+  if (user && reader.subscriber) return { granted: true, reason: 'subscriber' };
+  if (user && article.access === 'registered') return { granted: true, reason: 'registered' };
+  if (context.verifiedCrawler) return { granted: true, reason: 'crawler' };
+  if (context.giftLinkValid) return { granted: true, reason: 'gift' };
+  if (article.access === 'registered') return { granted: false, need: 'login', signedIn: false };
+
+  const meterOn = meter.limit > 0;
+  if (user && meter.alreadyCounted) {
+    return { granted: true, reason: 'meter', recordUnlock: false, meter: meterStatus(meter.limit, meter.used) };
+  }
+  if (user && meterOn && meter.used < meter.limit) {
+    return { granted: true, reason: 'meter', recordUnlock: true, meter: meterStatus(meter.limit, meter.used + 1) };
+  }
+  const denied = { granted: false as const, need: 'subscription' as const, signedIn: user !== null };
+  return meterOn ? { ...denied, meter: meterStatus(meter.limit, user ? meter.used : 0) } : denied;
+}

@@ -1,0 +1,110 @@
+// Browser script of article pages: fills in the reader's personal header bits and unlocks Plus text for entitled readers.
+import { decryptPremiumPayload } from './premium-cipher.ts';
+
+interface MeterInfo { limit: number; used: number; remaining?: number }
+interface UnlockAnswer { granted?: boolean; key?: string; message?: string; meter?: MeterInfo }
+interface MeAnswer { user?: null | { displayName?: string }; csrfToken?: string }
+
+const UNLOCKED = 'Artikel freigeschaltet';
+const DECRYPT_FAILED = 'Der Artikel konnte nicht entschlüsselt werden. Bitte laden Sie die Seite neu.';
+const UNLOCK_FAILED = 'Der Artikel konnte gerade nicht freigeschaltet werden. Bitte laden Sie die Seite neu.';
+
+const doc = document;
+const find = (selector: string, root: ParentNode = doc): HTMLElement | null => root.querySelector<HTMLElement>(selector);
+
+function setText(selector: string, text: string): void {
+  doc.querySelectorAll<HTMLElement>(selector).forEach((element) => { element.textContent = text; });
+}
+
+async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, credentials: 'same-origin', headers: { accept: 'application/json', ...init.headers } });
+  return (await response.json()) as T;
+}
+
+function meterText(meter: MeterInfo): string {
+  const left = meter.remaining ?? Math.max(0, meter.limit - meter.used);
+  return left > 0 ? `Noch ${left} Plus-Artikel frei in diesem Monat` : 'Das war Ihr letzter freier Plus-Artikel in diesem Monat';
+}
+
+async function fillPersonal(): Promise<void> {
+  try {
+    const me = await getJson<MeAnswer>('/api/me');
+    if (me.csrfToken && !find('meta[name=csrf-token]')) {
+      // Later scripts (forms, editor) read the token here; the cached page cannot carry a personal one.
+      const meta = doc.createElement('meta');
+      meta.name = 'csrf-token';
+      meta.content = me.csrfToken;
+      doc.head.append(meta);
+    }
+    if (!me.user) return;
+    setText('[data-account-link]', me.user.displayName || 'Mein Konto');
+    doc.documentElement.dataset.loggedIn = '1';
+  } catch {
+    // The personal bits are a courtesy: the page stays usable without them.
+  }
+}
+
+async function unlock(premium: HTMLElement): Promise<void> {
+  const { unlockUrl, keyId = '' } = premium.dataset;
+  const text = find('.premium-text', premium);
+  const payload = find('#premium-ciphertext', premium) as HTMLTemplateElement | null;
+  if (!unlockUrl || !text || !payload) return;
+  // Announcements go through one status region that exists before anything changes, so screen readers
+  // hear a short sentence instead of having the whole article read out from a live region.
+  const status = doc.createElement('p');
+  status.className = 'visually-hidden';
+  status.setAttribute('role', 'status');
+  premium.append(status);
+
+  let answer: UnlockAnswer;
+  try {
+    answer = await getJson<UnlockAnswer>(unlockUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-klartext-csrf': find('meta[name=csrf-token]')?.getAttribute('content') || '1',
+      },
+      body: JSON.stringify({ keyId, gift: new URLSearchParams(location.search).get('gift') ?? undefined }),
+    });
+  } catch {
+    answer = { message: UNLOCK_FAILED };
+  }
+  if (answer.granted !== true || !answer.key) {
+    if (answer.message) setText('[data-paywall-message]', answer.message);
+    return;
+  }
+
+  let html: string | null;
+  try {
+    // The page's own key id is the additional data: a key for another version of the text cannot open it.
+    const plain = JSON.parse(await decryptPremiumPayload(payload.content.textContent ?? '', answer.key, keyId)) as { html?: unknown };
+    if (typeof plain.html !== 'string') throw new Error('no html');
+    html = plain.html;
+  } catch {
+    html = null;
+  }
+  for (const selector of ['.premium-decoy', '.premium-note', '.paywall-box']) find(selector, premium)?.remove();
+  text.removeAttribute('aria-live');
+  if (html !== null) {
+    // Safe as HTML: the server escaped it, and GCM proved the server produced it.
+    text.innerHTML = html;
+    premium.classList.add('premium--unlocked');
+    if (answer.meter) setText('[data-meter-status]', meterText(answer.meter));
+  } else {
+    const error = doc.createElement('p');
+    error.className = 'premium-error';
+    error.textContent = DECRYPT_FAILED;
+    text.replaceChildren(error);
+    premium.classList.add('premium--failed');
+  }
+  text.hidden = false;
+  status.textContent = html === null ? DECRYPT_FAILED : UNLOCKED;
+}
+
+function start(): void {
+  const premium = doc.getElementById('premium');
+  void Promise.all([fillPersonal(), premium && unlock(premium)]);
+}
+
+if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start, { once: true });
+else start();
