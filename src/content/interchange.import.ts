@@ -69,15 +69,18 @@ export async function importDocument(db: Kysely<Database>, doc: InterchangeDocum
         const img = images.get(b.src)!;
         return { type: 'image', imageId: imageIds.get(b.src)!, width: img.width, height: img.height, caption: b.caption, credit: b.credit };
       });
+      const publishedAt = new Date(a.publishedAt).toISOString();
+      const existing = await trx.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
+      const id = existing?.id ?? newId();
       const values = {
         section_id: sectionId, kicker: a.kicker, headline: a.headline, teaser: a.teaser, access: a.access,
         paywall_after: a.access === 'free' ? blocks.length : (a.paywallAfter ?? 0),
         blocks_json: JSON.stringify(blocks),
         image_id: a.image ? imageIds.get(a.image.src)! : null, image_caption: a.image?.caption ?? '', image_credit: a.image?.credit ?? '',
-        published_at: new Date(a.publishedAt).toISOString(), updated_at: a.updatedAt ? new Date(a.updatedAt).toISOString() : now,
+        published_at: publishedAt,
+        // A new article was last changed when it appeared; re-importing one changes it now.
+        updated_at: a.updatedAt ? new Date(a.updatedAt).toISOString() : existing ? now : publishedAt,
       };
-      const existing = await trx.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
-      const id = existing?.id ?? newId();
       if (existing) {
         await trx.updateTable('articles').set(values).where('id', '=', id).execute();
         await trx.deleteFrom('article_authors').where('article_id', '=', id).execute();

@@ -1,0 +1,72 @@
+// Shared pieces of the benchmarks: a Klartext server in its own process on a fresh demo database, a static server, autocannon.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import autocannon from 'autocannon';
+
+export interface Running { url: string; stop: () => Promise<void> }
+
+async function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const m = re.exec(buf);
+      if (m) { child.stdout?.off('data', onData); resolve(m[1]!); }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buf.slice(-2000)}`)));
+  });
+}
+
+const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** Starts `klartext serve` on a fresh data dir (seeded with the demo) and a free port; resolves when /healthz answers. */
+export async function startKlartext(env: Record<string, string> = {}): Promise<Running & { dataDir: string }> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-bench-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/klartext.mjs', 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KLARTEXT_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600 && !exited; i++) {
+    try { if ((await fetch(`${url}/healthz`)).ok) return { url, dataDir, stop: () => stopChild(child) }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('klartext did not start');
+}
+
+/** Serves one fixed body with the same headers a CDN would keep — the ceiling for any dynamic server. */
+export async function startStatic(body: Buffer, headers: Record<string, string>): Promise<Running> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-static-'));
+  const file = path.join(dir, 'page.bin');
+  await fs.writeFile(file, body);
+  const script = `const http=require('node:http');const fs=require('node:fs');const body=fs.readFileSync(${JSON.stringify(file)});const headers=${JSON.stringify(headers)};
+const s=http.createServer((req,res)=>{res.writeHead(200,{...headers,'content-length':body.length});res.end(body)});s.listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port));process.on('SIGTERM',()=>process.exit(0));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await waitForLine(child, /PORT (\d+)/);
+  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+export async function load(url: string, o: { connections?: number; seconds?: number; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
+  const r = await autocannon({ url, connections: o.connections ?? 50, duration: o.seconds ?? 8, method: (o.method ?? 'GET') as 'GET', headers: o.headers ?? {}, ...(o.body ? { body: o.body } : {}) });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
