@@ -7,7 +7,7 @@ const intFrom = (min: number, max: number) =>
     .refine((n) => n >= min && n <= max, `a whole number from ${min} to ${max}`);
 
 const schema = z.object({
-  PORT: intFrom(1, 65535).default(3000),
+  PORT: intFrom(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   KLARTEXT_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^(postgres|postgresql|sqlite):/, 'postgres://… or sqlite:FILE').optional(),

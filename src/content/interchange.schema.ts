@@ -63,6 +63,7 @@ export interface FieldError { path: string; message: string }
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((i): FieldError[] => {
     if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: jsonPath([...i.path, k]), message: 'unknown field' }));
+    if (i.code === 'invalid_value') return [{ path: jsonPath(i.path), message: `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}` }];
     if (i.code === 'invalid_type' && /received undefined/.test(i.message)) return [{ path: jsonPath(i.path), message: 'is required' }];
     if (i.code === 'invalid_type') return [{ path: jsonPath(i.path), message: `must be ${i.expected === 'array' ? 'a list' : i.expected === 'object' ? 'an object' : `a ${i.expected}`}` }];
     return [{ path: jsonPath(i.path), message: i.message }];

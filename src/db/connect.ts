@@ -36,6 +36,8 @@ export function connect(opts: ConnectOptions): Store {
     });
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // A client in use whose connection drops emits 'error' besides failing its query; without a listener that would be uncaught.
+    pool.on('connect', (client) => { client.on('error', () => {}); });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), close: () => db.destroy() };
   }
