@@ -14,12 +14,17 @@ function respond(page: CachedPage, acceptEncoding: string | undefined, ifNoneMat
   return new Response(head ? null : (body as unknown as BodyInit), { status: page.status, headers });
 }
 
-export function publicCache(cache: PageCache, o: { cacheControl?: string; statuses?: number[] } = {}): MiddlewareHandler {
+/**
+ * `keyByHost`: when the site has no configured public URL, pages carry the request's origin (canonical links,
+ * feeds), so the Host header must be part of the key — otherwise one forged Host would poison the page for all.
+ */
+export function publicCache(cache: PageCache, o: { cacheControl?: string; statuses?: number[]; keyByHost?: boolean } = {}): MiddlewareHandler {
   const statuses = o.statuses ?? [200];
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const url = new URL(c.req.url);
-    const key = url.pathname + url.search;
+    const url = c.req.url;
+    // the request URL's origin is built from the Host header, the same origin the page's links are built from
+    const key = o.keyByHost ? url : url.slice(url.indexOf('/', url.indexOf('//') + 2));
     const hit = await cache.get(key);
     const ae = c.req.header('accept-encoding');
     const inm = c.req.header('if-none-match');

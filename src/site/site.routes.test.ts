@@ -117,6 +117,15 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(html, /<script(?![^>]*(src=|type="application\/ld\+json"))[^>]*>/);
     });
 
+    test('a forged Host header cannot poison the cached page of other readers', async () => {
+      const config = loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() });
+      const open = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
+      const forged = await (await open.app.request('http://evil.example/kultur')).text();
+      assert.match(forged, /href="http:\/\/evil.example\/kultur"/);
+      const honest = await (await open.app.request('http://zeitung.example/kultur')).text();
+      assert.doesNotMatch(honest, /evil\.example/);
+    });
+
     test('healthz answers with the database', async () => {
       const res = await get('/healthz');
       assert.equal(res.status, 200);
