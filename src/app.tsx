@@ -20,7 +20,13 @@ import { siteRoutes, type PremiumSlot } from './site/site.routes.tsx';
 import { feedRoutes } from './site/feeds.routes.ts';
 import { ErrorPage } from './site/simple-pages.view.tsx';
 import { DEFAULT_SITE, type SiteInfo } from './site/site-info.ts';
-import { PremiumPlaceholder } from './site/premium-placeholder.view.tsx';
+// --- paywall (issue 4) ---
+import { dnsResolver, type HostResolver } from './access/index.ts';
+import { createPaywall } from './site/paywall.routes.tsx';
+// --- end paywall ---
+import { STANDARD_HASHING, atLeastStandard, type PasswordHashing } from './accounts/index.ts';
+import { outboxMailer, smtpMailer, type Mailer } from './mail/index.ts';
+import { mountAccounts, isPrivatePath } from './site/accounts.routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -28,6 +34,13 @@ export interface AppDeps {
   logger: Logger;
   clientJs: string;
   site?: SiteInfo;
+  /** paywall: DNS for crawler verification (default: the system resolver) and the clock for meter and gift links (tests) */
+  crawlerResolver?: HostResolver;
+  now?: () => Date;
+  /** where account mails go; default: SMTP when config.smtpUrl is set, else the outbox table */
+  mailer?: Mailer;
+  /** argon2id cost; tests pass TEST_HASHING, production never goes below argon2's defaults */
+  passwordHashing?: PasswordHashing;
 }
 
 export interface KlartextApp {
@@ -43,11 +56,12 @@ export function createApp(deps: AppDeps): KlartextApp {
   const assets = loadAssets(deps.clientJs);
   const siteDeps: SiteDeps = { db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir };
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
-  const premiumSlot: PremiumSlot = (article) => <PremiumPlaceholder article={article} />;
 
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(logger));
-  app.use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); } }));
+  const limitBody = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); } });
+  // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.get('/healthz', async (c) => {
     try {
@@ -79,13 +93,23 @@ export function createApp(deps: AppDeps): KlartextApp {
     }
   });
 
-  const cached = publicCache(pageCache);
+  const cached = publicCache(pageCache, { keyByHost: !config.publicUrl });
   app.use('/feed.xml', cached);
   app.use('/sitemap.xml', cached);
   app.use('/news-sitemap.xml', cached);
   app.use('/:section/feed.xml', cached);
   app.route('/', feedRoutes(siteDeps));
-  app.use('*', async (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.path.startsWith('/api/') && !c.req.path.startsWith('/konto') ? cached(c, next) : next());
+  // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
+  const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
+  const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
+  mountAccounts(app, { db: store.db, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  // --- end accounts ---
+  // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
+  const paywall = createPaywall({ site: siteDeps, config, cached, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
+  app.route('/', paywall.routes);
+  const premiumSlot: PremiumSlot = paywall.premiumSlot;
+  // --- end paywall ---
+  app.use('*', async (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !isPrivatePath(c.req.path) ? cached(c, next) : next());
   app.route('/', siteRoutes(siteDeps, premiumSlot));
 
   app.notFound(() => { throw new HttpError('not-found', 'Diese Seite gibt es nicht. Vielleicht wurde sie verschoben oder die Adresse ist falsch geschrieben.'); });

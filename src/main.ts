@@ -5,7 +5,7 @@ import { loadConfig, ConfigError, type Config } from './config.ts';
 import { connect, migrate, type Store } from './db/index.ts';
 import { createApp } from './app.tsx';
 import { buildClient } from './client/build.ts';
-import { seedDemoIfEmpty } from './cli/seed.ts';
+import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = pino({ level: config.logLevel, base: { service: 'klartext' } });
@@ -14,6 +14,11 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const seeded = await seedDemoIfEmpty(store, config);
   if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+  const admin = await seedDemoAdminIfNoUsers(store);
+  if (admin) {
+    logger.info({ email: admin.email }, 'demo admin created');
+    if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
+  }
   const { js } = await buildClient();
   const { app } = createApp({ config, store, logger, clientJs: js });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

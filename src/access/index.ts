@@ -1,4 +1,4 @@
-// Public face of the access domain: who may read what, content keys and ciphertext, the decoy, crawler verification.
+// Public face of the access domain: who may read what, content keys and ciphertext, the decoy, crawler verification, meter, gifts, subscriptions.
 export { AccessError, type AccessErrorCode } from './access-error.ts';
 export {
   checkAccess,
@@ -14,3 +14,15 @@ export {
   createCrawlerVerifier, dnsResolver, normaliseIp,
   type CrawlerName, type CrawlerVerdict, type CrawlerVerifier, type CrawlerVerifierOptions, type HostResolver,
 } from './crawler-verification.ts';
+export { berlinMonth, berlinMonthStart } from './berlin-calendar.ts';
+export { PLUS_OFFER, formatEuro, offerJson, offerSummary, type Offer } from './offer.ts';
+export { createContentKeyStore, premiumHash, type ContentKey, type ContentKeyStore } from './content-key.store.ts';
+export { createArticleFactsReader, type ArticleFacts, type ArticleFactsReader } from './article-facts.queries.ts';
+export { MAX_GRANT_DAYS, grantSubscription, hasActiveSubscription, revokeSubscriptions, type SubscriptionGrant } from './subscription.queries.ts';
+export { readMeter } from './meter.queries.ts';
+export {
+  GIFT_LINKS_PER_MONTH, GIFT_LINK_DAYS, GIFT_TOKEN_PATTERN, createGiftLink, giftLinksThisMonth, giftState, listGiftLinks, revokeGiftLink,
+  type GiftLink, type GiftState,
+} from './gift-link.service.ts';
+export { readsAllPlus, recordMeterUnlock, resolveEntitlement, type Entitlement, type EntitlementInput } from './entitlement.service.ts';
+export { unlockArticle, type UnlockDeps, type UnlockInput, type UnlockResult } from './unlock.service.ts';

@@ -6,6 +6,8 @@ import { connect, migrate, type Store } from '../db/index.ts';
 import { exportDocument, importDocument, parseInterchange } from '../content/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { seedDemo } from './seed.ts';
+import { runUserCommand } from './user.command.ts';
+import { runSubscriptionCommand } from './subscription.command.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
 
@@ -21,7 +23,14 @@ const USAGE = `Aufruf: klartext <Befehl>
   migrate                        Datenbank-Migrationen anwenden
   import DATEI.json              Artikel im Austauschformat importieren (idempotent nach slug)
   export [--out DATEI.json]      alle Artikel im Austauschformat ausgeben (Bilder neben die Datei)
-  seed                           die Demo-Zeitung (erneut) einspielen`;
+  seed                           die Demo-Zeitung (erneut) einspielen
+  user create --email ADRESSE --role reader|author|editor|admin [--name NAME] [--password-stdin]
+                                 Konto anlegen (ohne --password-stdin wird ein Passwort erzeugt und ausgegeben)
+  user list                      alle Konten auflisten
+  subscription grant --email ADRESSE --days TAGE
+                                 Plus-Abo von Hand vergeben (bis die Abrechnung es tut)
+  subscription revoke --email ADRESSE
+                                 manuell vergebenes Plus-Abo sofort beenden`;
 
 /** What a command module (user, subscription) gets: its arguments, the config, a migrated store opened on first use. */
 export interface CommandContext { args: string[]; config: Readonly<Config>; store: () => Promise<Store>; io: CliIo }
@@ -78,6 +87,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         io.out(`Demo-Zeitung eingespielt: ${r.articles} Artikel.`);
         return 0;
       }
+      case 'user':
+        return await runUserCommand({ args, config, store, io });
+      case 'subscription':
+        return await runSubscriptionCommand({ args, config, store, io });
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command ? 0 : 2;

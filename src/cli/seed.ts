@@ -6,6 +6,7 @@ import type { Store } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { importDocument, parseInterchange } from '../content/index.ts';
 import { demoDocumentPath, renderDemoPhotos } from '../content/demo/photos.ts';
+import { createUser, STANDARD_HASHING, type PasswordHashing } from '../accounts/index.ts';
 
 /** Moves all dates by the same amount so that the newest is `newest`; keeps the spacing the editors chose. */
 export function shiftDates(json: string, newest: Date): string {
@@ -31,4 +32,14 @@ export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'>, no
 export async function seedDemoIfEmpty(store: Store, config: Pick<Config, 'dataDir'>): Promise<{ articles: number } | null> {
   const any = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
   return any ? null : seedDemo(store, config);
+}
+
+export const DEMO_ADMIN_EMAIL = 'admin@klartext.example';
+
+/** On a database without any account, an admin with a generated password, so the newsroom and the outbox can be tried at once. */
+export async function seedDemoAdminIfNoUsers(store: Store, hashing: PasswordHashing = STANDARD_HASHING): Promise<{ email: string; password: string } | null> {
+  const any = await store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  const { user, generatedPassword } = await createUser(store.db, { email: DEMO_ADMIN_EMAIL, role: 'admin', displayName: 'Demo-Administration' }, { hashing });
+  return { email: user.email, password: generatedPassword! };
 }

@@ -92,7 +92,7 @@ async function visit(path: string, unlockMode: UnlockMode) {
 }
 
 test('an entitled reader gets the decrypted text, a status announcement and the meter count', { skip }, async () => {
-  const { state, pageErrors, requests } = await visit('/artikel?gift=geschenk1', 'granted');
+  const { state, pageErrors, requests } = await visit('/artikel?geschenk=geschenk1', 'granted');
   assert.deepEqual(pageErrors, []);
   assert.equal(state.html, PREMIUM_HTML);
   assert.equal(state.textHidden, false);

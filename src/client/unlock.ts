@@ -2,7 +2,7 @@
 import { decryptPremiumPayload } from './premium-cipher.ts';
 
 interface MeterInfo { limit: number; used: number; remaining?: number }
-interface UnlockAnswer { granted?: boolean; key?: string; message?: string; meter?: MeterInfo }
+interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; error?: { message?: string }; meter?: MeterInfo }
 interface MeAnswer { user?: null | { displayName?: string }; csrfToken?: string }
 
 const UNLOCKED = 'Artikel freigeschaltet';
@@ -64,13 +64,16 @@ async function unlock(premium: HTMLElement): Promise<void> {
         'content-type': 'application/json',
         'x-klartext-csrf': find('meta[name=csrf-token]')?.getAttribute('content') || '1',
       },
-      body: JSON.stringify({ keyId, gift: new URLSearchParams(location.search).get('gift') ?? undefined }),
+      // Gift links read `?geschenk=TOKEN`; the page itself is the same for everyone, only the script passes the token on.
+      body: JSON.stringify({ keyId, gift: new URLSearchParams(location.search).get('geschenk') ?? undefined }),
     });
   } catch {
     answer = { message: UNLOCK_FAILED };
   }
   if (answer.granted !== true || !answer.key) {
-    if (answer.message) setText('[data-paywall-message]', answer.message);
+    // Denials carry `message`; errors (unknown article, changed text: reload) carry `error.message`.
+    const message = answer.message ?? answer.error?.message;
+    if (message) setText('[data-paywall-message]', message);
     return;
   }
 
@@ -90,6 +93,8 @@ async function unlock(premium: HTMLElement): Promise<void> {
     text.innerHTML = html;
     premium.classList.add('premium--unlocked');
     if (answer.meter) setText('[data-meter-status]', meterText(answer.meter));
+    // Only readers who may read everything can give an article away.
+    if (answer.reason === 'subscriber' || answer.reason === 'staff') doc.querySelectorAll<HTMLElement>('[data-gift-action]').forEach((element) => { element.hidden = false; });
   } else {
     const error = doc.createElement('p');
     error.className = 'premium-error';

@@ -32,3 +32,13 @@ export function PrivacyPage({ siteName }: { siteName: string }) {
     </div>
   );
 }
+
+export function TermsPage({ siteName, publisher }: { siteName: string; publisher: string }) {
+  return (
+    <div class="prose">
+      <h1>Nutzungsbedingungen</h1>
+      <p>Mit einem kostenlosen Konto bei {siteName} können Sie sich anmelden, ausgewählte Artikel lesen und ein Plus-Abo abschließen. Das Konto können Sie jederzeit unter „Mein Konto“ löschen.</p>
+      <p>Die vollständigen Nutzungs- und Abo-Bedingungen der {publisher} GmbH werden hier eingetragen, bevor die Seite öffentlich erreichbar ist.</p>
+    </div>
+  );
+}

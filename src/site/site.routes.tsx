@@ -1,5 +1,5 @@
 // Reader pages: front page, sections, authors, articles and the static pages.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import {
   countArticles, freeBlocks, getArticleBySlug, getAuthorBySlug, getSectionBySlug, listArticles, listSections, type Article,
@@ -9,13 +9,35 @@ import { pageNumber } from '../http/query-params.ts';
 import { renderPage, baseUrl, type SiteDeps } from './render.tsx';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
 import { ArticlePage, articleJsonLd } from './article-page.view.tsx';
-import { ImprintPage, PrivacyPage } from './simple-pages.view.tsx';
+import { ImprintPage, PrivacyPage, TermsPage } from './simple-pages.view.tsx';
 import { imageUrl } from './teaser.view.tsx';
 
 const PAGE_SIZE = 12;
 
 /** Renders what stands where the premium blocks would be; the paywall supplies it. */
 export type PremiumSlot = (article: Article) => Promise<Child> | Child;
+
+export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Promise<Article> {
+  const article = await getArticleBySlug(deps.db, slug);
+  if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
+  return article;
+}
+
+/**
+ * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
+ * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
+ */
+export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
+  const base = baseUrl(c, deps);
+  return renderPage(c, deps, {
+    title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
+    ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
+    jsonLd: articleJsonLd(article, base, deps.site.publisher),
+    articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
+    feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
+    ...(o.noindex ? { noindex: true } : {}),
+  }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
+}
 
 export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
@@ -38,6 +60,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
 
   app.get('/impressum', (c) => renderPage(c, deps, { title: 'Impressum', canonical: `${baseUrl(c, deps)}/impressum` }, <ImprintPage siteName={deps.site.name} publisher={deps.site.publisher} />));
   app.get('/datenschutz', (c) => renderPage(c, deps, { title: 'Datenschutz', canonical: `${baseUrl(c, deps)}/datenschutz` }, <PrivacyPage siteName={deps.site.name} />));
+  app.get('/agb', (c) => renderPage(c, deps, { title: 'Nutzungsbedingungen', canonical: `${baseUrl(c, deps)}/agb` }, <TermsPage siteName={deps.site.name} publisher={deps.site.publisher} />));
 
   app.get('/autor/:slug', async (c) => {
     const author = await getAuthorBySlug(deps.db, c.req.param('slug'));
@@ -51,17 +74,8 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   });
 
   app.get('/artikel/:slug', async (c) => {
-    const article = await getArticleBySlug(deps.db, c.req.param('slug'));
-    if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
-    const base = baseUrl(c, deps);
-    const premium = article.access === 'free' ? undefined : await premiumSlot(article);
-    return renderPage(c, deps, {
-      title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
-      ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
-      jsonLd: articleJsonLd(article, base, deps.site.publisher),
-      articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
-      feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
-    }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug });
+    const article = await articleOr404(deps, c.req.param('slug'));
+    return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article));
   });
 
   app.get('/:section{[a-z0-9-]+}', async (c) => {

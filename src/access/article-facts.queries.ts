@@ -1,0 +1,45 @@
+// What the unlock path needs to know of an article — access level, publication, premium blocks and their hash — in one query.
+import type { Kysely, Transaction } from 'kysely';
+import { premiumBlocks, type AccessLevel, type Block } from '../content/index.ts';
+import type { Database } from '../db/index.ts';
+import { premiumHash } from './content-key.store.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface ArticleFacts {
+  id: string;
+  slug: string;
+  headline: string;
+  access: AccessLevel;
+  publishedAt: string;
+  premiumBlocks: Block[];
+  premiumHash: string;
+}
+
+export type ArticleFactsReader = (db: Db, articleId: string) => Promise<ArticleFacts | undefined>;
+
+/**
+ * Reads the articles row directly rather than through content's getArticleById (three queries with authors and
+ * sections the unlock path never shows): unlock is the hot private endpoint. Parsing and hashing the blocks is
+ * remembered per (id, stored blocks text), so an edited article is noticed on the next request, in any process.
+ */
+export function createArticleFactsReader(o: { maxEntries?: number } = {}): ArticleFactsReader {
+  const maxEntries = o.maxEntries ?? 5000;
+  const derived = new Map<string, { source: string; premium: Block[]; hash: string }>();
+  return async (db, articleId) => {
+    const row = await db.selectFrom('articles')
+      .select(['id', 'slug', 'headline', 'access', 'paywall_after', 'blocks_json', 'published_at'])
+      .where('id', '=', articleId).executeTakeFirst();
+    if (!row) return undefined;
+    const source = `${row.access}\0${row.paywall_after}\0${row.blocks_json}`;
+    let entry = derived.get(row.id);
+    if (!entry || entry.source !== source) {
+      const premium = premiumBlocks({ access: row.access, paywallAfter: row.paywall_after, blocks: JSON.parse(row.blocks_json) as Block[] });
+      entry = { source, premium, hash: premiumHash(premium) };
+      derived.delete(row.id);
+      if (derived.size >= maxEntries) derived.delete(derived.keys().next().value!);
+      derived.set(row.id, entry);
+    }
+    return { id: row.id, slug: row.slug, headline: row.headline, access: row.access, publishedAt: row.published_at, premiumBlocks: entry.premium, premiumHash: entry.hash };
+  };
+}

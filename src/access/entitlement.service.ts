@@ -1,0 +1,74 @@
+// Gathers the facts checkAccess needs — subscription, gift link, meter — asking the database only for those that can still matter, and records meter unlocks.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/index.ts';
+import { checkAccess, type AccessDecision, type AccessLevel, type ReaderMeter, type UserRole } from './access-policy.ts';
+import { giftState, type GiftState } from './gift-link.service.ts';
+import { insertMeterUnlock, lockReader, readMeter } from './meter.queries.ts';
+import { hasActiveSubscription } from './subscription.queries.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
+
+export interface EntitlementInput {
+  article: { id: string; access: AccessLevel };
+  user: { id: string; role: UserRole } | null;
+  /** the token of a gift link the request carries, unchecked */
+  giftToken?: string | undefined;
+  /** the caller verified the request's IP as a search crawler */
+  verifiedCrawler: boolean;
+  meterLimit: number;
+  now: Date;
+}
+
+export interface Entitlement {
+  decision: AccessDecision;
+  /** what the gift token was worth; null when none was given or it did not need looking at */
+  gift: GiftState | null;
+}
+
+/**
+ * Decides without changing anything. A meter grant comes back with `recordUnlock: true` when this article still
+ * has to be counted: the caller then calls recordMeterUnlock, which decides again under a lock before writing.
+ * Facts are fetched in precedence order and only while they can change the outcome, so a subscriber's unlock
+ * costs one query and a staff member's none.
+ */
+export async function resolveEntitlement(db: Db, input: EntitlementInput): Promise<Entitlement> {
+  const { article, user, now } = input;
+  const noMeter: ReaderMeter = { limit: input.meterLimit, used: 0, alreadyCounted: false };
+  const decide = (subscriber: boolean, gift: GiftState | null, meter: ReaderMeter): Entitlement => ({
+    decision: checkAccess(article, { user, subscriber, meter }, { giftLinkValid: gift === 'valid', verifiedCrawler: input.verifiedCrawler }),
+    gift,
+  });
+  if (article.access === 'free' || (user && STAFF.has(user.role))) return decide(false, null, noMeter);
+  const subscriber = user ? await hasActiveSubscription(db, user.id, now) : false;
+  if (subscriber || (user && article.access === 'registered') || input.verifiedCrawler) return decide(subscriber, null, noMeter);
+  const gift = input.giftToken ? await giftState(db, { token: input.giftToken, articleId: article.id, now }) : null;
+  if (gift === 'valid' || !user || article.access !== 'plus') return decide(false, gift, noMeter);
+  const meter = await readMeter(db, { userId: user.id, articleId: article.id, limit: input.meterLimit, now });
+  return decide(false, gift, meter);
+}
+
+/**
+ * Counts a meter unlock exactly once: under the reader's lock it reads the meter again, decides again and
+ * stores the unlock only if the decision still says so. Returns that fresh decision — a denial when a
+ * concurrent request took the last free article first.
+ */
+export async function recordMeterUnlock(db: Kysely<Database>, input: { user: { id: string; role: UserRole }; article: { id: string; access: AccessLevel }; meterLimit: number; now: Date }): Promise<AccessDecision> {
+  const { user, article, now } = input;
+  return db.transaction().execute(async (trx) => {
+    await lockReader(trx, user.id);
+    const meter = await readMeter(trx, { userId: user.id, articleId: article.id, limit: input.meterLimit, now });
+    const decision = checkAccess(article, { user, subscriber: false, meter }, { giftLinkValid: false, verifiedCrawler: false });
+    if (decision.granted && decision.reason === 'meter' && decision.recordUnlock) {
+      await insertMeterUnlock(trx, { userId: user.id, articleId: article.id, now });
+    }
+    return decision;
+  });
+}
+
+/** Whether the reader may read every Plus article (staff or subscriber) — what search asks before looking into premium text. */
+export async function readsAllPlus(db: Db, user: { id: string; role: UserRole } | null, now: Date): Promise<boolean> {
+  if (!user) return false;
+  return STAFF.has(user.role) || hasActiveSubscription(db, user.id, now);
+}

@@ -1,0 +1,53 @@
+// The unlock of a Plus article: decide, check the page's key id is the current one, count the meter, hand out the content key.
+import type { Kysely } from 'kysely';
+import { nowIso, type Database } from '../db/index.ts';
+import { DomainError } from '../domain-error.ts';
+import type { GrantReason, MeterStatus, UserRole } from './access-policy.ts';
+import type { ArticleFactsReader } from './article-facts.queries.ts';
+import type { ContentKeyStore } from './content-key.store.ts';
+import { recordMeterUnlock, resolveEntitlement } from './entitlement.service.ts';
+import type { GiftState } from './gift-link.service.ts';
+
+export interface UnlockDeps { keys: ContentKeyStore; articleFacts: ArticleFactsReader; meterLimit: number }
+
+export interface UnlockInput {
+  articleId: string;
+  keyId: string;
+  giftToken?: string | undefined;
+  user: { id: string; role: UserRole } | null;
+  verifiedCrawler: boolean;
+  now: Date;
+}
+
+export type UnlockResult =
+  | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus }
+  | { granted: false; need: 'login' | 'subscription'; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string };
+
+const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
+
+/**
+ * Order matters: unknown article (not-found) → entitlement (a denial says nothing about keys) → key id of the
+ * page (conflict when the text changed since the page was rendered: the old key would keep a corrected text
+ * readable) → only then the meter is counted, so a stale page never uses up a free article.
+ */
+export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
+  const { user, now } = input;
+  const article = await deps.articleFacts(db, input.articleId);
+  const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && STAFF.has(user.role)));
+  if (!article || !visible) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
+
+  const { decision, gift } = await resolveEntitlement(db, {
+    article, user, giftToken: input.giftToken, verifiedCrawler: input.verifiedCrawler, meterLimit: deps.meterLimit, now,
+  });
+  if (!decision.granted) return { ...decision, gift, articleSlug: article.slug };
+
+  const current = await deps.keys.currentKey(db, article.id, article.premiumHash);
+  if (current.keyId !== input.keyId) {
+    throw new DomainError('conflict', 'Der Artikel wurde inzwischen aktualisiert. Bitte laden Sie die Seite neu.', 'keyId');
+  }
+  if (decision.reason !== 'meter') return { granted: true, key: current.key, keyId: current.keyId, reason: decision.reason };
+  if (!decision.recordUnlock || !user) return { granted: true, key: current.key, keyId: current.keyId, reason: 'meter', meter: decision.meter };
+  const recorded = await recordMeterUnlock(db, { user, article, meterLimit: deps.meterLimit, now });
+  if (!recorded.granted) return { ...recorded, gift, articleSlug: article.slug };
+  return { granted: true, key: current.key, keyId: current.keyId, reason: recorded.reason, ...(recorded.reason === 'meter' ? { meter: recorded.meter } : {}) };
+}

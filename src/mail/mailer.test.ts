@@ -1,0 +1,54 @@
+// The SMTP adapter against a real in-process SMTP server, and the outbox adapter on every engine.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { smtpMailer, outboxMailer, listOutbox, verifyEmailMail } from './index.ts';
+import { startSmtpReceiver, textPart } from '../testing/smtp-receiver.ts';
+import { openTestStore, testEngines } from '../db/test-stores.ts';
+
+const ctx = { siteName: 'Brackenauer Kreisbote', baseUrl: 'https://zeitung.example' };
+
+test('smtpMailer delivers a German text+HTML mail through a real SMTP server', async () => {
+  const smtp = await startSmtpReceiver();
+  after(() => smtp.close());
+  const mailer = smtpMailer(smtp.url, 'Kreisbote <redaktion@zeitung.example>');
+  await mailer.send(verifyEmailMail(ctx, 'leserin@example.de', 'TOKEN123'));
+  const got = await smtp.waitFor((m) => m.to.includes('leserin@example.de'));
+  assert.equal(got.from, 'redaktion@zeitung.example');
+  assert.match(got.raw, /Content-Type: text\/plain/i);
+  assert.match(got.raw, /Content-Type: text\/html/i);
+  const text = textPart(got.raw);
+  assert.match(text, /Bitte bestätigen Sie/);
+  assert.match(text, /https:\/\/zeitung\.example\/registrieren\/bestaetigen\?token=TOKEN123/);
+});
+
+test('smtpMailer fails loudly when the server is not reachable', async () => {
+  const smtp = await startSmtpReceiver();
+  const url = smtp.url;
+  await smtp.close();
+  await assert.rejects(smtpMailer(url, 'x@zeitung.example').send(verifyEmailMail(ctx, 'a@example.de', 't')));
+});
+
+test('mail templates escape what they are given in HTML', () => {
+  const m = verifyEmailMail({ siteName: '<b>Zeitung</b>', baseUrl: 'https://z.example' }, 'a@example.de', 't"x');
+  assert.doesNotMatch(m.html, /<b>Zeitung<\/b>/);
+  assert.match(m.html, /&lt;b&gt;Zeitung/);
+  assert.match(m.html, /token=t%22x/);
+});
+
+for (const engine of testEngines()) {
+  test(`[${engine}] outboxMailer writes mails that listOutbox returns newest first`, async () => {
+    const store = await openTestStore(engine);
+    try {
+      const mailer = outboxMailer(store.db);
+      assert.equal(mailer.kind, 'outbox');
+      await mailer.send({ to: 'a@example.de', subject: 'Eins', text: 'erste', html: '<p>erste</p>' });
+      await new Promise((r) => setTimeout(r, 5));
+      await mailer.send({ to: 'b@example.de', subject: 'Zwei', text: 'zweite', html: '<p>zweite</p>' });
+      const mails = await listOutbox(store.db);
+      assert.deepEqual(mails.map((m) => m.subject), ['Zwei', 'Eins']);
+      assert.equal(mails[1]!.to, 'a@example.de');
+    } finally {
+      await store.close();
+    }
+  });
+}

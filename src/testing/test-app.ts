@@ -1,0 +1,39 @@
+// For tests: a Klartext app on a fresh test store (SQLite, or PostgreSQL when DATABASE_URL_TEST is set), silent and quick to hash.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Hono } from 'hono';
+import { createApp, type AppDeps, type KlartextApp } from '../app.tsx';
+import { loadConfig, type Config } from '../config.ts';
+import { openTestStore, type TestStore } from '../db/test-stores.ts';
+import { TEST_HASHING } from '../accounts/index.ts';
+import type { AppEnv } from '../http/request-context.middleware.ts';
+
+export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'store' | 'logger'>> {
+  /** extra environment for loadConfig, e.g. { KLARTEXT_TRUST_PROXY: '1' } */
+  env?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  store: TestStore;
+  config: Readonly<Config>;
+  klartext: KlartextApp;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(engine: string, overrides: TestAppOverrides = {}): Promise<TestApp> {
+  const { env, ...deps } = overrides;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-test-'));
+  const store = await openTestStore(engine);
+  const config = loadConfig({ KLARTEXT_DATA_DIR: dataDir, ...env });
+  const klartext = createApp({ config, store, logger: pino({ level: process.env.KLARTEXT_TEST_LOG ?? 'silent' }), clientJs: '', passwordHashing: TEST_HASHING, ...deps });
+  return {
+    app: klartext.app, store, config, klartext,
+    close: async () => {
+      await store.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
