@@ -52,3 +52,27 @@ test('a guest follows a Plus article from the front page and sees no premium sen
   }
   assert.deepEqual(foreign, [], 'no third-party requests');
 });
+
+test('pages fit a 360 px wide screen without sideways scrolling', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const origin = `http://127.0.0.1:${server.port}`;
+  for (const p of ['/', '/stadt', '/artikel/digitalbuero-im-rathaus', '/autor/jana-hollmann', '/anmelden', '/registrieren', '/impressum', '/gibt-es-nicht']) {
+    await page.goto(origin + p);
+    const overflow = await page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.sections-nav')).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 3);
+    });
+    assert.deepEqual(overflow, [], `${p} is wider than 360 px`);
+  }
+  await page.close();
+});
+
+test('keyboard focus is visible on links', { skip }, async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  assert.equal(outline, 'solid');
+  await page.close();
+});
