@@ -61,7 +61,16 @@ export function createApp(deps: AppDeps): KlartextApp {
   app.use('*', requestContext(logger));
   const limitBody = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); } });
   // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // A declared Content-Length is checked from the header alone, for the same reason (the unlock endpoint reads its small body itself).
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && !c.req.header('transfer-encoding') && /^\d+$/.test(declared)) {
+      if (Number(declared) > 1024 * 1024) throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.');
+      return next();
+    }
+    return limitBody(c, next);
+  });
 
   app.get('/healthz', async (c) => {
     try {
@@ -99,13 +108,16 @@ export function createApp(deps: AppDeps): KlartextApp {
   app.use('/news-sitemap.xml', cached);
   app.use('/:section/feed.xml', cached);
   app.route('/', feedRoutes(siteDeps));
+  // --- paywall (issue 4): the unlock endpoint remembers sessions briefly; it must run before the account session middleware ---
+  const paywall = createPaywall({ site: siteDeps, config, cached, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
+  app.use('/api/unlock/*', paywall.unlockSession);
+  // --- end paywall ---
   // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
   const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
   const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
   mountAccounts(app, { db: store.db, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
-  const paywall = createPaywall({ site: siteDeps, config, cached, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
   app.route('/', paywall.routes);
   const premiumSlot: PremiumSlot = paywall.premiumSlot;
   // --- end paywall ---

@@ -16,17 +16,32 @@ export interface ArticleFacts {
   premiumHash: string;
 }
 
-export type ArticleFactsReader = (db: Db, articleId: string) => Promise<ArticleFacts | undefined>;
+export type ArticleFactsReader = (db: Db, articleId: string, o?: { fresh?: boolean }) => Promise<ArticleFacts | undefined>;
 
 /**
  * Reads the articles row directly rather than through content's getArticleById (three queries with authors and
- * sections the unlock path never shows): unlock is the hot private endpoint. Parsing and hashing the blocks is
- * remembered per (id, stored blocks text), so an edited article is noticed on the next request, in any process.
+ * sections the unlock path never shows): unlock is the hot private endpoint. Facts are kept `ttlMs` (default
+ * 2 s, as long as the page cache takes to notice a change); `fresh` reads the row again. Parsing and hashing
+ * the blocks is remembered per (id, stored blocks text), so an edit is noticed as soon as the row is read.
  */
-export function createArticleFactsReader(o: { maxEntries?: number } = {}): ArticleFactsReader {
+export function createArticleFactsReader(o: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}): ArticleFactsReader {
   const maxEntries = o.maxEntries ?? 5000;
+  const ttlMs = o.ttlMs ?? 2000;
+  const now = o.now ?? Date.now;
   const derived = new Map<string, { source: string; premium: Block[]; hash: string }>();
-  return async (db, articleId) => {
+  const recent = new Map<string, { facts: ArticleFacts | undefined; until: number }>();
+  return async (db, articleId, opts = {}) => {
+    const hit = recent.get(articleId);
+    if (hit && !opts.fresh && hit.until > now()) return hit.facts;
+    const facts = await read(db, articleId);
+    recent.delete(articleId);
+    if (recent.size >= maxEntries) recent.delete(recent.keys().next().value!);
+    // Unknown ids are not remembered: guessing ids must not fill the memory.
+    if (facts) recent.set(articleId, { facts, until: now() + ttlMs });
+    return facts;
+  };
+
+  async function read(db: Db, articleId: string): Promise<ArticleFacts | undefined> {
     const row = await db.selectFrom('articles')
       .select(['id', 'slug', 'headline', 'access', 'paywall_after', 'blocks_json', 'published_at'])
       .where('id', '=', articleId).executeTakeFirst();
@@ -41,5 +56,5 @@ export function createArticleFactsReader(o: { maxEntries?: number } = {}): Artic
       derived.set(row.id, entry);
     }
     return { id: row.id, slug: row.slug, headline: row.headline, access: row.access, publishedAt: row.published_at, premiumBlocks: entry.premium, premiumHash: entry.hash };
-  };
+  }
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/index.ts';
 import { checkAccess, type AccessDecision, type AccessLevel, type ReaderMeter, type UserRole } from './access-policy.ts';
 import { giftState, type GiftState } from './gift-link.service.ts';
 import { insertMeterUnlock, lockReader, readMeter } from './meter.queries.ts';
-import { hasActiveSubscription } from './subscription.queries.ts';
+import { hasActiveSubscription, type SubscriptionCheck } from './subscription.queries.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,6 +19,8 @@ export interface EntitlementInput {
   verifiedCrawler: boolean;
   meterLimit: number;
   now: Date;
+  /** how to ask for a subscription; default: the database every time */
+  isSubscriber?: SubscriptionCheck;
 }
 
 export interface Entitlement {
@@ -41,7 +43,7 @@ export async function resolveEntitlement(db: Db, input: EntitlementInput): Promi
     gift,
   });
   if (article.access === 'free' || (user && STAFF.has(user.role))) return decide(false, null, noMeter);
-  const subscriber = user ? await hasActiveSubscription(db, user.id, now) : false;
+  const subscriber = user ? await (input.isSubscriber ?? hasActiveSubscription)(db, user.id, now) : false;
   if (subscriber || (user && article.access === 'registered') || input.verifiedCrawler) return decide(subscriber, null, noMeter);
   const gift = input.giftToken ? await giftState(db, { token: input.giftToken, articleId: article.id, now }) : null;
   if (gift === 'valid' || !user || article.access !== 'plus') return decide(false, gift, noMeter);

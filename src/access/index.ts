@@ -18,7 +18,9 @@ export { berlinMonth, berlinMonthStart } from './berlin-calendar.ts';
 export { PLUS_OFFER, formatEuro, offerJson, offerSummary, type Offer } from './offer.ts';
 export { createContentKeyStore, premiumHash, type ContentKey, type ContentKeyStore } from './content-key.store.ts';
 export { createArticleFactsReader, type ArticleFacts, type ArticleFactsReader } from './article-facts.queries.ts';
-export { MAX_GRANT_DAYS, grantSubscription, hasActiveSubscription, revokeSubscriptions, type SubscriptionGrant } from './subscription.queries.ts';
+export {
+  MAX_GRANT_DAYS, cachedSubscriptionCheck, grantSubscription, hasActiveSubscription, revokeSubscriptions, type SubscriptionCheck, type SubscriptionGrant,
+} from './subscription.queries.ts';
 export { readMeter } from './meter.queries.ts';
 export {
   GIFT_LINKS_PER_MONTH, GIFT_LINK_DAYS, GIFT_TOKEN_PATTERN, createGiftLink, giftLinksThisMonth, giftState, listGiftLinks, revokeGiftLink,

@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createUser, TEST_HASHING } from '../accounts/index.ts';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
-import { grantSubscription, hasActiveSubscription, revokeSubscriptions } from './subscription.queries.ts';
+import { cachedSubscriptionCheck, grantSubscription, hasActiveSubscription, revokeSubscriptions } from './subscription.queries.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -47,6 +47,21 @@ for (const engine of testEngines()) {
       assert.equal(await revokeSubscriptions(store.db, { userId: id, now }), 1);
       assert.equal(await hasActiveSubscription(store.db, id, now), false);
       assert.equal(await revokeSubscriptions(store.db, { userId: id, now }), 0);
+    });
+
+    test('the cached check sees a grant at once, keeps a yes for its time only, and never past the end', async () => {
+      const id = await user('d@example.de');
+      const check = cachedSubscriptionCheck({ ttlMs: 5000 });
+      const now = new Date('2026-11-26T10:00:00Z');
+      assert.equal(await check(store.db, id, now), false);
+      await grantSubscription(store.db, { userId: id, days: 1, now });
+      assert.equal(await check(store.db, id, now), true, 'no is not remembered');
+      await revokeSubscriptions(store.db, { userId: id, now });
+      assert.equal(await check(store.db, id, new Date(now.getTime() + 4000)), true, 'yes is remembered for 5 s');
+      assert.equal(await check(store.db, id, new Date(now.getTime() + 6000)), false, 'then the revocation shows');
+      await grantSubscription(store.db, { userId: id, days: 1, now });
+      assert.equal(await check(store.db, id, now), true);
+      assert.equal(await check(store.db, id, new Date(now.getTime() + DAY + 1000)), false, 'not past the end, whatever the memory');
     });
   });
 }

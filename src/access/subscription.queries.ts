@@ -23,6 +23,34 @@ export async function hasActiveSubscription(db: Db, userId: string, now: Date): 
   return row !== undefined;
 }
 
+/** How the paywall asks "is this reader a subscriber now?"; the cached variant below has the same shape. */
+export type SubscriptionCheck = (db: Db, userId: string, now: Date) => Promise<boolean>;
+
+/**
+ * hasActiveSubscription with a short memory of positive answers, for the unlock hot path: a subscriber's
+ * answer is kept for `ttlMs` (never past the subscription's end), so a revocation takes effect within `ttlMs`
+ * in every process while a grant takes effect at once (negative answers are never kept).
+ */
+export function cachedSubscriptionCheck(o: { ttlMs: number; maxEntries?: number }): SubscriptionCheck {
+  const maxEntries = o.maxEntries ?? 50_000;
+  const known = new Map<string, number>();
+  return async (db, userId, now) => {
+    const t = now.getTime();
+    const until = known.get(userId);
+    if (until !== undefined && until > t) return true;
+    known.delete(userId);
+    const at = nowIso(now);
+    const row = await db.selectFrom('subscriptions').select('ends_at')
+      .where('user_id', '=', userId).where('status', 'in', ['active', 'canceled']).where('starts_at', '<=', at)
+      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', at)]))
+      .orderBy('ends_at', 'desc').limit(1).executeTakeFirst();
+    if (!row) return false;
+    if (known.size >= maxEntries) known.delete(known.keys().next().value!);
+    known.set(userId, Math.min(t + o.ttlMs, row.ends_at === null ? Infinity : Date.parse(row.ends_at)));
+    return true;
+  };
+}
+
 /**
  * Grants a manual subscription for `days` from now. A running manual subscription is extended to the later of
  * its end and now + days instead of adding a second one, so granting twice never stacks up rows.

@@ -7,8 +7,14 @@ import type { ArticleFactsReader } from './article-facts.queries.ts';
 import type { ContentKeyStore } from './content-key.store.ts';
 import { recordMeterUnlock, resolveEntitlement } from './entitlement.service.ts';
 import type { GiftState } from './gift-link.service.ts';
+import type { SubscriptionCheck } from './subscription.queries.ts';
 
-export interface UnlockDeps { keys: ContentKeyStore; articleFacts: ArticleFactsReader; meterLimit: number }
+export interface UnlockDeps {
+  keys: ContentKeyStore;
+  articleFacts: ArticleFactsReader;
+  meterLimit: number;
+  isSubscriber?: SubscriptionCheck;
+}
 
 export interface UnlockInput {
   articleId: string;
@@ -32,16 +38,24 @@ const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
  */
 export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
   const { user, now } = input;
-  const article = await deps.articleFacts(db, input.articleId);
+  let article = await deps.articleFacts(db, input.articleId);
   const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && STAFF.has(user.role)));
   if (!article || !visible) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
+  // A free article has no premium part and no key; asking for one is a client's mistake, not a reason to make a key.
+  if (article.access === 'free') throw new DomainError('invalid-input', 'Dieser Artikel ist frei lesbar; es gibt nichts freizuschalten.', 'articleId');
 
   const { decision, gift } = await resolveEntitlement(db, {
     article, user, giftToken: input.giftToken, verifiedCrawler: input.verifiedCrawler, meterLimit: deps.meterLimit, now,
+    ...(deps.isSubscriber ? { isSubscriber: deps.isSubscriber } : {}),
   });
   if (!decision.granted) return { ...decision, gift, articleSlug: article.slug };
 
-  const current = await deps.keys.currentKey(db, article.id, article.premiumHash);
+  let current = await deps.keys.currentKey(db, article.id, article.premiumHash);
+  if (current.keyId !== input.keyId) {
+    // The facts may be a few seconds old: ask the database before telling the reader to reload.
+    article = (await deps.articleFacts(db, input.articleId, { fresh: true })) ?? article;
+    current = await deps.keys.currentKey(db, article.id, article.premiumHash);
+  }
   if (current.keyId !== input.keyId) {
     throw new DomainError('conflict', 'Der Artikel wurde inzwischen aktualisiert. Bitte laden Sie die Seite neu.', 'keyId');
   }

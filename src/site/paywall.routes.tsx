@@ -1,5 +1,5 @@
 // The paywall on the web: the premium slot of the cached page, the unlock endpoint, the no-JS reading page, verified crawlers, /abo.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
   PLUS_OFFER, encryptPremium, offerJson, premiumHash, premiumPlaintext, recordMeterUnlock, resolveEntitlement, unlockArticle,
@@ -7,6 +7,7 @@ import {
 } from '../access/index.ts';
 import { premiumBlocks, type Article } from '../content/index.ts';
 import { HttpError } from '../http/app-error.ts';
+import { readSmallBody } from '../http/small-body.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import { blocksHtml } from './article-page.view.tsx';
 import { verifyCsrf, csrfToken } from './csrf.ts';
@@ -19,6 +20,9 @@ import { articleOr404, renderArticlePage, type PremiumSlot } from './site.routes
 
 export type { PaywallDeps } from './paywall-context.ts';
 
+/** `{ keyId, gift }` is under 100 bytes; anything much larger is not from our script. */
+const UNLOCK_BODY_BYTES = 2048;
+
 const unlockBody = z.strictObject({
   keyId: z.string().regex(/^[A-Za-z0-9_-]{10}$/, 'keyId must be the 10-character key id of the page'),
   gift: z.string().regex(GIFT_TOKEN_PATTERN, 'gift must be the token of a gift link').optional(),
@@ -28,8 +32,9 @@ async function readUnlockBody(c: Context): Promise<z.infer<typeof unlockBody>> {
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new HttpError('bad-request', 'Die Anfrage muss JSON sein (Content-Type: application/json).', 'content-type');
   }
+  const text = await readSmallBody(c, UNLOCK_BODY_BYTES);
   let raw: unknown;
-  try { raw = await c.req.json(); } catch { throw new HttpError('bad-request', 'Der Inhalt der Anfrage ist kein gültiges JSON.', 'body'); }
+  try { raw = JSON.parse(text); } catch { throw new HttpError('bad-request', 'Der Inhalt der Anfrage ist kein gültiges JSON.', 'body'); }
   const parsed = unlockBody.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -52,10 +57,10 @@ function assertSameOriginScript(c: Context, publicUrl: string | undefined): void
   if (site !== undefined && site !== 'same-origin') refuse('Sie stammt nicht von dieser Seite.');
   const origin = c.req.header('origin');
   if (origin !== undefined) {
-    let host = '';
-    try { host = new URL(origin).host; } catch { /* "null" and garbage are foreign */ }
-    const own = [c.req.header('host'), new URL(c.req.url).host, publicUrl ? new URL(publicUrl).host : undefined];
-    if (!host || !own.includes(host)) refuse('Sie stammt nicht von dieser Seite.');
+    // An origin is "scheme://host[:port]"; compare its host part with ours without parsing URLs on the hot path.
+    const host = /^https?:\/\/([^/]+)$/i.exec(origin)?.[1]?.toLowerCase();
+    const own = [c.req.header('host')?.toLowerCase(), publicUrl ? new URL(publicUrl).host : undefined];
+    if (!host || (!own.includes(host) && host !== new URL(c.req.url).host)) refuse('Sie stammt nicht von dieser Seite.');
   }
 }
 
@@ -77,7 +82,7 @@ function giftTokenOf(c: Context, article: Pick<Article, 'slug'>): string | undef
   }
 }
 
-export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; routes: Hono<AppEnv>; paywall: Paywall } {
+export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; routes: Hono<AppEnv>; unlockSession: MiddlewareHandler<AppEnv> } {
   const p = makePaywall(deps);
   const db = deps.site.db;
   const app = new Hono<AppEnv>();
@@ -107,7 +112,7 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
     const articleId = c.req.param('articleId');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(articleId)) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
     const body = await readUnlockBody(c);
-    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meterLimit: deps.config.meterPerMonth }, {
+    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meterLimit: deps.config.meterPerMonth, isSubscriber: p.isSubscriber }, {
       articleId, keyId: body.keyId, giftToken: body.gift, user: readerUser(c), verifiedCrawler: await isVerifiedCrawler(c, p), now: deps.now(),
     });
     if (result.granted) {
@@ -162,7 +167,7 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
 
   app.route('/', giftRoutes(p));
   app.route('/', searchRoutes(p));
-  return { premiumSlot, routes: app, paywall: p };
+  return { premiumSlot, routes: app, unlockSession: p.unlockSession };
 }
 
 export const meterNote = (remaining: number): string =>
