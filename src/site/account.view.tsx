@@ -63,6 +63,7 @@ export function AccountPage({ user, sessions, currentSessionId, csrf, notice, fa
             <li><a href="#passwort">Passwort</a></li>
             <li><a href="#geraete">Angemeldete Geräte</a></li>
             <li><a href="#daten">Meine Daten</a></li>
+            <li><a href="/konto/geschenke">Verschenkte Artikel</a></li>
             {showOutbox && <li><a href="/konto/postausgang">Postausgang</a></li>}
           </ul>
           <form method="post" action="/abmelden"><CsrfField token={csrf} /><button class="button button--ghost account__logout" type="submit">Abmelden</button></form>
