@@ -15,5 +15,14 @@ const walk = (dir) => {
 for (const r of roots) if (fs.existsSync(r)) (fs.statSync(r).isDirectory() ? walk(r) : files.push(r));
 files.sort();
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+// Test stores on PostgreSQL live in schemas t_…; they are dropped before a run, never during one (src/db/test-stores.ts).
+if (process.env.DATABASE_URL_TEST) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL_TEST });
+  await client.connect();
+  const { rows } = await client.query(`select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'`);
+  for (const { nspname } of rows) await client.query(`drop schema "${nspname}" cascade`);
+  await client.end();
+}
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

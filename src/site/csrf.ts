@@ -47,7 +47,8 @@ export function csrfToken(c: Context<AppEnv>, fallback?: Partial<ProxyTrust>): s
   return mask(mac(anon));
 }
 
-function sameOrigin(c: Context, publicUrl: string | undefined): boolean {
+/** True unless the browser names an Origin that is not this site (requests without Origin are judged by the token). */
+export function sameOrigin(c: Context, publicUrl: string | undefined): boolean {
   const origin = c.req.header('origin');
   if (origin === undefined) return true;
   let host: string;

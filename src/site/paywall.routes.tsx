@@ -10,7 +10,7 @@ import { HttpError } from '../http/app-error.ts';
 import { readSmallBody } from '../http/small-body.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import { blocksHtml } from './article-page.view.tsx';
-import { verifyCsrf, csrfToken } from './csrf.ts';
+import { verifyCsrf, csrfToken, sameOrigin } from './csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
 import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type Paywall, type PaywallDeps } from './paywall-context.ts';
 import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
@@ -55,13 +55,7 @@ function assertSameOriginScript(c: Context, publicUrl: string | undefined): void
   if (!c.req.header('x-klartext-csrf')) refuse('Der Kopf x-klartext-csrf fehlt.');
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin') refuse('Sie stammt nicht von dieser Seite.');
-  const origin = c.req.header('origin');
-  if (origin !== undefined) {
-    // An origin is "scheme://host[:port]"; compare its host part with ours without parsing URLs on the hot path.
-    const host = /^https?:\/\/([^/]+)$/i.exec(origin)?.[1]?.toLowerCase();
-    const own = [c.req.header('host')?.toLowerCase(), publicUrl ? new URL(publicUrl).host : undefined];
-    if (!host || (!own.includes(host) && host !== new URL(c.req.url).host)) refuse('Sie stammt nicht von dieser Seite.');
-  }
+  if (!sameOrigin(c, publicUrl)) refuse('Sie stammt nicht von dieser Seite.');
 }
 
 /**
