@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: a Klartext server in its own process on a fresh demo database, a static server, autocannon.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -35,7 +36,9 @@ export async function freePort(): Promise<number> {
 export async function startKlartext(env: Record<string, string> = {}): Promise<Running & { dataDir: string }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-bench-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/klartext.mjs', 'serve'], {
+  // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/klartext.mjs', 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KLARTEXT_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -63,8 +66,39 @@ const s=http.createServer((req,res)=>{res.writeHead(200,{...headers,'content-len
 }
 
 export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+export interface LoadOptions { connections?: number; seconds?: number; method?: string; headers?: Record<string, string>; body?: string }
 
-export async function load(url: string, o: { connections?: number; seconds?: number; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((f) => existsSync(f));
+/** wrk (C, one thread) when installed and not overridden: it leaves more of the machine to the server than autocannon. */
+export const loadTool: 'wrk' | 'autocannon' = WRK && process.env.BENCH_TOOL !== 'autocannon' ? 'wrk' : 'autocannon';
+
+const ms = (v: string, unit: string) => Number(v) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
+
+async function loadWithWrk(url: string, o: LoadOptions): Promise<LoadResult> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-wrk-'));
+  const script = path.join(dir, 'request.lua');
+  const lua = [`wrk.method = ${JSON.stringify(o.method ?? 'GET')}`, ...(o.body ? [`wrk.body = ${JSON.stringify(o.body)}`] : []),
+    ...Object.entries(o.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)].join('\n');
+  await fs.writeFile(script, lua);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(WRK!, ['-t1', `-c${o.connections ?? 50}`, `-d${o.seconds ?? 8}s`, '--latency', '-s', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => { text += d; });
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`))));
+  });
+  await fs.rm(dir, { recursive: true, force: true });
+  const pct = (p: string) => { const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? ms(m[1]!, m[2]!) : NaN; };
+  const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50: pct('50'), p99: pct('99'),
+    errors: errs ? errs.slice(1).map(Number).reduce((a, b) => a + b, 0) : 0,
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+export async function load(url: string, o: LoadOptions = {}): Promise<LoadResult> {
+  if (loadTool === 'wrk') return loadWithWrk(url, o);
   const r = await autocannon({ url, connections: o.connections ?? 50, duration: o.seconds ?? 8, method: (o.method ?? 'GET') as 'GET', headers: o.headers ?? {}, ...(o.body ? { body: o.body } : {}) });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }

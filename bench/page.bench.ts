@@ -1,5 +1,5 @@
 // bench:page — the demo's Plus interview served to guests by Klartext vs the same bytes from a minimal static server.
-import { fmt, load, startKlartext, startStatic } from './bench-servers.ts';
+import { fmt, load, loadTool, startKlartext, startStatic } from './bench-servers.ts';
 
 const SLUG = 'digitalbuero-im-rathaus';
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -13,7 +13,7 @@ const body = Buffer.from(await first.arrayBuffer());
 const headers: Record<string, string> = {};
 for (const k of ['content-type', 'cache-control', 'etag', 'vary', 'content-encoding']) { const v = first.headers.get(k); if (v) headers[k] = v; }
 const stat = await startStatic(body, headers);
-console.log(`page ${path}: ${body.length} bytes (${headers['content-encoding'] ?? 'identity'}), ${seconds}s × ${rounds} rounds each, 50 connections`);
+console.log(`page ${path}: ${body.length} bytes (${headers['content-encoding'] ?? 'identity'}), ${seconds}s × ${rounds} rounds each, 50 connections, ${loadTool}`);
 
 const reqHeaders = { 'accept-encoding': 'br, gzip' };
 const k: number[] = []; const s: number[] = []; let kp99 = 0; let sp99 = 0;

@@ -1,6 +1,6 @@
 // bench:unlock — the unlock endpoint for a logged-in subscriber vs the cached guest page, 50 connections, in one run on one server.
 import { spawn } from 'node:child_process';
-import { fmt, load, startKlartext } from './bench-servers.ts';
+import { fmt, load, loadTool, startKlartext } from './bench-servers.ts';
 
 const SLUG = 'digitalbuero-im-rathaus';
 const EMAIL = 'bench-abo@example.de';
@@ -49,7 +49,7 @@ try {
   const check = await fetch(unlockUrl, { method: 'POST', headers: unlockHeaders, body });
   const answer = (await check.json()) as { granted?: boolean; reason?: string };
   if (!answer.granted || answer.reason !== 'subscriber') throw new Error(`unlock did not grant as subscriber: ${JSON.stringify(answer)}`);
-  console.log(`unlock POST /api/unlock/${articleId} as subscriber vs guest GET ${pagePath}; ${seconds}s × ${rounds} rounds each, 50 connections`);
+  console.log(`unlock POST /api/unlock/${articleId} as subscriber vs guest GET ${pagePath}; ${seconds}s × ${rounds} rounds each, 50 connections, ${loadTool}`);
 
   const pageHeaders = { 'accept-encoding': 'br, gzip' };
   await load(klartext.url + pagePath, { seconds: 2, headers: pageHeaders });
