@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
+import { freePort } from '../src/testing/free-port.ts';
 import autocannon from 'autocannon';
 
 export interface Running { url: string; stop: () => Promise<void> }
@@ -23,14 +23,6 @@ async function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
 }
 
 const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
-
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** Starts `klartext serve` on a fresh data dir (seeded with the demo) and a free port; resolves when /healthz answers. */
 export async function startKlartext(env: Record<string, string> = {}): Promise<Running & { dataDir: string }> {

@@ -1,5 +1,5 @@
 // bench:unlock-visible — Chromium on loopback: time from the page's load event to the plain text being visible, for a logged-in subscriber, over 20 loads.
-import { launchBrowser } from '../tests/e2e/browser.ts';
+import { launchBrowser } from '../src/testing/browser.ts';
 import { logInPage, PLUS_SLUG, startPaywallServer } from '../tests/e2e/paywall-server.ts';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);

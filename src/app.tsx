@@ -26,7 +26,7 @@ import { createPaywall } from './site/paywall.routes.tsx';
 // --- end paywall ---
 import { STANDARD_HASHING, atLeastStandard, type PasswordHashing } from './accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './mail/index.ts';
-import { mountAccounts, isPrivatePath } from './site/accounts.routes.ts';
+import { mountAccounts, isPrivatePath, sessionMiddleware } from './site/accounts.routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -59,14 +59,16 @@ export function createApp(deps: AppDeps): KlartextApp {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(logger));
-  const limitBody = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); } });
+  const MAX_BODY = 1024 * 1024;
+  const tooLarge = (): never => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); };
+  const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
   // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
   // A declared Content-Length is checked from the header alone, for the same reason (the unlock endpoint reads its small body itself).
   app.use('*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding') && /^\d+$/.test(declared)) {
-      if (Number(declared) > 1024 * 1024) throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.');
+      if (Number(declared) > MAX_BODY) tooLarge();
       return next();
     }
     return limitBody(c, next);
@@ -108,14 +110,16 @@ export function createApp(deps: AppDeps): KlartextApp {
   app.use('/news-sitemap.xml', cached);
   app.use('/:section/feed.xml', cached);
   app.route('/', feedRoutes(siteDeps));
+  // One session middleware for every private route: account pages, /api/*, and the paywall's private pages.
+  const session = sessionMiddleware({ db: store.db, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
   // --- paywall (issue 4): the unlock endpoint remembers sessions briefly; it must run before the account session middleware ---
-  const paywall = createPaywall({ site: siteDeps, config, cached, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
+  const paywall = createPaywall({ site: siteDeps, config, cached, session, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
   app.use('/api/unlock/*', paywall.unlockSession);
   // --- end paywall ---
   // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
   const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
   const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
-  mountAccounts(app, { db: store.db, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
   app.route('/', paywall.routes);

@@ -4,13 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, type CliIo } from './main.ts';
+import { runCli } from './main.ts';
+import { captureIo } from '../testing/cli-io.ts';
 import { fixtureDir, fixtureDocument } from '../content/content.fixtures.ts';
-
-function captureIo(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []; const stderr: string[] = [];
-  return { stdout, stderr, out: (s) => stdout.push(s), err: (s) => stderr.push(s), stdin: async () => stdin };
-}
 
 describe('klartext import and export', () => {
   let dataDir: string;

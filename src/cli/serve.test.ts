@@ -5,15 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../testing/free-port.ts';
 
 test('serve seeds the demo, answers, and exits 0 on SIGTERM', async () => {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-serve-'));

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, type CliIo } from './main.ts';
+import { runCli } from './main.ts';
+import { captureIo } from '../testing/cli-io.ts';
 import { connect } from '../db/index.ts';
 import { hasActiveSubscription } from '../access/index.ts';
 
@@ -12,11 +13,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-cli-sub-'));
 after(() => fs.rm(dir, { recursive: true, force: true }));
 const env = { KLARTEXT_DATA_DIR: dir };
 
-function io(stdin = ''): CliIo & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { outs, errs, out: (s) => outs.push(s), err: (s) => errs.push(s), stdin: async () => stdin };
-}
+const io = captureIo;
 
 async function active(email: string): Promise<boolean> {
   const store = connect({ dataDir: dir });
@@ -32,24 +29,24 @@ test('grant gives an account Plus for the days given, revoke ends it', async () 
   assert.equal(await runCli(['user', 'create', '--email', 'abo@example.de', '--role', 'reader', '--password-stdin'], io('Regenbogen-Fahrrad-7\n'), env), 0);
   const g = io();
   assert.equal(await runCli(['subscription', 'grant', '--email', 'Abo@Example.de', '--days', '30'], g, env), 0);
-  assert.match(g.outs.join('\n'), /Plus-Abo vergeben: abo@example.de, bis .* Uhr\./);
+  assert.match(g.stdout.join('\n'), /Plus-Abo vergeben: abo@example.de, bis .* Uhr\./);
   assert.equal(await active('abo@example.de'), true);
   const again = io();
   assert.equal(await runCli(['subscription', 'grant', '--email', 'abo@example.de', '--days', '60'], again, env), 0);
-  assert.match(again.outs.join('\n'), /verlängert/);
+  assert.match(again.stdout.join('\n'), /verlängert/);
   const r = io();
   assert.equal(await runCli(['subscription', 'revoke', '--email', 'abo@example.de'], r, env), 0);
-  assert.match(r.outs.join('\n'), /Plus-Abo beendet: abo@example.de/);
+  assert.match(r.stdout.join('\n'), /Plus-Abo beendet: abo@example.de/);
   assert.equal(await active('abo@example.de'), false);
   const twice = io();
   assert.equal(await runCli(['subscription', 'revoke', '--email', 'abo@example.de'], twice, env), 1);
-  assert.match(twice.errs.join('\n'), /kein laufendes/);
+  assert.match(twice.stderr.join('\n'), /kein laufendes/);
 });
 
 test('an unknown address is named, exit 1', async () => {
   const t = io();
   assert.equal(await runCli(['subscription', 'grant', '--email', 'niemand@example.de', '--days', '30'], t, env), 1);
-  assert.match(t.errs.join('\n'), /kein Konto mit der Adresse niemand@example.de/);
+  assert.match(t.stderr.join('\n'), /kein Konto mit der Adresse niemand@example.de/);
 });
 
 test('bad --days, missing options and unknown subcommands are usage errors, exit 2', async () => {
@@ -67,6 +64,6 @@ test('bad --days, missing options and unknown subcommands are usage errors, exit
   for (const [argv, message] of cases) {
     const t = io();
     assert.equal(await runCli(argv, t, env), 2, argv.join(' '));
-    assert.match(t.errs.join('\n'), message, argv.join(' '));
+    assert.match(t.stderr.join('\n'), message, argv.join(' '));
   }
 });

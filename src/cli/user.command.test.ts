@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, type CliIo } from './main.ts';
+import { runCli } from './main.ts';
+import { captureIo } from '../testing/cli-io.ts';
 import { connect } from '../db/index.ts';
 import { logIn, TEST_HASHING } from '../accounts/index.ts';
 
@@ -12,11 +13,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-cli-user-'));
 after(() => fs.rm(dir, { recursive: true, force: true }));
 const env = { KLARTEXT_DATA_DIR: dir };
 
-function io(stdin = ''): CliIo & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { outs, errs, out: (s) => outs.push(s), err: (s) => errs.push(s), stdin: async () => stdin };
-}
+const io = captureIo;
 
 async function canLogIn(email: string, password: string): Promise<boolean> {
   const store = connect({ dataDir: dir });
@@ -33,15 +30,15 @@ async function canLogIn(email: string, password: string): Promise<boolean> {
 test('user create reads the password from stdin with --password-stdin', async () => {
   const t = io('Chefredaktion-am-Deich\n');
   assert.equal(await runCli(['user', 'create', '--email', 'Chefin@Example.de', '--role', 'admin', '--password-stdin'], t, env), 0);
-  assert.match(t.outs.join('\n'), /Konto angelegt: chefin@example.de \(Rolle: admin\)/);
-  assert.doesNotMatch(t.outs.join('\n'), /Passwort:/);
+  assert.match(t.stdout.join('\n'), /Konto angelegt: chefin@example.de \(Rolle: admin\)/);
+  assert.doesNotMatch(t.stdout.join('\n'), /Passwort:/);
   assert.equal(await canLogIn('chefin@example.de', 'Chefredaktion-am-Deich'), true);
 });
 
 test('user create without --password-stdin generates a password and prints it once', async () => {
   const t = io();
   assert.equal(await runCli(['user', 'create', '--email', 'autor@example.de', '--role', 'author', '--name', 'Ina Autorin'], t, env), 0);
-  const m = /Passwort: (\S+)/.exec(t.outs.join('\n'));
+  const m = /Passwort: (\S+)/.exec(t.stdout.join('\n'));
   assert.ok(m, 'password printed');
   assert.equal(await canLogIn('autor@example.de', m[1]!), true);
 });
@@ -49,16 +46,16 @@ test('user create without --password-stdin generates a password and prints it on
 test('user create refuses a duplicate address, an unknown role, a weak password and a missing --email', async () => {
   const dup = io();
   assert.equal(await runCli(['user', 'create', '--email', 'chefin@example.de', '--role', 'admin'], dup, env), 1);
-  assert.match(dup.errs.join('\n'), /gibt schon ein Konto/);
+  assert.match(dup.stderr.join('\n'), /gibt schon ein Konto/);
   const role = io();
   assert.equal(await runCli(['user', 'create', '--email', 'x@example.de', '--role', 'chef'], role, env), 1);
-  assert.match(role.errs.join('\n'), /Unbekannte Rolle „chef“/);
+  assert.match(role.stderr.join('\n'), /Unbekannte Rolle „chef“/);
   const weak = io('passwort123\n');
   assert.equal(await runCli(['user', 'create', '--email', 'y@example.de', '--role', 'editor', '--password-stdin'], weak, env), 1);
-  assert.match(weak.errs.join('\n'), /häufigsten Passwörtern/);
+  assert.match(weak.stderr.join('\n'), /häufigsten Passwörtern/);
   const missing = io();
   assert.equal(await runCli(['user', 'create', '--role', 'admin'], missing, env), 2);
-  assert.match(missing.errs.join('\n'), /--email fehlt/);
+  assert.match(missing.stderr.join('\n'), /--email fehlt/);
   const empty = io('');
   assert.equal(await runCli(['user', 'create', '--email', 'z@example.de', '--password-stdin'], empty, env), 2);
 });
@@ -66,6 +63,6 @@ test('user create refuses a duplicate address, an unknown role, a weak password 
 test('user list shows every account with its role', async () => {
   const t = io();
   assert.equal(await runCli(['user', 'list'], t, env), 0);
-  assert.match(t.outs.join('\n'), /chefin@example.de\tadmin/);
-  assert.match(t.outs.join('\n'), /autor@example.de\tauthor/);
+  assert.match(t.stdout.join('\n'), /chefin@example.de\tadmin/);
+  assert.match(t.stdout.join('\n'), /autor@example.de\tauthor/);
 });

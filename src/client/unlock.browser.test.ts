@@ -1,15 +1,14 @@
 // Runs the bundled unlock script in headless Chromium against a stub server: unlock, decrypt failure, denial and personal bits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchBrowser } from '../testing/browser.ts';
 import { encryptPremium, generateContentKey, premiumPlaintext } from '../access/content-crypto.ts';
 import { buildClient } from './build.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install the Debian package chromium to run the browser check`;
+const skip = chromiumMissing;
 
 type UnlockMode = 'granted' | 'wrong-key' | 'denied';
 const KEY = generateContentKey();
@@ -55,7 +54,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -5,5 +5,5 @@ export { ContentError } from './content.errors.ts';
 export { parseInterchange, importDocument, MAX_IMPORT_BYTES, type ImportResult } from './interchange.import.ts';
 export { exportDocument } from './interchange.export.ts';
 export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
-export { indexArticle, searchArticleIds, searchTerms } from './search.queries.ts';
+export { indexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';

@@ -1,6 +1,5 @@
 // The inline Markdown subset of the interchange format (*em*, **strong**, [text](url)) turned into escaped HTML.
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESC[c]!);
+import { escapeHtml } from '../html-escape.ts';
 
 /** Only http(s), mailto and site-relative links survive; anything else (javascript:, data:) stays plain text. */
 function safeHref(url: string): string | null {

@@ -1,5 +1,6 @@
 // One frame for every mail: a heading, paragraphs and at most one button, as plain text and as simple HTML.
 import type { OutgoingMail } from './mailer.ts';
+import { escapeHtml as esc } from '../html-escape.ts';
 
 export interface MailContent {
   to: string;
@@ -11,7 +12,6 @@ export interface MailContent {
   closing?: string[];
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export function composeMail(m: MailContent): OutgoingMail {
   const greeting = m.greeting ?? 'Guten Tag,';

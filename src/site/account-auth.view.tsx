@@ -1,5 +1,4 @@
 // Login, registration, password reset and logout pages: plain forms that work without JavaScript.
-import type { Child } from 'hono/jsx';
 import { MIN_PASSWORD_LENGTH } from '../accounts/index.ts';
 import { AuthCard, Checkbox, CsrfField, ErrorSummary, Field, Notice, type FormState } from './account-form.view.tsx';
 

@@ -1,8 +1,6 @@
 // Every account route behind one router: session, tight body limit and CSRF check first, then the pages.
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
 import { HttpError } from '../http/app-error.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import type { AccountRouteDeps } from './account-context.ts';
@@ -11,7 +9,7 @@ import { resetRoutes } from './account-reset.routes.tsx';
 import { accountPageRoutes } from './account.routes.tsx';
 import { accountApiRoutes } from './account-api.routes.tsx';
 import { csrfProtection } from './csrf.ts';
-import { PRIVATE_PREFIXES, sessionMiddleware } from './session.middleware.ts';
+import { PRIVATE_PREFIXES } from './session.middleware.ts';
 
 export { PRIVATE_PREFIXES, isPrivatePath, sessionMiddleware } from './session.middleware.ts';
 export { verifyCsrf, csrfToken, CSRF_HEADER, CSRF_FIELD } from './csrf.ts';
@@ -26,8 +24,8 @@ const FORM_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-verges
  * Mounts the session middleware on every private prefix (so later routes there, like /api/unlock, see c.var.reader),
  * the body limit and CSRF check on the account pages, and the pages. Mount before the public page cache.
  */
-export function mountAccounts(app: Hono<AppEnv>, deps: AccountRouteDeps & { db: Kysely<Database> }): void {
-  const session = sessionMiddleware({ db: deps.db, trustProxy: deps.trustProxy, publicUrl: deps.publicUrl });
+export function mountAccounts(app: Hono<AppEnv>, deps: AccountRouteDeps & { session: MiddlewareHandler<AppEnv> }): void {
+  const { session } = deps;
   for (const prefix of PRIVATE_PREFIXES) {
     const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
     // `/konto/*` matches `/konto` itself too

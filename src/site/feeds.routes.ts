@@ -1,7 +1,7 @@
 // RSS feeds and sitemaps. They carry headlines and teasers only — never a premium block.
 import { Hono } from 'hono';
 import { getSectionBySlug, listArticles, listSections, listAuthors, type ArticleSummary } from '../content/index.ts';
-import { escapeHtml as x } from '../content/inline-markup.ts';
+import { escapeHtml as x } from '../html-escape.ts';
 import { HttpError } from '../http/app-error.ts';
 import { baseUrl, type SiteDeps } from './render.tsx';
 import { imageUrl } from './teaser.view.tsx';

@@ -12,7 +12,7 @@ import type { AppEnv } from '../http/request-context.middleware.ts';
 import { blocksHtml } from './article-page.view.tsx';
 import { verifyCsrf, csrfToken, sameOrigin } from './csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
-import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type Paywall, type PaywallDeps } from './paywall-context.ts';
+import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
 import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage, baseUrl } from './render.tsx';
 import { searchRoutes } from './search.routes.tsx';

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
+import type { Reader } from '../accounts/index.ts';
 import { resolveSession, pruneExpiredSessions, pruneThrottleEvents, type NewSession } from '../accounts/index.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
@@ -51,5 +52,32 @@ export function sessionMiddleware(deps: SessionDeps): MiddlewareHandler<AppEnv> 
     }
     await next();
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+  };
+}
+
+/**
+ * For one hot private path (the unlock endpoint every article view of a logged-in reader calls): sessions
+ * remembered for `ttlMs` instead of asked of the database each time. Mounted before `sessionMiddleware`,
+ * which skips when `reader` is set; a miss goes through it unchanged and its answer is kept. A logout or
+ * role change reaches that path within `ttlMs`.
+ */
+export function rememberSessions(o: { ttlMs: number; maxEntries?: number }): MiddlewareHandler<AppEnv> {
+  const maxEntries = o.maxEntries ?? 50_000;
+  const known = new Map<string, { reader: Reader; until: number }>();
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token || c.get('reader') !== undefined) return next();
+    const hit = known.get(token);
+    if (hit && hit.until > Date.now()) {
+      // The route sets `no-store` itself; c.header() after the answer exists would rebuild the Response.
+      c.set('reader', hit.reader);
+      return next();
+    }
+    known.delete(token);
+    await next();
+    const reader = c.get('reader');
+    if (!reader) return;
+    if (known.size >= maxEntries) known.delete(known.keys().next().value!);
+    known.set(token, { reader, until: Date.now() + o.ttlMs });
   };
 }

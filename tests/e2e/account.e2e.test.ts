@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import { startSmtpReceiver, textPart, type SmtpReceiver } from '../../src/testing/smtp-receiver.ts';
-import { chromiumMissing, launchBrowser } from './browser.ts';
+import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
 
 const PW = 'Regenbogen-Fahrrad-7';
 let server: { close: () => Promise<void>; port: number };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { connect } from '../../src/db/index.ts';
 import { getArticleBySlug, listArticles, premiumBlocks, stripInline } from '../../src/content/index.ts';
-import { chromiumMissing, launchBrowser } from './browser.ts';
+import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
 import { logInPage, PLUS_SLUG, startPaywallServer, type PaywallServer } from './paywall-server.ts';
 
 const skip = chromiumMissing;

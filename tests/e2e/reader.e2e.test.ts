@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import { demoDocumentPath } from '../../src/content/demo/photos.ts';
-import { chromiumMissing, launchBrowser } from './browser.ts';
+import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
 
 interface DemoArticle { slug: string; headline: string; access: string; paywallAfter?: number; blocks: { text?: string }[] }
 
