@@ -15,6 +15,7 @@ import { publicCache } from './http/public-cache.middleware.ts';
 import { requestContext, type AppEnv } from './http/request-context.middleware.ts';
 import { contentStamp } from './content/index.ts';
 import { loadAssets, type Assets } from './site/assets.ts';
+import { isHttps } from './site/request-info.ts';
 import { renderPage, type SiteDeps } from './site/render.tsx';
 import { siteRoutes, type PremiumSlot } from './site/site.routes.tsx';
 import { feedRoutes } from './site/feeds.routes.ts';
@@ -58,7 +59,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
 
   const app = new Hono<AppEnv>();
-  app.use('*', requestContext(logger));
+  const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl };
+  app.use('*', requestContext(logger, { isHttps: (c) => isHttps(c, proxyTrust) }));
   const MAX_BODY = 1024 * 1024;
   const tooLarge = (): never => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); };
   const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
@@ -111,7 +113,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   app.use('/:section/feed.xml', cached);
   app.route('/', feedRoutes(siteDeps));
   // One session middleware for every private route: account pages, /api/*, and the paywall's private pages.
-  const session = sessionMiddleware({ db: store.db, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  const session = sessionMiddleware({ db: store.db, ...proxyTrust });
   // --- paywall (issue 4): the unlock endpoint remembers sessions briefly; it must run before the account session middleware ---
   const paywall = createPaywall({ site: siteDeps, config, cached, session, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
   app.use('/api/unlock/*', paywall.unlockSession);
@@ -119,7 +121,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
   const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
   const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
-  mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, ...proxyTrust });
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
   app.route('/', paywall.routes);

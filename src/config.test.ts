@@ -20,6 +20,12 @@ test('each wrong value names the variable and what is allowed', () => {
     [{ KLARTEXT_MASTER_KEY: 'short' }, /^Invalid KLARTEXT_MASTER_KEY="short": expected 32 bytes in base64/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud": expected one of/],
     [{ SMTP_URL: 'http://x' }, /^Invalid SMTP_URL/],
+    [{ KLARTEXT_TRUST_PROXY: 'yes' }, /^Invalid KLARTEXT_TRUST_PROXY="yes": expected 0, a number of proxies from 1 to 10, or a comma-separated list of proxy addresses and CIDR ranges/],
+    [{ KLARTEXT_TRUST_PROXY: '11' }, /^Invalid KLARTEXT_TRUST_PROXY="11": expected 0, a number of proxies from 1 to 10/],
+    [{ KLARTEXT_TRUST_PROXY: '127.0.0.1,10.0.0.0/33' }, /^Invalid KLARTEXT_TRUST_PROXY="127.0.0.1,10.0.0.0\/33": expected .* \("10.0.0.0\/33" is none of these\)$/],
+    [{ KLARTEXT_TRUST_PROXY: '::1/129' }, /^Invalid KLARTEXT_TRUST_PROXY="::1\/129"/],
+    [{ KLARTEXT_TRUST_PROXY: '127.0.0.1,,::1' }, /\("" is none of these\)$/],
+    [{ KLARTEXT_TRUST_PROXY: 'proxy.internal' }, /^Invalid KLARTEXT_TRUST_PROXY="proxy.internal"/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
@@ -28,4 +34,20 @@ test('each wrong value names the variable and what is allowed', () => {
 
 test('empty variables count as unset', () => {
   assert.equal(loadConfig({ PORT: '', DATABASE_URL: '' }).port, 3000);
+});
+
+test('KLARTEXT_TRUST_PROXY is off by default, a hop count, or a list of proxy addresses and ranges parsed once', () => {
+  assert.deepEqual(loadConfig({}).trustProxy, { kind: 'none' });
+  assert.deepEqual(loadConfig({ KLARTEXT_TRUST_PROXY: '0' }).trustProxy, { kind: 'none' });
+  assert.deepEqual(loadConfig({ KLARTEXT_TRUST_PROXY: '1' }).trustProxy, { kind: 'hops', hops: 1 }, '1 keeps meaning one proxy in front');
+  assert.deepEqual(loadConfig({ KLARTEXT_TRUST_PROXY: '10' }).trustProxy, { kind: 'hops', hops: 10 });
+  const list = loadConfig({ KLARTEXT_TRUST_PROXY: ' 127.0.0.1/32, 10.0.0.0/8 ,::1,2001:db8::/32' }).trustProxy;
+  assert.equal(list.kind, 'list');
+  if (list.kind !== 'list') return;
+  assert.ok(Object.isFrozen(list));
+  const trusted: [string, 'ipv4' | 'ipv6', boolean][] = [
+    ['127.0.0.1', 'ipv4', true], ['127.0.0.2', 'ipv4', false], ['10.255.0.1', 'ipv4', true], ['11.0.0.1', 'ipv4', false],
+    ['::1', 'ipv6', true], ['::ffff:127.0.0.1', 'ipv6', true], ['2001:db8:7::1', 'ipv6', true], ['2001:db9::1', 'ipv6', false],
+  ];
+  for (const [ip, family, expected] of trusted) assert.equal(list.proxies.check(ip, family), expected, ip);
 });

@@ -1,10 +1,46 @@
 // The only reader of process.env: one schema, parsed once at start, frozen.
 import { z } from 'zod';
 import path from 'node:path';
+import { BlockList, isIP } from 'node:net';
 
 const intFrom = (min: number, max: number) =>
   z.string().regex(/^\d+$/, `a whole number from ${min} to ${max}`).transform(Number)
     .refine((n) => n >= min && n <= max, `a whole number from ${min} to ${max}`);
+
+/**
+ * Who may tell us the client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto): nobody; the nearest
+ * `hops` reverse proxies, each appending the address it saw; or the proxies whose socket address is in `proxies`.
+ */
+export type TrustProxy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hops'; readonly hops: number }
+  | { readonly kind: 'list'; readonly proxies: BlockList };
+
+export const NO_PROXY: TrustProxy = Object.freeze({ kind: 'none' });
+const MAX_HOPS = 10;
+const TRUST_PROXY_FORMS = `0, a number of proxies from 1 to ${MAX_HOPS}, or a comma-separated list of proxy addresses and CIDR ranges such as 127.0.0.1/32,10.0.0.0/8,::1`;
+
+/** KLARTEXT_TRUST_PROXY in one of its three forms; a string says what is wrong. The ranges are parsed here, once. */
+export function parseTrustProxy(raw: string): TrustProxy | string {
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops === 0) return NO_PROXY;
+    return hops <= MAX_HOPS ? Object.freeze({ kind: 'hops', hops }) : TRUST_PROXY_FORMS;
+  }
+  const proxies = new BlockList();
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(entry);
+    const family = m ? isIP(m[1]!) : 0;
+    const prefix = m?.[2] === undefined ? undefined : Number(m[2]);
+    if (!m || !family || m[1]!.includes('%') || (prefix !== undefined && prefix > (family === 4 ? 32 : 128))) {
+      return entry === value ? TRUST_PROXY_FORMS : `${TRUST_PROXY_FORMS} (${JSON.stringify(entry)} is none of these)`;
+    }
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) proxies.addAddress(m[1]!, type); else proxies.addSubnet(m[1]!, prefix, type);
+  }
+  return Object.freeze({ kind: 'list', proxies });
+}
 
 const schema = z.object({
   PORT: intFrom(0, 65535).default(3000),
@@ -18,7 +54,11 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Klartext <redaktion@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KLARTEXT_TRUST_PROXY: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  KLARTEXT_TRUST_PROXY: z.string().default('0').transform((v, ctx): TrustProxy => {
+    const trust = parseTrustProxy(v);
+    if (typeof trust === 'string') ctx.addIssue({ code: 'custom', message: trust });
+    return typeof trust === 'string' ? NO_PROXY : trust;
+  }),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -34,7 +74,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   production: boolean;
 }
 

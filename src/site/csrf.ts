@@ -5,6 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { newToken } from '../db/index.ts';
 import { HttpError } from '../http/app-error.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
+import { NO_PROXY } from '../config.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
 
 export const CSRF_FIELD = '_csrf';
@@ -33,7 +34,7 @@ function unmask(token: string): Buffer | null {
 
 /** What the session middleware recorded; where it did not run, the caller's config and only the anonymous cookie count. */
 const csrfContext = (c: Context<AppEnv>, trust?: Partial<ProxyTrust>) =>
-  c.get('csrf') ?? { secret: null, trustProxy: trust?.trustProxy ?? false, publicUrl: trust?.publicUrl };
+  c.get('csrf') ?? { secret: null, trustProxy: trust?.trustProxy ?? NO_PROXY, publicUrl: trust?.publicUrl };
 
 /** The token for forms and for /api/me. Before login it sets the anonymous CSRF cookie if there is none yet. */
 export function csrfToken(c: Context<AppEnv>, fallback?: Partial<ProxyTrust>): string {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { PREMIUM_SENTENCES } from '../content/content.fixtures.ts';
 import { testEngines } from '../db/test-stores.ts';
 import { TestBrowser } from '../testing/test-browser.ts';
+import { fromAddress } from '../testing/remote-address.ts';
 import {
   createPaywallTestApp, GOOGLEBOT_IP, GOOGLEBOT_UA, PLUS_SLUG, REGISTERED_SLUG, SPOOFER_IP, type PaywallTestApp,
 } from '../testing/paywall-fixtures.ts';
@@ -48,7 +49,7 @@ for (const engine of testEngines()) {
       assert.match(guest.headers.get('cache-control') ?? '', /^public/);
       const sub = await browser.get(`/artikel/${PLUS_SLUG}`);
       const gift = await t.app.request(`/artikel/${PLUS_SLUG}?geschenk=${'A'.repeat(43)}`);
-      const spoofed = await t.app.request(`/artikel/${PLUS_SLUG}`, { headers: { 'user-agent': GOOGLEBOT_UA, 'x-forwarded-for': SPOOFER_IP } });
+      const spoofed = await t.app.request(`/artikel/${PLUS_SLUG}`, { headers: { 'user-agent': GOOGLEBOT_UA } }, fromAddress(SPOOFER_IP));
       assert.equal(sub.text, guestBody);
       assert.equal(await gift.text(), guestBody);
       assert.equal(await spoofed.text(), guestBody);
@@ -57,7 +58,7 @@ for (const engine of testEngines()) {
     });
 
     test('a verified Googlebot gets the text in plain HTML on a private answer that is never cached for others', async () => {
-      const crawler = await t.app.request(`/artikel/${PLUS_SLUG}`, { headers: { 'user-agent': GOOGLEBOT_UA, 'x-forwarded-for': GOOGLEBOT_IP } });
+      const crawler = await t.app.request(`/artikel/${PLUS_SLUG}`, { headers: { 'user-agent': GOOGLEBOT_UA } }, fromAddress(GOOGLEBOT_IP));
       assert.equal(crawler.status, 200);
       assert.match(crawler.headers.get('cache-control') ?? '', /private/);
       const html = await crawler.text();

@@ -5,6 +5,7 @@ import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures
 import { createTestApp, type TestApp } from './test-app.ts';
 import { loggedInAs } from './test-accounts.ts';
 import { TestBrowser, type PageResponse } from './test-browser.ts';
+import { fromAddress } from './remote-address.ts';
 
 export const GOOGLEBOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 /** An address the fake DNS resolves as crawl-66-249-66-1.googlebot.com and back. */
@@ -42,16 +43,17 @@ export interface PaywallTestApp extends TestApp {
   clock: { now: Date };
   /** id and key id of an article as its cached page shows them */
   page(slug: string): Promise<{ articleId: string; keyId: string; html: string }>;
-  /** POST /api/unlock as the page script does; `as` null is a guest without cookies */
-  unlock(as: TestBrowser | null, articleId: string, body: unknown, headers?: Record<string, string>): Promise<PageResponse & { json: Record<string, unknown> }>;
+  /** POST /api/unlock as the page script does; `as` null is a guest without cookies, coming from socket address `from` if given */
+  unlock(as: TestBrowser | null, articleId: string, body: unknown, headers?: Record<string, string>, from?: string): Promise<PageResponse & { json: Record<string, unknown> }>;
   reader(kind: 'reader' | 'subscriber' | 'editor', email?: string): Promise<{ browser: TestBrowser; userId: string }>;
 }
 
-export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: number } = {}): Promise<PaywallTestApp> {
+/** `env` adds to the environment, e.g. { KLARTEXT_TRUST_PROXY: '1' }; by default there is no proxy in front. */
+export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: number; env?: Record<string, string> } = {}): Promise<PaywallTestApp> {
   const clock = { now: new Date() };
   const t = await createTestApp(engine, {
     now: () => clock.now, crawlerResolver: fakeDns,
-    env: { KLARTEXT_TRUST_PROXY: '1', KLARTEXT_METER_PER_MONTH: String(o.meterPerMonth ?? 3) },
+    env: { KLARTEXT_METER_PER_MONTH: String(o.meterPerMonth ?? 3), ...o.env },
   });
   await writeFixtureImages(t.config.dataDir);
   await importDocument(t.store.db, fixtureDocument(), { baseDir: t.config.dataDir, dataDir: t.config.dataDir });
@@ -67,13 +69,13 @@ export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: 
       const keyId = /data-key-id="([^"]+)"/.exec(html)?.[1] ?? '';
       return { articleId: article!.id, keyId, html };
     },
-    async unlock(as, articleId, body, headers = {}) {
+    async unlock(as, articleId, body, headers = {}, from) {
       const init = {
         method: 'POST',
         body: typeof body === 'string' ? body : JSON.stringify(body),
         headers: { 'content-type': 'application/json', 'x-klartext-csrf': '1', origin: 'http://localhost', 'sec-fetch-site': 'same-origin', ...headers },
       };
-      const res = as ? await as.request(`/api/unlock/${articleId}`, init) : await new TestBrowser(t.app).request(`/api/unlock/${articleId}`, init);
+      const res = as ? await as.request(`/api/unlock/${articleId}`, init) : await new TestBrowser(t.app, {}, from === undefined ? undefined : fromAddress(from)).request(`/api/unlock/${articleId}`, init);
       let json: Record<string, unknown> = {};
       try { json = JSON.parse(res.text) as Record<string, unknown>; } catch { /* not JSON: the test will say so */ }
       return { ...res, json };

@@ -10,7 +10,8 @@ export class TestBrowser {
   /** the `_csrf` value of the last HTML page seen */
   csrf = '';
 
-  constructor(private readonly app: Fetcher, private readonly headers: Record<string, string> = {}) {}
+  /** `env` is app.request()'s third argument, e.g. fromAddress(ip) (src/testing/remote-address.ts) for the socket peer */
+  constructor(private readonly app: Fetcher, private readonly headers: Record<string, string> = {}, private readonly env?: object) {}
 
   private cookieHeader(): string { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
 
@@ -28,7 +29,7 @@ export class TestBrowser {
   async request(path: string, init: RequestInit = {}): Promise<PageResponse> {
     const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string> | undefined) });
     if (this.cookies.size) headers.set('cookie', this.cookieHeader());
-    const res = await this.app.request(path, { ...init, headers, redirect: 'manual' });
+    const res = await this.app.request(path, { ...init, headers, redirect: 'manual' }, this.env);
     this.remember(res);
     const text = await res.text();
     const m = /name="_csrf" value="([^"]+)"/.exec(text);
