@@ -80,9 +80,8 @@ function fromTrustedProxy(c: Context, trust: TrustProxy): boolean {
  * the nearest proxy set), or the public URL says the site is HTTPS. Decides `Secure` cookies and HSTS.
  */
 export function isHttps(c: Context, o: ProxyTrust): boolean {
-  if (c.req.url.startsWith('https:')) return true;
-  if (fromTrustedProxy(c, o.trustProxy) && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https') return true;
-  return o.publicUrl?.startsWith('https:') ?? false;
+  if (c.req.url.startsWith('https:') || o.publicUrl?.startsWith('https:')) return true;
+  return fromTrustedProxy(c, o.trustProxy) && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
 /** A relative path on this site to continue to after login; anything else (other hosts, `//evil`) becomes /konto. */
