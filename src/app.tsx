@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { imageFile } from './content/index.ts';
 import { HttpError } from './http/app-error.ts';
 import { errorView } from './http/error-response.ts';
+import { escapeHtml } from './html-escape.ts';
 import { PageCache } from './http/page-cache.ts';
 import { publicCache } from './http/public-cache.middleware.ts';
 import { requestContext, type AppEnv } from './http/request-context.middleware.ts';
@@ -145,7 +146,9 @@ export function createApp(deps: AppDeps): KlartextApp {
       return res;
     } catch {
       // The layout needs the database; when it is away, a page without the section navigation.
-      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${v.title}</title><link rel="stylesheet" href="${assets.urls.css}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${v.title}</h1><p>${v.message}</p><p>Vorgangsnummer: ${requestId}</p></main></body></html>`, v.status as 500, headers);
+      // Plain string, no JSX to escape for us: everything interpolated goes through escapeHtml (messages may quote input).
+      const t = escapeHtml(v.title);
+      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${t}</title><link rel="stylesheet" href="${escapeHtml(assets.urls.css)}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${t}</h1><p>${escapeHtml(v.message)}</p><p>Vorgangsnummer: ${escapeHtml(String(requestId))}</p></main></body></html>`, v.status as 500, headers);
     }
   });
 

@@ -62,6 +62,9 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
 });
 
+/** Every environment variable Klartext reads; the README's configuration table lists exactly these (src/config.test.ts). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export interface Config {
   port: number;
   host: string;

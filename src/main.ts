@@ -1,14 +1,14 @@
 // Loads config, opens and migrates the database, seeds the demo when empty, builds the app, serves, shuts down cleanly.
 import { serve } from '@hono/node-server';
-import pino from 'pino';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { connect, migrate, type Store } from './db/index.ts';
 import { createApp } from './app.tsx';
+import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
-  const logger = pino({ level: config.logLevel, base: { service: 'klartext' } });
+  const logger = createLogger(config.logLevel);
   const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info({ applied }, 'migrations applied');

@@ -52,6 +52,12 @@ describe('klartext import and export', () => {
     assert.equal(await runCli(['import', '/nope.json'], io, env), 2);
     assert.deepEqual(io.stderr, ['klartext import: Datei nicht gefunden: /nope.json']);
     io = captureIo();
+    assert.equal(await runCli(['export', '--ziel', 'x.json'], io, env), 2);
+    assert.match(io.stderr[0]!, /^klartext export: unbekannte Option --ziel/);
+    io = captureIo();
+    assert.equal(await runCli(['export', '--out'], io, env), 2);
+    assert.match(io.stderr[0]!, /^klartext export: --out braucht einen Wert/);
+    io = captureIo();
     assert.equal(await runCli(['zaubern'], io, env), 2);
     assert.match(io.stderr[0]!, /unbekannter Befehl „zaubern“/);
     io = captureIo();

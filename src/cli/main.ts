@@ -8,6 +8,7 @@ import { DomainError } from '../domain-error.ts';
 import { seedDemo } from './seed.ts';
 import { runUserCommand } from './user.command.ts';
 import { runSubscriptionCommand } from './subscription.command.ts';
+import { parseOptions } from './cli-options.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
 
@@ -64,7 +65,9 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return 0;
       }
       case 'import': {
-        const file = args[0];
+        const parsed = parseOptions(args, {}, 1);
+        if (!parsed.ok) { io.err(`klartext import: ${parsed.problem}. Aufruf: klartext import DATEI.json`); return 2; }
+        const file = parsed.positionals[0];
         if (!file) { io.err('klartext import: Datei fehlt. Aufruf: klartext import DATEI.json'); return 2; }
         let text: string;
         try { text = await fs.readFile(file, 'utf8'); } catch { io.err(`klartext import: Datei nicht gefunden: ${file}`); return 2; }
@@ -74,9 +77,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return 0;
       }
       case 'export': {
-        const outIdx = args.indexOf('--out');
-        const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
-        if (outIdx >= 0 && !out) { io.err('klartext export: --out braucht einen Dateinamen'); return 2; }
+        const parsed = parseOptions(args, { out: { type: 'string' } });
+        if (!parsed.ok) { io.err(`klartext export: ${parsed.problem}. Aufruf: klartext export [--out DATEI.json]`); return 2; }
+        const out = parsed.values.out as string | undefined;
+        if (out === '') { io.err('klartext export: --out braucht einen Dateinamen'); return 2; }
         const doc = await exportDocument((await store()).db, { dataDir: config.dataDir, ...(out ? { imageDir: path.dirname(path.resolve(out)) } : {}) });
         const json = JSON.stringify(doc, null, 2) + '\n';
         if (out) { await fs.writeFile(out, json); io.out(`${doc.articles.length} Artikel nach ${out} exportiert.`); } else io.out(json.trimEnd());

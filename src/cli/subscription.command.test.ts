@@ -58,6 +58,9 @@ test('bad --days, missing options and unknown subcommands are usage errors, exit
     [['subscription', 'grant', '--days', '30'], /--email fehlt/],
     [['subscription', 'grant', '--email', 'kein-at', '--days', '30'], /keine E-Mail-Adresse/],
     [['subscription', 'revoke', '--email', 'abo@example.de', '--days', '3'], /unbekannte Option --days/],
+    [['subscription', 'grant', '--email', 'abo@example.de', '--tage', '30'], /unbekannte Option --tage/],
+    [['subscription', 'grant', '--email', 'abo@example.de', '--days'], /--days braucht einen Wert/],
+    [['subscription', 'grant', '--email', '--days', '30'], /--email braucht einen Wert/],
     [['subscription', 'kaufen'], /unbekannter Unterbefehl „kaufen“/],
     [['subscription'], /Unterbefehl fehlt/],
   ];

@@ -2,6 +2,7 @@
 import { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions } from '../access/index.ts';
 import { listUsers, normalizeEmail } from '../accounts/index.ts';
 import type { CommandContext } from './main.ts';
+import { parseOptions } from './cli-options.ts';
 
 export const SUBSCRIPTION_USAGE = `Aufruf: klartext subscription grant --email ADRESSE --days TAGE
        klartext subscription revoke --email ADRESSE
@@ -11,27 +12,19 @@ export const SUBSCRIPTION_USAGE = `Aufruf: klartext subscription grant --email A
 
 const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
 
-function option(args: string[], name: string): string | undefined | null {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  return v === undefined || v.startsWith('--') ? null : v;
-}
-
 export async function runSubscriptionCommand({ args, store, io }: CommandContext, now: () => Date = () => new Date()): Promise<number> {
   const [sub, ...rest] = args;
   const usage = (problem: string) => { io.err(`klartext subscription${sub ? ` ${sub}` : ''}: ${problem}\n\n${SUBSCRIPTION_USAGE}`); return 2; };
   if (sub !== 'grant' && sub !== 'revoke') return usage(sub ? `unbekannter Unterbefehl „${sub}“` : 'Unterbefehl fehlt');
-  const known = new Set(sub === 'grant' ? ['--email', '--days'] : ['--email']);
-  const unknown = rest.find((a) => a.startsWith('--') && !known.has(a));
-  if (unknown) return usage(`unbekannte Option ${unknown}`);
-  const email = option(rest, '--email');
-  if (!email) return usage(email === null ? '--email braucht eine Adresse' : '--email fehlt');
+  const parsed = parseOptions(rest, sub === 'grant' ? { email: { type: 'string' }, days: { type: 'string' } } : { email: { type: 'string' } });
+  if (!parsed.ok) return usage(parsed.problem);
+  const email = parsed.values.email as string | undefined;
+  if (!email) return usage('--email fehlt');
 
   let days = 0;
   if (sub === 'grant') {
-    const raw = option(rest, '--days');
-    if (!raw) return usage(raw === null ? '--days braucht eine Zahl' : '--days fehlt');
+    const raw = parsed.values.days as string | undefined;
+    if (!raw) return usage('--days fehlt');
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_GRANT_DAYS) return usage(`--days muss eine ganze Zahl von 1 bis ${MAX_GRANT_DAYS} sein, nicht „${raw}“`);
     days = Number(raw);
   }

@@ -60,6 +60,24 @@ test('user create refuses a duplicate address, an unknown role, a weak password 
   assert.equal(await runCli(['user', 'create', '--email', 'z@example.de', '--password-stdin'], empty, env), 2);
 });
 
+test('user create names an unknown option or an option without its value, exit 2, and creates nothing', async () => {
+  const cases: [string[], RegExp][] = [
+    [['user', 'create', '--email', 'neu@example.de', '--rolle', 'admin'], /klartext user create: unbekannte Option --rolle/],
+    [['user', 'create', '--email'], /klartext user create: --email braucht einen Wert/],
+    [['user', 'create', '--email', '--role', 'admin'], /klartext user create: --email braucht einen Wert/],
+    [['user', 'create', '--email', 'neu@example.de', '--name'], /klartext user create: --name braucht einen Wert/],
+    [['user', 'create', '--email', 'neu@example.de', '--password-stdin=geheim'], /--password-stdin nimmt keinen Wert an/],
+  ];
+  for (const [argv, message] of cases) {
+    const t = io('Regenbogen-Fahrrad-7\n');
+    assert.equal(await runCli(argv, t, env), 2, argv.join(' '));
+    assert.match(t.stderr.join('\n'), message, argv.join(' '));
+  }
+  const list = io();
+  await runCli(['user', 'list'], list, env);
+  assert.doesNotMatch(list.stdout.join('\n'), /neu@example.de/);
+});
+
 test('user list shows every account with its role', async () => {
   const t = io();
   assert.equal(await runCli(['user', 'list'], t, env), 0);

@@ -1,18 +1,12 @@
 // `klartext user create|list`: accounts for staff and readers from the command line.
 import { createUser, listUsers, ROLES, STANDARD_HASHING } from '../accounts/index.ts';
 import type { CommandContext } from './main.ts';
+import { parseOptions } from './cli-options.ts';
 
 export const USER_USAGE = `Aufruf: klartext user create --email ADRESSE --role ${ROLES.join('|')} [--name NAME] [--password-stdin]
        klartext user list
 
   --password-stdin   Passwort von der Standardeingabe lesen (sonst wird eines erzeugt und ausgegeben)`;
-
-function option(args: string[], name: string): string | undefined | null {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  return v === undefined || v.startsWith('--') ? null : v;
-}
 
 export async function runUserCommand({ args, store, io }: CommandContext): Promise<number> {
   const [sub, ...rest] = args;
@@ -23,16 +17,14 @@ export async function runUserCommand({ args, store, io }: CommandContext): Promi
     return 0;
   }
   if (sub !== 'create') { io.err(USER_USAGE); return 2; }
-  const known = new Set(['--email', '--role', '--name', '--password-stdin']);
-  const unknown = rest.filter((a) => a.startsWith('--') && !known.has(a));
-  if (unknown.length) { io.err(`klartext user create: unbekannte Option ${unknown[0]}\n\n${USER_USAGE}`); return 2; }
-  const email = option(rest, '--email');
-  const role = option(rest, '--role') ?? 'reader';
-  const name = option(rest, '--name');
+  const parsed = parseOptions(rest, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
+  if (!parsed.ok) { io.err(`klartext user create: ${parsed.problem}\n\n${USER_USAGE}`); return 2; }
+  const email = parsed.values.email as string | undefined;
+  const role = (parsed.values.role as string | undefined) ?? 'reader';
+  const name = parsed.values.name as string | undefined;
   if (!email) { io.err(`klartext user create: --email fehlt\n\n${USER_USAGE}`); return 2; }
-  if (role === null || name === null) { io.err(`klartext user create: ${role === null ? '--role' : '--name'} braucht einen Wert\n\n${USER_USAGE}`); return 2; }
   let password: string | undefined;
-  if (rest.includes('--password-stdin')) {
+  if (parsed.values['password-stdin']) {
     password = (await io.stdin()).replace(/\r?\n$/, '');
     if (!password) { io.err('klartext user create: auf der Standardeingabe kam kein Passwort an'); return 2; }
   }

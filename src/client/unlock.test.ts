@@ -40,16 +40,22 @@ test('a tampered payload is rejected', async () => {
   await assert.rejects(decryptPremiumPayload(`${payload}%`, keyText, 'kid-1'));
 });
 
-test('a wrong key or key id is rejected', async () => {
-  const { payload } = setup();
-  await assert.rejects(decryptPremiumPayload(payload, generateContentKey().toString('base64url'), 'kid-1'));
-  await assert.rejects(decryptPremiumPayload(payload, setup().keyText, 'kid-2'));
-  await assert.rejects(decryptPremiumPayload(payload, Buffer.alloc(16).toString('base64url'), 'kid-1'));
+// Each case changes exactly one of key and key id, next to a control that opens with both right, so the rejection can only come from the one change.
+test('a wrong key with the right key id is rejected by the authentication tag', async () => {
+  const { keyText, payload } = setup();
+  assert.equal(await decryptPremiumPayload(payload, keyText, 'kid-1'), PLAIN);
+  await assert.rejects(decryptPremiumPayload(payload, generateContentKey().toString('base64url'), 'kid-1'), { name: 'OperationError' });
 });
 
 test('the right key with another key id is rejected (the key id is authenticated)', async () => {
   const { keyText, payload } = setup();
-  await assert.rejects(decryptPremiumPayload(payload, keyText, 'kid-2'));
+  assert.equal(await decryptPremiumPayload(payload, keyText, 'kid-1'), PLAIN);
+  await assert.rejects(decryptPremiumPayload(payload, keyText, 'kid-2'), { name: 'OperationError' });
+});
+
+test('a key of the wrong length is refused before decrypting', async () => {
+  const { payload } = setup();
+  await assert.rejects(decryptPremiumPayload(payload, Buffer.alloc(16).toString('base64url'), 'kid-1'), /malformed payload or key/);
 });
 
 test('base64url decoding matches Node for every padding length', () => {

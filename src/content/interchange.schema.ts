@@ -1,4 +1,4 @@
-// The article interchange format of PRODUCT.md as one strict schema; every error names the JSON path of the field.
+// The article interchange format of docs/product.md as one strict schema; every error names the JSON path of the field.
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);

@@ -39,14 +39,19 @@ for (const engine of testEngines()) {
   test(`[${engine}] outboxMailer writes mails that listOutbox returns newest first`, async () => {
     const store = await openTestStore(engine);
     try {
-      const mailer = outboxMailer(store.db);
+      let clock = new Date('2026-03-02T10:00:00.000Z');
+      const mailer = outboxMailer(store.db, () => clock);
       assert.equal(mailer.kind, 'outbox');
       await mailer.send({ to: 'a@example.de', subject: 'Eins', text: 'erste', html: '<p>erste</p>' });
-      await new Promise((r) => setTimeout(r, 5));
+      clock = new Date('2026-03-02T10:05:00.000Z');
       await mailer.send({ to: 'b@example.de', subject: 'Zwei', text: 'zweite', html: '<p>zweite</p>' });
+      // Written last but dated earliest: the order comes from created_at, not from the order of insertion.
+      clock = new Date('2026-03-02T09:00:00.000Z');
+      await mailer.send({ to: 'c@example.de', subject: 'Null', text: 'nullte', html: '<p>nullte</p>' });
       const mails = await listOutbox(store.db);
-      assert.deepEqual(mails.map((m) => m.subject), ['Zwei', 'Eins']);
+      assert.deepEqual(mails.map((m) => m.subject), ['Zwei', 'Eins', 'Null']);
       assert.equal(mails[1]!.to, 'a@example.de');
+      assert.equal(mails[0]!.createdAt, '2026-03-02T10:05:00.000Z');
     } finally {
       await store.close();
     }

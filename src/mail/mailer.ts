@@ -21,11 +21,12 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-export function outboxMailer(db: Kysely<Database>): Mailer {
+/** `now` is the clock the mails are dated by; tests pass their own instead of waiting between mails. */
+export function outboxMailer(db: Kysely<Database>, now: () => Date = () => new Date()): Mailer {
   return {
     kind: 'outbox',
     async send(mail) {
-      await db.insertInto('mail_outbox').values({ id: newId(), recipient: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, created_at: nowIso() }).execute();
+      await db.insertInto('mail_outbox').values({ id: newId(), recipient: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, created_at: nowIso(now()) }).execute();
     },
   };
 }

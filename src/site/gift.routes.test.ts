@@ -28,7 +28,10 @@ for (const engine of testEngines()) {
       assert.equal(guest.status, 303);
       assert.equal(guest.location, `/anmelden?weiter=%2Fartikel%2F${PLUS_SLUG}%2Fverschenken`);
       const { browser } = await t.reader('reader');
-      assert.equal((await browser.get(`/artikel/${PLUS_SLUG}/verschenken`)).status, 403);
+      const refused = await browser.get(`/artikel/${PLUS_SLUG}/verschenken`);
+      assert.equal(refused.status, 403);
+      // A 403 alone could be any guard; the reason must be the missing subscription.
+      assert.match(refused.text, /Artikel verschenken können Abonnentinnen und Abonnenten/);
       const sub = await t.reader('subscriber');
       assert.equal((await sub.browser.get(`/artikel/${FREE_SLUG}/verschenken`)).status, 400);
     });
@@ -84,6 +87,8 @@ for (const engine of testEngines()) {
       await giver.browser.get('/konto/geschenke');
       const noCsrf = await giver.browser.post(`/konto/geschenke/${id}/widerrufen`, { _csrf: '' });
       assert.equal(noCsrf.status, 403);
+      assert.match(noCsrf.text, /CSRF/);
+      assert.equal((await t.unlock(null, articleId, { keyId, gift: token })).status, 200, 'a refused revocation leaves the link working');
       const revoked = await giver.browser.post(`/konto/geschenke/${id}/widerrufen`, {});
       assert.equal(revoked.status, 303);
       const r = await t.unlock(null, articleId, { keyId, gift: token });
@@ -114,8 +119,11 @@ for (const engine of testEngines()) {
     test('making a link needs the CSRF token', async () => {
       const { browser } = await t.reader('subscriber');
       await browser.get(`/artikel/${PLUS_SLUG}/verschenken`);
+      const before = (await t.store.db.selectFrom('gift_links').selectAll().execute()).length;
       const r = await browser.post(`/artikel/${PLUS_SLUG}/verschenken`, { _csrf: '' });
       assert.equal(r.status, 403);
+      assert.match(r.text, /CSRF/);
+      assert.equal((await t.store.db.selectFrom('gift_links').selectAll().execute()).length, before, 'no link was made');
     });
   });
 }
