@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { connect, migrate, type Store } from './db/index.ts';
-import { createApp } from './app.tsx';
+import { createApp } from './web/app.tsx';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
 
