@@ -92,4 +92,13 @@ export default tseslint.config(
       }],
     },
   })),
+  {
+    // Tests of the web layer build the whole app (app.tsx) and use the domains' fixtures; they still stay out of other areas.
+    files: ['src/web/platform/**/*.test.ts', 'src/web/platform/**/*.test.tsx', 'src/web/ui/**/*.test.ts', 'src/web/ui/**/*.test.tsx'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  ...AREAS.map((area) => ({
+    files: [`src/web/${area}/**/*.test.ts`, `src/web/${area}/**/*.test.tsx`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [otherAreas(area)] }] },
+  })),
 );

@@ -31,7 +31,7 @@ export async function startKlartext(env: Record<string, string> = {}): Promise<R
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'bin/klartext.mjs', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KLARTEXT_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let exited = false;
@@ -55,6 +55,45 @@ const s=http.createServer((req,res)=>{res.writeHead(200,{...headers,'content-len
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await waitForLine(child, /PORT (\d+)/);
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((f) => existsSync(f));
+
+/**
+ * nginx (Debian package `nginx-light` or `nginx`), one worker, serving one fixed body at `urlPath` with the given headers:
+ * the reference a cached page is measured against. Undefined when nginx is not installed.
+ */
+export async function startNginx(urlPath: string, body: Buffer, headers: Record<string, string>): Promise<Running | undefined> {
+  if (!NGINX) return undefined;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-nginx-'));
+  const file = path.join(dir, 'page.bin');
+  await fs.writeFile(file, body);
+  const port = await freePort();
+  const { 'content-type': type = 'text/html', ...rest } = headers;
+  const conf = `worker_processes 1; daemon off; user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; etag off; server_tokens off;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  server {
+    listen 127.0.0.1:${port};
+    location = ${urlPath} {
+      types { } default_type ${JSON.stringify(type)};
+${Object.entries(rest).map(([k, v]) => `      add_header ${k} ${JSON.stringify(v)} always;`).join('\n')}
+      alias ${file};
+    }
+  }
+}
+`;
+  await fs.writeFile(path.join(dir, 'nginx.conf'), conf);
+  const child = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url + urlPath)).ok) return { url, stop: () => stopChild(child) }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`nginx did not start: ${await fs.readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
 }
 
 export interface LoadResult { rps: number; p50: number; p99: number; errors: number; non2xx: number }

@@ -3,7 +3,7 @@ import { test, after } from 'node:test';
 import fs from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { createTestApp } from './testing/test-app.ts';
-import { HttpError } from './http/app-error.ts';
+import { HttpError } from './web/platform/app-error.ts';
 
 test('when the layout fails, the fallback error page shows the message escaped, never as markup', async () => {
   const t = await createTestApp('sqlite');

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { connect, migrate, type Store } from './db/index.ts';
-import { createApp } from './app.tsx';
+import { createApp } from './web/app.tsx';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';

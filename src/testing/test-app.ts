@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { Hono } from 'hono';
-import { createApp, type AppDeps, type KlartextApp } from '../app.tsx';
+import { createApp, type AppDeps, type KlartextApp } from '../web/app.tsx';
 import { loadConfig, type Config } from '../config.ts';
 import { openTestStore, type TestStore } from '../db/test-stores.ts';
 import { TEST_HASHING } from '../accounts/index.ts';
-import type { AppEnv } from '../http/request-context.middleware.ts';
+import type { AppEnv } from '../web/platform/request-context.middleware.ts';
 
 export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'store' | 'logger'>> {
   /** extra environment for loadConfig, e.g. { KLARTEXT_TRUST_PROXY: '1' } */

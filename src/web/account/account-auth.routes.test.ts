@@ -1,0 +1,225 @@
+// Registration, verification, login and logout through HTTP on every engine: happy paths, bad input, CSRF, throttling, enumeration, cookies.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { TestBrowser, linkIn } from '../../testing/test-browser.ts';
+import { testEngines } from '../../db/test-stores.ts';
+import { registerAndLogIn as registeredReader } from '../../testing/test-accounts.ts';
+
+const PW = 'Regenbogen-Fahrrad-7';
+const REG = { email: 'ina@example.de', password: PW, acceptTerms: 'on', acceptPrivacy: 'on' };
+
+async function withApp(engine: string, fn: (t: TestApp) => Promise<void>, env?: Record<string, string>) {
+  const t = await createTestApp(engine, env ? { env } : {});
+  try { await fn(t); } finally { await t.close(); }
+}
+
+async function mails(t: TestApp) {
+  return t.store.db.selectFrom('mail_outbox').selectAll().orderBy('created_at').execute();
+}
+
+for (const engine of testEngines()) {
+  test(`[${engine}] register → verification mail → link → login → logout`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    const form = await b.get('/registrieren');
+    assert.equal(form.status, 200);
+    assert.match(form.text, /name="newsletter" type="checkbox"(?![^>]*checked)/, 'newsletter opt-in is not ticked');
+    const r = await b.post('/registrieren', { ...REG, email: ' Ina@Example.de ' });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Bitte bestätigen Sie Ihre E-Mail-Adresse/);
+    assert.equal(b.cookies.has('klartext_session'), false, 'registration does not log in');
+    const [mail] = await mails(t);
+    assert.equal(mail!.recipient, 'ina@example.de');
+    assert.match(mail!.html_body, /<a href="http:\/\/localhost\/registrieren\/bestaetigen\?token=/);
+    const verified = await b.get(linkIn(mail!.text_body, '/registrieren/bestaetigen'));
+    assert.equal(verified.status, 303);
+    assert.equal(verified.location, '/anmelden?hinweis=verified');
+    const login = await b.get('/anmelden?hinweis=verified');
+    assert.match(login.text, /Ihre E-Mail-Adresse ist bestätigt/);
+    const done = await b.post('/anmelden', { email: 'ina@example.de', password: PW });
+    assert.equal(done.status, 303);
+    assert.equal(done.location, '/konto');
+    const konto = await b.get('/konto');
+    assert.match(konto.text, /Guten Tag/);
+    assert.doesNotMatch(konto.text, /noch nicht bestätigt/);
+    const out = await b.post('/abmelden', {});
+    assert.equal(out.location, '/anmelden?hinweis=logged-out');
+    assert.equal((await b.get('/konto')).location, '/anmelden?weiter=/konto');
+    assert.equal((await t.store.db.selectFrom('sessions').selectAll().execute()).length, 0, 'logout ends the session in the database');
+  }));
+
+  test(`[${engine}] the consent links of the registration form lead to existing pages`, () => withApp(engine, async (t) => {
+    const form = await new TestBrowser(t.app).get('/registrieren');
+    for (const href of ['/agb', '/datenschutz']) {
+      assert.match(form.text, new RegExp(`href="${href}"`));
+      assert.equal((await new TestBrowser(t.app).get(href)).status, 200, href);
+    }
+  }));
+
+  test(`[${engine}] registration answers a known and an unknown address with the same body; the owner gets a mail`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const fresh = new TestBrowser(t.app);
+    await fresh.get('/registrieren');
+    const known = await fresh.post('/registrieren', { ...REG, password: 'Anderes-Passwort-99' });
+    const other = new TestBrowser(t.app);
+    await other.get('/registrieren');
+    const unknownRes = await other.post('/registrieren', { ...REG, email: 'neu@example.de' });
+    assert.equal(known.status, unknownRes.status);
+    assert.equal(known.text.replace('ina@example.de', 'X'), unknownRes.text.replace('neu@example.de', 'X'));
+    const subjects = (await mails(t)).map((m) => [m.recipient, m.subject]);
+    assert.ok(subjects.some(([to, s]) => to === 'ina@example.de' && /bereits ein Konto/.test(s!)), 'the owner is told');
+    assert.equal((await t.store.db.selectFrom('users').selectAll().execute()).length, 2);
+  }));
+
+  test(`[${engine}] bad registration input comes back inline, naming each field, and nothing is created`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await b.get('/registrieren');
+    const r = await b.post('/registrieren', { email: 'ina-at-example', password: 'passwort123' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /id="email-error">Bitte geben Sie eine gültige E-Mail-Adresse ein/);
+    assert.match(r.text, /id="password-error">Dieses Passwort gehört zu den häufigsten/);
+    assert.match(r.text, /id="acceptTerms-error">/);
+    assert.match(r.text, /id="acceptPrivacy-error">/);
+    assert.match(r.text, /value="ina-at-example"/, 'the address is kept');
+    assert.doesNotMatch(r.text, /passwort123/, 'the password is never echoed');
+    const short = await b.post('/registrieren', { ...REG, password: 'kurz' });
+    assert.match(short.text, /mindestens 10 Zeichen/);
+    assert.equal((await t.store.db.selectFrom('users').selectAll().execute()).length, 0);
+  }));
+
+  test(`[${engine}] JSON clients get the error as JSON naming the field`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await b.get('/registrieren');
+    const r = await b.post('/registrieren', { ...REG, email: 'kaputt' }, { accept: 'application/json' });
+    assert.equal(r.status, 400);
+    const body = JSON.parse(r.text) as { error: { code: string; field: string; message: string } };
+    assert.equal(body.error.field, 'email');
+    assert.equal(body.error.code, 'invalid-input');
+  }));
+
+  test(`[${engine}] a used or forged verification link is a 400 page saying why`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const [mail] = await mails(t);
+    const b = new TestBrowser(t.app);
+    const again = await b.get(linkIn(mail!.text_body, '/registrieren/bestaetigen'));
+    assert.equal(again.status, 400);
+    assert.match(again.text, /schon benutzt/);
+    const forged = await b.get('/registrieren/bestaetigen?token=abc');
+    assert.equal(forged.status, 400);
+    assert.match(forged.text, /ungültig/);
+  }));
+
+  test(`[${engine}] a POST without, or with a wrong, CSRF token is refused with 403 and creates nothing`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await b.get('/registrieren');
+    const none = await b.request('/registrieren', { method: 'POST', body: new URLSearchParams(REG).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(none.status, 403);
+    assert.match(none.text, /CSRF/);
+    const wrong = await b.post('/registrieren', { ...REG, _csrf: 'A'.repeat(86) });
+    assert.equal(wrong.status, 403);
+    const stranger = new TestBrowser(t.app);
+    await stranger.get('/registrieren');
+    const foreign = await b.post('/registrieren', { ...REG, _csrf: stranger.csrf });
+    assert.equal(foreign.status, 403, "another browser's token does not fit this browser");
+    assert.equal((await t.store.db.selectFrom('users').selectAll().execute()).length, 0);
+  }));
+
+  test(`[${engine}] a cross-site POST is refused even with a valid token`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await b.get('/anmelden');
+    assert.equal((await b.post('/anmelden', { email: 'a@example.de', password: PW }, { origin: 'https://evil.example' })).status, 403);
+    assert.equal((await b.post('/anmelden', { email: 'a@example.de', password: PW }, { 'sec-fetch-site': 'cross-site' })).status, 403);
+    assert.equal((await b.post('/anmelden', { email: 'a@example.de', password: PW }, { origin: 'http://localhost' })).status, 401, 'same origin passes on to the password check');
+  }));
+
+  test(`[${engine}] an oversized form is refused with 413`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await b.get('/registrieren');
+    const r = await b.post('/registrieren', { ...REG, email: `${'a'.repeat(20_000)}@example.de` });
+    assert.equal(r.status, 413);
+    assert.match(r.text, /zu groß/);
+    assert.equal((await t.store.db.selectFrom('users').selectAll().execute()).length, 0);
+  }));
+
+  test(`[${engine}] the 6th wrong password within a minute gets 429, and so does the right one then`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const b = new TestBrowser(t.app);
+    await b.get('/anmelden');
+    for (let i = 1; i <= 5; i++) {
+      const r = await b.post('/anmelden', { email: 'ina@example.de', password: `falsch-${i}-xxxxxx` });
+      assert.equal(r.status, 401, `attempt ${i}`);
+      assert.match(r.text, /E-Mail-Adresse oder Passwort stimmen nicht/);
+    }
+    const sixth = await b.post('/anmelden', { email: 'ina@example.de', password: 'falsch-6-xxxxxx' });
+    assert.equal(sixth.status, 429);
+    assert.match(sixth.text, /Zu viele Anmeldeversuche/);
+    assert.ok(Number(sixth.headers.get('retry-after')) > 0);
+    assert.equal((await b.post('/anmelden', { email: 'ina@example.de', password: PW })).status, 429);
+    const other = new TestBrowser(t.app);
+    await other.get('/anmelden');
+    assert.equal((await other.post('/anmelden', { email: 'nie@example.de', password: 'falsch-1-xxxxxx' })).status, 401, 'other accounts are not locked');
+  }));
+
+  test(`[${engine}] a known and an unknown address get the same login error body`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const b = new TestBrowser(t.app);
+    await b.get('/anmelden');
+    const known = await b.post('/anmelden', { email: 'ina@example.de', password: 'falsch-falsch-1' });
+    const unknownRes = await b.post('/anmelden', { email: 'nie@example.de', password: 'falsch-falsch-1' });
+    const strip = (s: string, email: string) => s.replace(email, 'X').replace(/name="_csrf" value="[^"]+"/, '');
+    assert.equal(strip(known.text, 'ina@example.de'), strip(unknownRes.text, 'nie@example.de'));
+  }));
+
+  test(`[${engine}] login rotates the session: the cookie from before stops working`, () => withApp(engine, async (t) => {
+    const b = await registeredReader(t);
+    const before = b.cookies.get('klartext_session')!;
+    await b.get('/anmelden?weiter=/konto');
+    const r = await b.post('/anmelden', { email: 'ina@example.de', password: PW });
+    assert.equal(r.status, 303);
+    const after = b.cookies.get('klartext_session')!;
+    assert.notEqual(after, before);
+    const stale = new TestBrowser(t.app);
+    stale.cookies.set('klartext_session', before);
+    assert.equal((await stale.get('/konto')).location, '/anmelden?weiter=/konto');
+    assert.equal((await t.store.db.selectFrom('sessions').selectAll().execute()).length, 1);
+  }));
+
+  test(`[${engine}] the session cookie is HttpOnly and SameSite=Lax, Secure over HTTPS, and kept 30 days only with "angemeldet bleiben"`, () => withApp(engine, async (t) => {
+    const b = new TestBrowser(t.app);
+    await registeredReader(t);
+    await b.get('/anmelden');
+    const plain = await b.post('/anmelden', { email: 'ina@example.de', password: PW });
+    const cookie = plain.headers.getSetCookie().find((c) => c.startsWith('klartext_session='))!;
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.doesNotMatch(cookie, /Secure/);
+    assert.doesNotMatch(cookie, /Max-Age/, 'a browser-session cookie');
+    const s = new TestBrowser(t.app);
+    await s.get('https://localhost/anmelden');
+    const secure = await s.request('https://localhost/anmelden', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: s.csrf, email: 'ina@example.de', password: PW, persistent: 'on' }).toString() });
+    const sc = secure.headers.getSetCookie().find((c) => c.startsWith('klartext_session='))!;
+    assert.match(sc, /Secure/);
+    assert.match(sc, /Max-Age=2592000/);
+  }));
+
+  test(`[${engine}] sessions live in the database: a second app on the same store knows the cookie`, () => withApp(engine, async (t) => {
+    const b = await registeredReader(t);
+    const { createApp } = await import('../app.tsx');
+    const pino = (await import('pino')).default;
+    const second = createApp({ config: t.config, store: t.store, logger: pino({ level: 'silent' }), clientJs: '' });
+    const other = new TestBrowser(second.app);
+    other.cookies.set('klartext_session', b.cookies.get('klartext_session')!);
+    const me = JSON.parse((await other.get('/api/me')).text) as { user: { email: string } | null };
+    assert.equal(me.user?.email, 'ina@example.de');
+  }));
+
+  test(`[${engine}] after login only paths on this site are followed`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    for (const [next, expected] of [['/konto#geraete', '/konto#geraete'], ['//evil.example/x', '/konto'], ['https://evil.example', '/konto']] as const) {
+      const b = new TestBrowser(t.app);
+      await b.get(`/anmelden?weiter=${encodeURIComponent(next)}`);
+      const r = await b.post('/anmelden', { email: 'ina@example.de', password: PW, weiter: next });
+      assert.equal(r.location, expected);
+    }
+  }));
+}

@@ -1,0 +1,66 @@
+// Gift links on the web: make one from an article page (subscribers and staff), list and revoke them under /konto/geschenke.
+import { Hono, type Context } from 'hono';
+import { createGiftLink, giftLinksThisMonth, listGiftLinks, readsAllPlus, revokeGiftLink, GIFT_LINKS_PER_MONTH } from '../../access/index.ts';
+import type { Article } from '../../content/index.ts';
+import { HttpError } from '../platform/app-error.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { csrfToken, verifyCsrf } from '../platform/csrf.ts';
+import { GiftCreatePage, GiftListPage } from './gift.view.tsx';
+import { markPrivate, readerUser, type Paywall } from './paywall-context.ts';
+import { loginHref } from './paywall.view.tsx';
+import { baseUrl, renderPage } from '../platform/render.tsx';
+import { articleOr404 } from '../reader/reader.routes.tsx';
+
+export function giftRoutes(p: Paywall): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const db = p.site.db;
+
+  /** The giver and the article, or the reason there is nothing to give. */
+  async function giftable(c: Context<AppEnv>): Promise<{ user: { id: string; role: 'reader' | 'author' | 'editor' | 'admin' }; article: Article } | Response> {
+    markPrivate(c, { noindex: true });
+    const slug = c.req.param('slug') ?? '';
+    const user = readerUser(c);
+    if (!user) return c.redirect(loginHref(`/artikel/${slug}/verschenken`), 303);
+    const article = await articleOr404(p.site, slug);
+    if (article.access === 'free') throw new HttpError('bad-request', 'Diesen Artikel kann ohnehin jede und jeder lesen – dafür braucht es keinen Geschenk-Link.');
+    if (!(await readsAllPlus(db, user, p.now()))) {
+      throw new HttpError('forbidden', 'Artikel verschenken können Abonnentinnen und Abonnenten. Mit dem Plus-Abo lesen und verschenken Sie alle Artikel.');
+    }
+    return { user, article };
+  }
+
+  app.get('/artikel/:slug/verschenken', p.session, async (c) => {
+    const g = await giftable(c);
+    if (g instanceof Response) return g;
+    const left = Math.max(0, GIFT_LINKS_PER_MONTH - (await giftLinksThisMonth(db, g.user.id, p.now())));
+    return renderPage(c, p.site, { title: 'Artikel verschenken', noindex: true }, <GiftCreatePage article={g.article} left={left} csrf={csrfToken(c)} />);
+  });
+
+  app.post('/artikel/:slug/verschenken', p.session, async (c) => {
+    await verifyCsrf(c);
+    const g = await giftable(c);
+    if (g instanceof Response) return g;
+    const link = await createGiftLink(db, { userId: g.user.id, articleId: g.article.id, now: p.now() });
+    return c.redirect(`/konto/geschenke?neu=${link.id}`, 303);
+  });
+
+  app.get('/konto/geschenke', p.session, async (c) => {
+    markPrivate(c, { noindex: true });
+    const user = readerUser(c);
+    if (!user) return c.redirect(loginHref('/konto/geschenke'), 303);
+    const links = await listGiftLinks(db, user.id, p.now());
+    return renderPage(c, p.site, { title: 'Meine Geschenk-Links', noindex: true },
+      <GiftListPage links={links} base={baseUrl(c, p.site)} csrf={csrfToken(c)} created={c.req.query('neu')} revoked={c.req.query('widerrufen') === '1'} />);
+  });
+
+  app.post('/konto/geschenke/:id/widerrufen', p.session, async (c) => {
+    markPrivate(c, { noindex: true });
+    await verifyCsrf(c);
+    const user = readerUser(c);
+    if (!user) return c.redirect(loginHref('/konto/geschenke'), 303);
+    await revokeGiftLink(db, { userId: user.id, giftId: c.req.param('id'), now: p.now() });
+    return c.redirect('/konto/geschenke?widerrufen=1', 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,168 @@
+// The paywall on the web: the premium slot of the cached page, the unlock endpoint, the no-JS reading page, verified crawlers, /abo.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import {
+  PLUS_OFFER, encryptPremium, offerJson, premiumHash, premiumPlaintext, recordMeterUnlock, resolveEntitlement, unlockArticle,
+  GIFT_TOKEN_PATTERN,
+} from '../../access/index.ts';
+import { premiumBlocks, type Article } from '../../content/index.ts';
+import { HttpError } from '../platform/app-error.ts';
+import { readSmallBody } from '../platform/small-body.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { blocksHtml } from '../ui/article-page.view.tsx';
+import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
+import { giftRoutes } from './gift.routes.tsx';
+import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
+import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
+import { renderPage, baseUrl } from '../platform/render.tsx';
+import { searchRoutes } from '../reader/search.routes.tsx';
+import { articleOr404, renderArticlePage, type PremiumSlot } from '../reader/reader.routes.tsx';
+
+export type { PaywallDeps } from './paywall-context.ts';
+
+/** `{ keyId, gift }` is under 100 bytes; anything much larger is not from our script. */
+const UNLOCK_BODY_BYTES = 2048;
+
+const unlockBody = z.strictObject({
+  keyId: z.string().regex(/^[A-Za-z0-9_-]{10}$/, 'keyId must be the 10-character key id of the page'),
+  gift: z.string().regex(GIFT_TOKEN_PATTERN, 'gift must be the token of a gift link').optional(),
+});
+
+async function readUnlockBody(c: Context): Promise<z.infer<typeof unlockBody>> {
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new HttpError('bad-request', 'Die Anfrage muss JSON sein (Content-Type: application/json).', 'content-type');
+  }
+  const text = await readSmallBody(c, UNLOCK_BODY_BYTES);
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { throw new HttpError('bad-request', 'Der Inhalt der Anfrage ist kein gültiges JSON.', 'body'); }
+  const parsed = unlockBody.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : String(issue.path[0] ?? 'body');
+  const message = field === 'keyId' ? 'Die Schlüssel-ID fehlt oder ist ungültig. Bitte laden Sie die Seite neu.'
+    : field === 'gift' ? 'Der Geschenk-Link ist unvollständig. Bitte prüfen Sie die Adresse.'
+      : `Unbekanntes oder fehlerhaftes Feld „${field}“.`;
+  throw new HttpError('bad-request', message, field);
+}
+
+/**
+ * The cached page cannot carry a per-reader CSRF token, so the unlock endpoint asks for what a cross-site
+ * attacker cannot produce: the custom header (a form cannot set it; a cross-site fetch with it needs a CORS
+ * preflight we never answer) and, when the browser says where the request comes from, this origin.
+ */
+function assertSameOriginScript(c: Context, publicUrl: string | undefined): void {
+  const refuse = (why: string): never => { throw new HttpError('forbidden', `Die Anfrage wurde abgelehnt: ${why}`, 'x-klartext-csrf'); };
+  if (!c.req.header('x-klartext-csrf')) refuse('Der Kopf x-klartext-csrf fehlt.');
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') refuse('Sie stammt nicht von dieser Seite.');
+  if (!sameOrigin(c, publicUrl)) refuse('Sie stammt nicht von dieser Seite.');
+}
+
+/**
+ * A gift token for the no-JS page: from `?geschenk=`, or from the Referer when the reader followed the
+ * page's <noscript> link from a gift URL of the same article — the cached page cannot carry the token itself.
+ */
+function giftTokenOf(c: Context, article: Pick<Article, 'slug'>): string | undefined {
+  const direct = c.req.query('geschenk');
+  if (direct) return direct;
+  const referer = c.req.header('referer');
+  if (!referer) return undefined;
+  try {
+    const from = new URL(referer);
+    if (from.host !== new URL(c.req.url).host || from.pathname !== `/artikel/${article.slug}`) return undefined;
+    return from.searchParams.get('geschenk') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; routes: Hono<AppEnv>; unlockSession: MiddlewareHandler<AppEnv> } {
+  const p = makePaywall(deps);
+  const db = deps.site.db;
+  const app = new Hono<AppEnv>();
+
+  const premiumSlot: PremiumSlot = async (article) => {
+    const premium = premiumBlocks(article);
+    const { keyId, key } = await p.keys.currentKey(db, article.id, premiumHash(premium));
+    const ciphertext = encryptPremium(premiumPlaintext(blocksHtml(premium)), key, keyId);
+    return <PremiumSection article={article} sealed={{ keyId, ciphertext, decoy: p.keys.decoy(keyId, premium) }} />;
+  };
+
+  // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
+  // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.
+  app.use('/artikel/:slug', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    if (!(await isVerifiedCrawler(c, p))) return next();
+    const article = await articleOr404(deps.site, c.req.param('slug'));
+    if (article.access === 'free') return next();
+    markPrivate(c);
+    c.header('vary', 'User-Agent');
+    return renderArticlePage(c, deps.site, article, <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} />);
+  });
+
+  app.post('/api/unlock/:articleId', p.session, async (c) => {
+    c.header('cache-control', 'no-store');
+    assertSameOriginScript(c, deps.config.publicUrl);
+    const articleId = c.req.param('articleId');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(articleId)) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
+    const body = await readUnlockBody(c);
+    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meterLimit: deps.config.meterPerMonth, isSubscriber: p.isSubscriber }, {
+      articleId, keyId: body.keyId, giftToken: body.gift, user: readerUser(c), verifiedCrawler: await isVerifiedCrawler(c, p), now: deps.now(),
+    });
+    if (result.granted) {
+      return c.json({ granted: true, key: result.key.toString('base64url'), keyId: result.keyId, reason: result.reason, ...(result.meter ? { meter: result.meter } : {}) });
+    }
+    const next = `/artikel/${result.articleSlug}`;
+    return c.json({
+      granted: false, need: result.need, signedIn: result.signedIn, message: denialMessage(result),
+      ...(result.meter ? { meter: result.meter } : {}), ...(result.gift ? { gift: result.gift } : {}),
+      offer: offerJson(PLUS_OFFER), login: loginHref(next), register: registerHref(next),
+    }, 403);
+  });
+
+  // Readers without JavaScript: the same article with the text in plain HTML, for entitled readers only, never cached.
+  // Not entitled: 403 with the free lead and the offer box, so the answer says what it is and nothing is indexed.
+  app.get('/artikel/:slug/klartext', p.session, async (c) => {
+    markPrivate(c, { noindex: true });
+    const article = await articleOr404(deps.site, c.req.param('slug'));
+    if (article.access === 'free') return c.redirect(`/artikel/${article.slug}`, 303);
+    const user = readerUser(c);
+    const { decision, gift } = await resolveEntitlement(db, {
+      article, user, giftToken: giftTokenOf(c, article), verifiedCrawler: await isVerifiedCrawler(c, p), meterLimit: deps.config.meterPerMonth, now: deps.now(),
+    });
+    const here = `/artikel/${article.slug}/klartext`;
+    if (!decision.granted) {
+      const box = <div class="premium"><PaywallBox article={article} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} /></div>;
+      return renderArticlePage(c, deps.site, article, box, { noindex: true, status: 403 });
+    }
+    if (decision.reason === 'meter' && decision.recordUnlock) {
+      const confirm = <MeterConfirm article={article} remaining={decision.meter.remaining + 1} limit={decision.meter.limit} csrf={csrfToken(c)} />;
+      return renderArticlePage(c, deps.site, article, confirm, { noindex: true });
+    }
+    const note = decision.reason === 'meter' ? meterNote(decision.meter.remaining) : decision.reason === 'gift' ? 'Ein Geschenk: Dieser Artikel wurde Ihnen freigeschaltet.' : undefined;
+    const giftable = decision.reason === 'subscriber' || decision.reason === 'staff';
+    return renderArticlePage(c, deps.site, article, <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} note={note} giftable={giftable} />, { noindex: true });
+  });
+
+  app.post('/artikel/:slug/klartext', p.session, async (c) => {
+    markPrivate(c, { noindex: true });
+    await verifyCsrf(c);
+    const article = await articleOr404(deps.site, c.req.param('slug'));
+    const user = readerUser(c);
+    if (!user) return c.redirect(loginHref(`/artikel/${article.slug}/klartext`), 303);
+    if (article.access === 'plus') await recordMeterUnlock(db, { user, article, meterLimit: deps.config.meterPerMonth, now: deps.now() });
+    // Whatever the outcome, the reading page says it: the text when counted, the offer when the meter ran out meanwhile.
+    return c.redirect(`/artikel/${article.slug}/klartext`, 303);
+  });
+
+  app.get('/abo', deps.cached, (c) =>
+    renderPage(c, deps.site, { title: `${PLUS_OFFER.name}: alle Artikel im Klartext`, description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${baseUrl(c, deps.site)}/abo` },
+      <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
+
+  app.route('/', giftRoutes(p));
+  app.route('/', searchRoutes(p));
+  return { premiumSlot, routes: app, unlockSession: p.unlockSession };
+}
+
+export const meterNote = (remaining: number): string =>
+  remaining > 0 ? `Noch ${remaining} Plus-Artikel frei in diesem Monat` : 'Das war Ihr letzter freier Plus-Artikel in diesem Monat';

@@ -1,0 +1,159 @@
+// The paywall as readers see it: the premium section of the cached page (markup contract in src/access/CONTEXT.md), the offer box, the plain text for entitled readers.
+import { raw } from 'hono/html';
+import { PLUS_OFFER, formatEuro, type Offer } from '../../access/index.ts';
+import type { Article } from '../../content/index.ts';
+
+export const loginHref = (next: string): string => `/anmelden?weiter=${encodeURIComponent(next)}`;
+export const registerHref = (next: string): string => `/registrieren?weiter=${encodeURIComponent(next)}`;
+export const fallbackHref = (article: Pick<Article, 'slug'>): string => `/artikel/${article.slug}/klartext`;
+export const giftHref = (article: Pick<Article, 'slug'>): string => `/artikel/${article.slug}/verschenken`;
+
+/** Intro and follow-up price together, gross, as price law asks. */
+export function OfferPrice({ offer }: { offer: Offer }) {
+  return (
+    <>
+      <p class="price"><strong>{formatEuro(offer.introPriceCents)}</strong> {offer.introPeriod}</p>
+      <p class="price-note">danach {formatEuro(offer.priceCents)} {offer.period} · {offer.notice} · Preise inkl. MwSt.</p>
+    </>
+  );
+}
+
+export interface PaywallBoxProps {
+  article: Pick<Article, 'slug' | 'access'>;
+  /** where login and registration send the reader back to */
+  next: string;
+  /** the no-JS reading link; left out on the no-JS page itself */
+  noscriptFallback?: boolean;
+  message?: string;
+  signedIn?: boolean;
+}
+
+/** The offer box: registration wall for registered articles, the Plus offer for Plus articles. */
+export function PaywallBox({ article, next, noscriptFallback, message, signedIn }: PaywallBoxProps) {
+  const offer = PLUS_OFFER;
+  const fallback = noscriptFallback && (
+    <noscript><p class="paywall-box__noscript">Ohne JavaScript: <a href={fallbackHref(article)}>Artikel im Klartext öffnen</a> (für Abonnentinnen und Abonnenten).</p></noscript>
+  );
+  if (article.access === 'registered') {
+    return (
+      <div class="paywall-box paywall-box--registered">
+        <p class="paywall-box__eyebrow">Kostenlos weiterlesen</p>
+        <h2>Mit einem kostenlosen Konto lesen Sie weiter</h2>
+        <p class="paywall-box__lead">Registrieren dauert eine Minute. Sie bekommen keine Werbung per E-Mail, wenn Sie das nicht möchten.</p>
+        <p class="paywall-message" data-paywall-message>{message}</p>
+        <p class="actions"><a class="button button--large" href={registerHref(next)}>Kostenlos registrieren</a></p>
+        {!signedIn && <p class="login">Schon registriert? <a href={loginHref(next)}>Hier anmelden</a></p>}
+        {fallback}
+      </div>
+    );
+  }
+  return (
+    <div class="paywall-box">
+      <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Jetzt weiterlesen</p>
+      <h2>Alle Artikel im Klartext mit dem {offer.name}</h2>
+      <OfferPrice offer={offer} />
+      <ul>{offer.perks.map((perk) => <li>{perk}</li>)}</ul>
+      <p class="paywall-message" data-paywall-message>{message}</p>
+      <p class="actions">
+        <a class="button button--plus button--large" href="/abo">{offer.name} ansehen</a>
+        {!signedIn && <a class="button button--ghost button--large" href={registerHref(next)}>Kostenlos registrieren</a>}
+      </p>
+      {!signedIn && <p class="login">Schon digitale Abonnentin oder digitaler Abonnent? <a href={loginHref(next)}>Hier anmelden</a></p>}
+      {fallback}
+    </div>
+  );
+}
+
+const noteText = (access: Article['access']): string =>
+  access === 'registered' ? 'Kostenlos weiterlesen nach Anmeldung: Registrierte Leserinnen und Leser sehen diesen Artikel im Klartext.'
+    : 'Abonnentinnen und Abonnenten lesen diesen Artikel im Klartext. Bitte melden Sie sich an oder wählen Sie ein Angebot.';
+
+export interface SealedPremium { keyId: string; ciphertext: string; decoy: string[] }
+
+/**
+ * The premium part of the cached page, the same bytes for every reader: note, decoy, the empty region the
+ * script fills, the offer box and the ciphertext. Nothing in it depends on who asks.
+ */
+export function PremiumSection({ article, sealed }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium }) {
+  return (
+    <div id="premium" class="premium" data-article-id={article.id} data-key-id={sealed.keyId} data-unlock-url={`/api/unlock/${article.id}`}>
+      <p class="premium-note">{noteText(article.access)}</p>
+      <div class="premium-decoy" aria-hidden="true">{sealed.decoy.map((p) => <p>{p}</p>)}</div>
+      <p class="meter-status" data-meter-status></p>
+      <div class="premium-text" hidden aria-live="polite"></div>
+      <PaywallBox article={article} next={`/artikel/${article.slug}`} noscriptFallback />
+      <p class="gift-action" data-gift-action hidden><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>
+      <template id="premium-ciphertext">{sealed.ciphertext}</template>
+    </div>
+  );
+}
+
+/** The premium blocks in plain HTML, for a verified crawler or an entitled reader without JavaScript. */
+export function PlainPremium({ html, note, giftable, article }: { html: string; note?: string; giftable?: boolean; article: Pick<Article, 'slug'> }) {
+  return (
+    <div class="premium premium--unlocked">
+      {note && <p class="meter-status">{note}</p>}
+      <div class="premium-text">{raw(html)}</div>
+      {giftable && <p class="gift-action"><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>}
+    </div>
+  );
+}
+
+/** No JavaScript, a free meter article left: reading it counts, so it takes a button (a POST), never a mere link. */
+export function MeterConfirm({ article, remaining, limit, csrf }: { article: Pick<Article, 'slug'>; remaining: number; limit: number; csrf: string }) {
+  return (
+    <div class="premium">
+      <div class="paywall-box">
+        <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Freier Artikel</p>
+        <h2>Diesen Artikel mit Ihrem Kontingent lesen?</h2>
+        <p>Sie können in diesem Monat noch {remaining} von {limit} Plus-Artikeln kostenlos lesen. Einmal freigeschaltet, bleibt der Artikel für Sie bis Monatsende frei.</p>
+        <form method="post" action={fallbackHref(article)}>
+          <input type="hidden" name="_csrf" value={csrf} />
+          <p class="actions"><button class="button button--plus button--large" type="submit">Artikel jetzt freischalten</button></p>
+        </form>
+        <p class="login">Oder alles lesen: <a href="/abo">Plus-Abo ansehen</a></p>
+      </div>
+    </div>
+  );
+}
+
+/** /abo: the offer, before billing can take orders. */
+export function OfferPage({ offer, meterPerMonth }: { offer: Offer; meterPerMonth: number }) {
+  return (
+    <section class="offer-page">
+      <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Digital-Abo</p>
+      <h1>{offer.name}: alle Artikel im Klartext</h1>
+      <p class="intro">Unabhängiger Lokaljournalismus aus der Region – auf jedem Gerät, ohne Werbetracker.</p>
+      <div class="offer-card">
+        <h2>{offer.name}</h2>
+        <OfferPrice offer={offer} />
+        <ul>{offer.perks.map((perk) => <li>{perk}</li>)}</ul>
+        <p class="offer-card__soon"><strong>Bestellung in Kürze.</strong> Die Online-Bestellung wird gerade eingerichtet.</p>
+        <p class="actions"><a class="button button--large" href={registerHref('/abo')}>Schon jetzt kostenlos registrieren</a></p>
+        <p class="login">Mit einem kostenlosen Konto lesen Sie alle Artikel für registrierte Leserinnen und Leser{meterPerMonth > 0 ? ` und jeden Monat ${meterPerMonth} Plus-Artikel gratis` : ''}.</p>
+      </div>
+      <p class="login">Schon Abonnentin oder Abonnent? <a href={loginHref('/')}>Hier anmelden</a></p>
+    </section>
+  );
+}
+
+export interface Denial {
+  need: 'login' | 'subscription';
+  signedIn: boolean;
+  meter?: { limit: number; used: number; remaining: number };
+  gift: 'valid' | 'expired' | 'revoked' | 'unknown' | null;
+}
+
+/** Why the text stays closed and what would open it, in a sentence or two; the box around it shows the prices. */
+export function denialMessage(d: Denial): string {
+  const gift = d.gift === 'expired' ? 'Dieser Geschenk-Link ist abgelaufen. '
+    : d.gift === 'revoked' ? 'Dieser Geschenk-Link wurde zurückgezogen. '
+      : d.gift === 'unknown' ? 'Dieser Geschenk-Link ist ungültig. ' : '';
+  const meterOn = d.meter !== undefined && d.meter.limit > 0;
+  if (d.need === 'login') return `${gift}Melden Sie sich an oder registrieren Sie sich kostenlos, um diesen Artikel weiterzulesen.`;
+  if (!d.signedIn) {
+    return meterOn ? `${gift}Registrieren Sie sich kostenlos und lesen Sie ${d.meter!.limit} Plus-Artikel im Monat gratis.` : `${gift}Dieser Artikel ist Teil von ${PLUS_OFFER.name.replace('-Abo', '')}.`;
+  }
+  if (meterOn) return `${gift}Sie haben Ihre ${d.meter!.limit} freien Plus-Artikel in diesem Monat gelesen. Mit dem ${PLUS_OFFER.name} lesen Sie alle Artikel.`;
+  return `${gift}Dieser Artikel ist Teil von ${PLUS_OFFER.name.replace('-Abo', '')}. Mit dem ${PLUS_OFFER.name} lesen Sie ihn sofort.`;
+}

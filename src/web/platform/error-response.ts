@@ -1,0 +1,31 @@
+// Turns any thrown error into a page or JSON with a request id; users never see a stack trace.
+import { DomainError, type DomainErrorCode } from '../../domain-error.ts';
+import { HttpError } from './app-error.ts';
+
+export interface ErrorView { status: number; title: string; message: string; field?: string; code: string }
+
+const TITLES: Record<number, string> = {
+  400: 'Das hat nicht geklappt', 401: 'Bitte melden Sie sich an', 403: 'Kein Zugriff', 404: 'Seite nicht gefunden', 409: 'Konflikt',
+  413: 'Die Anfrage ist zu groß', 429: 'Zu viele Versuche', 500: 'Ein Fehler ist aufgetreten', 503: 'Gerade nicht erreichbar',
+};
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  'invalid-input': 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-large': 413, 'rate-limited': 429, unavailable: 503,
+};
+
+/** Errors of the database driver that mean "the database is away", as opposed to a bug. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string } | null;
+  if (!err) return false;
+  if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'].includes(err.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|connection error|terminating connection/i.test(err.message ?? '');
+}
+
+const view = (status: number, message: string, code: string, field?: string): ErrorView => ({ status, title: TITLES[status] ?? 'Fehler', message, code, ...(field ? { field } : {}) });
+
+export function errorView(e: unknown): ErrorView {
+  if (e instanceof HttpError) return view(e.status, e.message, e.kind, e.field);
+  if (e instanceof DomainError) return view(DOMAIN_STATUS[e.code], e.message, e.code, e.field);
+  if (isDatabaseUnavailable(e)) return view(503, 'Die Zeitung ist gerade nicht erreichbar. Bitte versuchen Sie es in einer Minute noch einmal.', 'unavailable');
+  return view(500, 'Das lag an uns, nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal.', 'internal');
+}

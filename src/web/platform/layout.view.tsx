@@ -1,0 +1,115 @@
+// The page frame every reader page shares: head with SEO meta, masthead, section navigation, footer.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import type { Section } from '../../content/index.ts';
+import type { SiteInfo } from './site-info.ts';
+import type { AssetUrls } from './assets.ts';
+
+export interface PageMeta {
+  title: string;
+  description?: string;
+  canonical?: string;
+  ogType?: 'website' | 'article';
+  image?: string;
+  jsonLd?: object;
+  noindex?: boolean;
+  feeds?: { title: string; href: string }[];
+  articleMeta?: { publishedAt: string; modifiedAt: string; section: string };
+}
+
+export interface LayoutProps {
+  site: SiteInfo;
+  sections: Section[];
+  assets: AssetUrls;
+  meta: PageMeta;
+  activeSection?: string;
+  children: Child;
+}
+
+/** JSON for a <script type="application/ld+json">: "<" is escaped so no text can close the element. */
+export const jsonForScript = (v: object): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+export function Layout({ site, sections, assets, meta, activeSection, children }: LayoutProps) {
+  const title = meta.title === site.name ? site.name : `${meta.title} | ${site.name}`;
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="de">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{title}</title>
+          {meta.description && <meta name="description" content={meta.description} />}
+          {meta.canonical && <link rel="canonical" href={meta.canonical} />}
+          {meta.noindex && <meta name="robots" content="noindex" />}
+          <meta property="og:site_name" content={site.name} />
+          <meta property="og:locale" content={site.locale} />
+          <meta property="og:type" content={meta.ogType ?? 'website'} />
+          <meta property="og:title" content={meta.title} />
+          {meta.description && <meta property="og:description" content={meta.description} />}
+          {meta.canonical && <meta property="og:url" content={meta.canonical} />}
+          {meta.image && <meta property="og:image" content={meta.image} />}
+          <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
+          <meta name="twitter:title" content={meta.title} />
+          {meta.description && <meta name="twitter:description" content={meta.description} />}
+          {meta.image && <meta name="twitter:image" content={meta.image} />}
+          {meta.articleMeta && <meta property="article:published_time" content={meta.articleMeta.publishedAt} />}
+          {meta.articleMeta && <meta property="article:modified_time" content={meta.articleMeta.modifiedAt} />}
+          {meta.articleMeta && <meta property="article:section" content={meta.articleMeta.section} />}
+          {(meta.feeds ?? [{ title: site.name, href: '/feed.xml' }]).map((f) => <link rel="alternate" type="application/rss+xml" title={f.title} href={f.href} />)}
+          <link rel="preload" href={assets.fontSerifBold} as="font" type="font/woff2" crossorigin="anonymous" />
+          <link rel="stylesheet" href={assets.css} />
+          <link rel="icon" href={assets.icon} type="image/svg+xml" />
+          <script src={assets.js} defer></script>
+          {meta.jsonLd && <script type="application/ld+json">{raw(jsonForScript(meta.jsonLd))}</script>}
+        </head>
+        <body>
+          <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
+          <header class="masthead">
+            <div class="masthead__bar wrap">
+              <a class="masthead__search" href="/suche" aria-label="Suche">
+                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2.2" /><path d="M15.5 15.5 21 21" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" /></svg>
+                <span>Suche</span>
+              </a>
+              <a class="masthead__brand" href="/">
+                <span class="masthead__name">{site.name}</span>
+                <span class="masthead__claim">{site.claim}</span>
+              </a>
+              <div class="masthead__account">
+                <a class="masthead__login" href="/konto" data-account-link>Anmelden</a>
+                <a class="button button--plus" href="/abo">Plus-Abo</a>
+              </div>
+            </div>
+            <nav class="sections-nav" aria-label="Ressorts">
+              <ul class="wrap">
+                <li><a href="/" aria-current={activeSection === '' ? 'page' : undefined}>Startseite</a></li>
+                {sections.map((s) => (
+                  <li><a href={`/${s.slug}`} aria-current={activeSection === s.slug ? 'page' : undefined}>{s.name}</a></li>
+                ))}
+              </ul>
+            </nav>
+          </header>
+          <main id="inhalt" class="wrap">{children}</main>
+          <footer class="site-footer">
+            <div class="wrap site-footer__inner">
+              <div>
+                <p class="site-footer__name">{site.name}</p>
+                <p>{site.claim}</p>
+              </div>
+              <ul class="site-footer__links">
+                {sections.map((s) => <li><a href={`/${s.slug}`}>{s.name}</a></li>)}
+              </ul>
+              <ul class="site-footer__links">
+                <li><a href="/impressum">Impressum</a></li>
+                <li><a href="/datenschutz">Datenschutz</a></li>
+                <li><a href="/feed.xml">RSS-Feed</a></li>
+                <li><a href="/konto">Mein Konto</a></li>
+              </ul>
+            </div>
+            <p class="wrap site-footer__legal">© {site.publisher}. Alle Rechte vorbehalten. Diese Seite lädt keine Inhalte von Dritten.</p>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+// Wraps a page body in the layout; the one place that knows what every page needs from the database.
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import type { DialectCapabilities } from '../../db/index.ts';
+import { listSections } from '../../content/index.ts';
+import { Layout, type PageMeta } from './layout.view.tsx';
+import type { SiteInfo } from './site-info.ts';
+import type { AssetUrls } from './assets.ts';
+
+export interface SiteDeps {
+  db: Kysely<Database>;
+  caps: DialectCapabilities;
+  site: SiteInfo;
+  assets: AssetUrls;
+  /** configured public URL; without it the request's own origin is used */
+  publicUrl: string | undefined;
+  dataDir: string;
+}
+
+export const baseUrl = (c: Context, deps: Pick<SiteDeps, 'publicUrl'>): string => deps.publicUrl ?? new URL(c.req.url).origin;
+
+export async function renderPage(c: Context, deps: SiteDeps, meta: PageMeta, body: Child, o: { status?: number; activeSection?: string } = {}) {
+  const sections = await listSections(deps.db);
+  const html = (
+    <Layout site={deps.site} sections={sections} assets={deps.assets} meta={meta} activeSection={o.activeSection}>
+      {body}
+    </Layout>
+  );
+  return c.html(html, (o.status ?? 200) as 200);
+}

@@ -1,0 +1,97 @@
+// Reader pages: front page, sections, authors, articles and the static pages.
+import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import {
+  countArticles, freeBlocks, getArticleBySlug, getAuthorBySlug, getSectionBySlug, listArticles, listSections, type Article,
+} from '../../content/index.ts';
+import { HttpError } from '../platform/app-error.ts';
+import { pageNumber } from '../platform/query-params.ts';
+import { renderPage, baseUrl, type SiteDeps } from '../platform/render.tsx';
+import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
+import { ArticlePage, articleJsonLd } from '../ui/article-page.view.tsx';
+import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
+import { imageUrl } from '../ui/teaser.view.tsx';
+
+const PAGE_SIZE = 12;
+
+/** Renders what stands where the premium blocks would be; the paywall supplies it. */
+export type PremiumSlot = (article: Article) => Promise<Child> | Child;
+
+export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Promise<Article> {
+  const article = await getArticleBySlug(deps.db, slug);
+  if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
+  return article;
+}
+
+/**
+ * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
+ * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
+ */
+export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
+  const base = baseUrl(c, deps);
+  return renderPage(c, deps, {
+    title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
+    ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
+    jsonLd: articleJsonLd(article, base, deps.site.publisher),
+    articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
+    feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
+    ...(o.noindex ? { noindex: true } : {}),
+  }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
+}
+
+export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40 }), listSections(deps.db)]);
+    const lead = latest[0];
+    const used = new Set(lead ? [lead.id] : []);
+    const blocks = sections.map((section) => {
+      const articles = latest.filter((a) => a.section.slug === section.slug && !used.has(a.id)).slice(0, 3);
+      articles.forEach((a) => used.add(a.id));
+      return { section, articles };
+    });
+    const base = baseUrl(c, deps);
+    return renderPage(c, deps, {
+      title: deps.site.name, description: deps.site.claim, canonical: `${base}/`,
+      jsonLd: { '@context': 'https://schema.org', '@type': 'WebSite', name: deps.site.name, url: `${base}/`, potentialAction: { '@type': 'SearchAction', target: `${base}/suche?q={q}`, 'query-input': 'required name=q' } },
+    }, <FrontPage data={{ lead, blocks, latest: latest.slice(0, 8) }} siteName={deps.site.name} />, { activeSection: '' });
+  });
+
+  app.get('/impressum', (c) => renderPage(c, deps, { title: 'Impressum', canonical: `${baseUrl(c, deps)}/impressum` }, <ImprintPage siteName={deps.site.name} publisher={deps.site.publisher} />));
+  app.get('/datenschutz', (c) => renderPage(c, deps, { title: 'Datenschutz', canonical: `${baseUrl(c, deps)}/datenschutz` }, <PrivacyPage siteName={deps.site.name} />));
+  app.get('/agb', (c) => renderPage(c, deps, { title: 'Nutzungsbedingungen', canonical: `${baseUrl(c, deps)}/agb` }, <TermsPage siteName={deps.site.name} publisher={deps.site.publisher} />));
+
+  app.get('/autor/:slug', async (c) => {
+    const author = await getAuthorBySlug(deps.db, c.req.param('slug'));
+    if (!author) throw new HttpError('not-found', 'Diese Autorin oder diesen Autor gibt es bei uns nicht.');
+    const page = pageNumber(c.req.query('seite'));
+    const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug });
+    if (page > 1 && articles.length === 0) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
+    const pages = page + (articles.length > PAGE_SIZE ? 1 : 0);
+    return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${baseUrl(c, deps)}/autor/${author.slug}${page > 1 ? `?seite=${page}` : ''}` },
+      <AuthorPage author={author} articles={articles.slice(0, PAGE_SIZE)} paging={{ page, pages, basePath: `/autor/${author.slug}` }} />);
+  });
+
+  app.get('/artikel/:slug', async (c) => {
+    const article = await articleOr404(deps, c.req.param('slug'));
+    return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article));
+  });
+
+  app.get('/:section{[a-z0-9-]+}', async (c) => {
+    const section = await getSectionBySlug(deps.db, c.req.param('section'));
+    if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
+    const page = pageNumber(c.req.query('seite'));
+    const total = await countArticles(deps.db, { sectionSlug: section.slug });
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (page > pages) throw new HttpError('not-found', `Das Ressort ${section.name} hat nur ${pages} Seite${pages === 1 ? '' : 'n'}.`);
+    const articles = await listArticles(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sectionSlug: section.slug });
+    return renderPage(c, deps, {
+      title: section.name, description: section.description || `Nachrichten aus dem Ressort ${section.name}`,
+      canonical: `${baseUrl(c, deps)}/${section.slug}${page > 1 ? `?seite=${page}` : ''}`,
+      feeds: [{ title: `${deps.site.name}: ${section.name}`, href: `/${section.slug}/feed.xml` }],
+    }, <SectionPage section={section} articles={articles} paging={{ page, pages, basePath: `/${section.slug}` }} />, { activeSection: section.slug });
+  });
+
+  return app;
+}

@@ -1,0 +1,83 @@
+// The article page: header, lead image, free blocks, then the premium part supplied by the caller.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { renderInline, type Article, type Block } from '../../content/index.ts';
+import { AccessBadge, Picture } from './teaser.view.tsx';
+import { berlinDateTime } from '../platform/site-info.ts';
+
+function BlockView({ b }: { b: Block }) {
+  switch (b.type) {
+    case 'paragraph': return <p>{raw(renderInline(b.text))}</p>;
+    case 'subheading': return <h2>{b.text}</h2>;
+    case 'question': return <p class="question">{raw(renderInline(b.text))}</p>;
+    case 'answer': return <p class="answer"><span class="speaker">{b.speaker}:</span> {raw(renderInline(b.text))}</p>;
+    case 'quote': return <blockquote><p>{raw(renderInline(b.text))}</p>{b.by && <footer>— {b.by}</footer>}</blockquote>;
+    case 'image': return (
+      <figure class="figure">
+        <Picture image={b} sizes="(max-width: 800px) 100vw, 760px" />
+        {(b.caption || b.credit) && <figcaption>{b.caption} {b.credit && <span class="credit">{b.credit}</span>}</figcaption>}
+      </figure>
+    );
+  }
+}
+
+export function Blocks({ blocks }: { blocks: Block[] }) {
+  return <>{blocks.map((b) => <BlockView b={b} />)}</>;
+}
+
+/** The escaped HTML of blocks, for the encrypted premium payload and the no-JS plain-text page. */
+export function blocksHtml(blocks: Block[]): string {
+  return String(<Blocks blocks={blocks} />);
+}
+
+export function ArticlePage({ article, free, premium }: { article: Article; free: Block[]; premium?: Child }) {
+  const a = article;
+  return (
+    <article class="article">
+      <header class="article__header">
+        <span class="kicker"><AccessBadge access={a.access} />{a.kicker || a.section.name}</span>
+        <h1 class="article__headline">{a.headline}</h1>
+        {a.teaser && <p class="article__teaser">{a.teaser}</p>}
+        <div class="article__byline">
+          {a.authors.length > 0 && (
+            <span>Von {a.authors.map((x, i) => <>{i > 0 && (i === a.authors.length - 1 ? ' und ' : ', ')}<a href={`/autor/${x.slug}`}>{x.name}</a></>)}</span>
+          )}
+          <time datetime={a.publishedAt}>{berlinDateTime(a.publishedAt)}</time>
+          {a.updatedAt > a.publishedAt && Date.parse(a.updatedAt) - Date.parse(a.publishedAt) > 3600_000 && <span>Aktualisiert: {berlinDateTime(a.updatedAt)}</span>}
+          <a href={`/${a.section.slug}`}>{a.section.name}</a>
+        </div>
+      </header>
+      {a.image && (
+        <figure class="figure">
+          <Picture image={a.image} eager sizes="(max-width: 800px) 100vw, 760px" />
+          <figcaption>{a.image.caption} {a.image.credit && <span class="credit">{a.image.credit}</span>}</figcaption>
+        </figure>
+      )}
+      <div class="article__body">
+        <Blocks blocks={free} />
+        {premium}
+      </div>
+      <footer class="article__footer">
+        Mehr aus dem Ressort <a href={`/${a.section.slug}`}>{a.section.name}</a>
+      </footer>
+    </article>
+  );
+}
+
+export function articleJsonLd(a: Article, baseUrl: string, publisher: string): object {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: a.headline,
+    description: a.teaser,
+    datePublished: a.publishedAt,
+    dateModified: a.updatedAt,
+    articleSection: a.section.name,
+    mainEntityOfPage: `${baseUrl}/artikel/${a.slug}`,
+    ...(a.image ? { image: [`${baseUrl}/bilder/${a.image.imageId}-1200.jpg`] } : {}),
+    author: a.authors.map((x) => ({ '@type': 'Person', name: x.name, url: `${baseUrl}/autor/${x.slug}` })),
+    publisher: { '@type': 'Organization', name: publisher },
+    isAccessibleForFree: a.access === 'free',
+    ...(a.access === 'free' ? {} : { hasPart: { '@type': 'WebPageElement', isAccessibleForFree: false, cssSelector: '.premium' } }),
+  };
+}

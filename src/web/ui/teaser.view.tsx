@@ -1,0 +1,62 @@
+// Article teasers as they appear in lists: badge, kicker, headline, teaser text, picture.
+import type { ArticleSummary, StoredImage } from '../../content/index.ts';
+import { berlinDate } from '../platform/site-info.ts';
+
+export const imageUrl = (imageId: string, width: 640 | 1200): string => `/bilder/${imageId}-${width}.jpg`;
+
+export function AccessBadge({ access }: { access: ArticleSummary['access'] }) {
+  if (access === 'plus') return <span class="badge-plus" title="Plus-Artikel: für Abonnentinnen und Abonnenten">Plus</span>;
+  if (access === 'registered') return <span class="badge-registered" title="Kostenlos nach Registrierung">Registriert</span>;
+  return null;
+}
+
+export function Picture({ image, sizes, eager }: { image: StoredImage; sizes: string; eager?: boolean }) {
+  const h640 = Math.round((image.height * 640) / image.width);
+  return (
+    <img
+      src={imageUrl(image.imageId, 640)}
+      srcset={`${imageUrl(image.imageId, 640)} 640w, ${imageUrl(image.imageId, 1200)} ${image.width}w`}
+      sizes={sizes}
+      width={640}
+      height={h640}
+      alt={image.caption}
+      loading={eager ? 'eager' : 'lazy'}
+      decoding="async"
+    />
+  );
+}
+
+export function Teaser({ a, variant, headingLevel = 3 }: { a: ArticleSummary; variant: 'lead' | 'card' | 'row' | 'compact'; headingLevel?: 2 | 3 }) {
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  const headline = (
+    <H class="teaser__headline">
+      <span class="kicker"><AccessBadge access={a.access} />{a.kicker || a.section.name}</span>
+      {a.headline}
+    </H>
+  );
+  if (variant === 'compact') {
+    return (
+      <article class="teaser">
+        <a class="teaser__link" href={`/artikel/${a.slug}`}>
+          <time datetime={a.publishedAt}>{berlinDate(a.publishedAt)} · {a.section.name}</time>
+          {headline}
+        </a>
+      </article>
+    );
+  }
+  const pic = a.image && <Picture image={a.image} eager={variant === 'lead'} sizes={variant === 'lead' ? '(max-width: 900px) 100vw, 700px' : variant === 'row' ? '240px' : '(max-width: 600px) 100vw, 380px'} />;
+  const text = (
+    <div>
+      {headline}
+      {a.teaser && <p class="teaser__text">{a.teaser}</p>}
+      <p class="teaser__meta"><time datetime={a.publishedAt}>{berlinDate(a.publishedAt)}</time> · {a.section.name}</p>
+    </div>
+  );
+  return (
+    <article class={variant === 'lead' ? 'teaser lead-story' : variant === 'row' ? 'teaser list-item' : 'teaser'}>
+      {variant === 'row' || variant === 'lead'
+        ? <><a class="teaser__link" href={`/artikel/${a.slug}`} tabindex={-1} aria-hidden="true">{pic}</a><a class="teaser__link" href={`/artikel/${a.slug}`}>{text}</a></>
+        : <a class="teaser__link" href={`/artikel/${a.slug}`}>{pic}{text}</a>}
+    </article>
+  );
+}
