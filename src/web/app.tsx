@@ -18,8 +18,10 @@ import { contentStamp } from '../content/index.ts';
 import { loadAssets, type Assets } from './platform/assets.ts';
 import { isHttps } from './platform/request-info.ts';
 import { renderPage, type SiteDeps } from './platform/render.tsx';
-import { siteRoutes, type PremiumSlot } from './reader/reader.routes.tsx';
+import { siteRoutes } from './reader/reader.routes.tsx';
+import type { PremiumSlot } from './ui/article-page.view.tsx';
 import { feedRoutes } from './reader/feeds.routes.ts';
+import { searchRoutes } from './reader/search.routes.tsx';
 import { ErrorPage } from './ui/simple-pages.view.tsx';
 import { DEFAULT_SITE, type SiteInfo } from './platform/site-info.ts';
 // --- paywall (issue 4) ---
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
   app.route('/', paywall.routes);
+  app.route('/', searchRoutes({ site: siteDeps, now: deps.now ?? (() => new Date()), session }));
   const premiumSlot: PremiumSlot = paywall.premiumSlot;
   // --- end paywall ---
   app.use('*', async (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !isPrivatePath(c.req.path) ? cached(c, next) : next());

@@ -22,8 +22,9 @@ export interface AccountRouteDeps extends ProxyTrust {
 
 export type AccountContext = Context<AppEnv>;
 
-/** Field name → message, for inline errors. */
-export type Problems = Record<string, string>;
+import type { Problems } from '../ui/form.view.tsx';
+
+export type { Problems };
 
 /** The submitted form as strings; files and repeated fields are ignored. */
 export async function formOf(c: AccountContext): Promise<Record<string, string>> {

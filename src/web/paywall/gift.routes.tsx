@@ -9,7 +9,7 @@ import { GiftCreatePage, GiftListPage } from './gift.view.tsx';
 import { markPrivate, readerUser, type Paywall } from './paywall-context.ts';
 import { loginHref } from './paywall.view.tsx';
 import { baseUrl, renderPage } from '../platform/render.tsx';
-import { articleOr404 } from '../reader/reader.routes.tsx';
+import { articleOr404 } from '../ui/article-page.view.tsx';
 
 export function giftRoutes(p: Paywall): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -2,13 +2,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, loadOrCreateMasterKey,
-  type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck, type UserRole,
+  type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck,
 } from '../../access/index.ts';
 import type { Config } from '../../config.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { clientIp } from '../platform/request-info.ts';
 import { rememberSessions } from '../platform/session.middleware.ts';
+
+export { markPrivate, readerUser } from '../platform/session.middleware.ts';
 
 export interface PaywallDeps {
   site: SiteDeps;
@@ -52,21 +54,9 @@ export function makePaywall(deps: PaywallDeps): Paywall {
   };
 }
 
-/** The logged-in user as the access domain needs it; null for guests and wherever the session was not read. */
-export function readerUser(c: Context<AppEnv>): { id: string; role: UserRole } | null {
-  const reader = c.get('reader');
-  return reader ? { id: reader.user.id, role: reader.user.role } : null;
-}
-
 /** DNS is asked only when the user agent claims to be a search crawler; everyone else is simply not one. */
 export async function isVerifiedCrawler(c: Context, p: Paywall): Promise<boolean> {
   const userAgent = c.req.header('user-agent') ?? '';
   if (!p.verifier.claimedCrawler(userAgent)) return false;
   return (await p.verifier.verify(clientIp(c, p.config), userAgent)).verified;
-}
-
-/** Private answers: never stored by us, a CDN or the browser, and kept out of search indexes. */
-export function markPrivate(c: Context, o: { noindex?: boolean } = {}): void {
-  c.header('cache-control', 'private, no-store');
-  if (o.noindex) c.header('x-robots-tag', 'noindex');
 }

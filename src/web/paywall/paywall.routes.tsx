@@ -15,8 +15,7 @@ import { giftRoutes } from './gift.routes.tsx';
 import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
 import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage, baseUrl } from '../platform/render.tsx';
-import { searchRoutes } from '../reader/search.routes.tsx';
-import { articleOr404, renderArticlePage, type PremiumSlot } from '../reader/reader.routes.tsx';
+import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 
 export type { PaywallDeps } from './paywall-context.ts';
 
@@ -160,7 +159,6 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
       <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
 
   app.route('/', giftRoutes(p));
-  app.route('/', searchRoutes(p));
   return { premiumSlot, routes: app, unlockSession: p.unlockSession };
 }
 

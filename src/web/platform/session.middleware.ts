@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import type { Reader } from '../../accounts/index.ts';
+import type { Reader, Role } from '../../accounts/index.ts';
 import { resolveSession, pruneExpiredSessions, pruneThrottleEvents, type NewSession } from '../../accounts/index.ts';
 import type { AppEnv } from './request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
@@ -80,4 +80,16 @@ export function rememberSessions(o: { ttlMs: number; maxEntries?: number }): Mid
     if (known.size >= maxEntries) known.delete(known.keys().next().value!);
     known.set(token, { reader, until: Date.now() + o.ttlMs });
   };
+}
+
+/** The logged-in user as the access domain needs it; null for guests and wherever the session was not read. */
+export function readerUser(c: Context<AppEnv>): { id: string; role: Role } | null {
+  const reader = c.get('reader');
+  return reader ? { id: reader.user.id, role: reader.user.role } : null;
+}
+
+/** Private answers: never stored by us, a CDN or the browser, and kept out of search indexes. */
+export function markPrivate(c: Context, o: { noindex?: boolean } = {}): void {
+  c.header('cache-control', 'private, no-store');
+  if (o.noindex) c.header('x-robots-tag', 'noindex');
 }

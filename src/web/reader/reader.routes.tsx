@@ -1,43 +1,14 @@
 // Reader pages: front page, sections, authors, articles and the static pages.
-import { Hono, type Context } from 'hono';
-import type { Child } from 'hono/jsx';
-import {
-  countArticles, freeBlocks, getArticleBySlug, getAuthorBySlug, getSectionBySlug, listArticles, listSections, type Article,
-} from '../../content/index.ts';
+import { Hono } from 'hono';
+import { countArticles, getAuthorBySlug, getSectionBySlug, listArticles, listSections } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { pageNumber } from '../platform/query-params.ts';
 import { renderPage, baseUrl, type SiteDeps } from '../platform/render.tsx';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
-import { ArticlePage, articleJsonLd } from '../ui/article-page.view.tsx';
+import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
-import { imageUrl } from '../ui/teaser.view.tsx';
 
 const PAGE_SIZE = 12;
-
-/** Renders what stands where the premium blocks would be; the paywall supplies it. */
-export type PremiumSlot = (article: Article) => Promise<Child> | Child;
-
-export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Promise<Article> {
-  const article = await getArticleBySlug(deps.db, slug);
-  if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
-  return article;
-}
-
-/**
- * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
- * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
- */
-export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
-  const base = baseUrl(c, deps);
-  return renderPage(c, deps, {
-    title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
-    ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
-    jsonLd: articleJsonLd(article, base, deps.site.publisher),
-    articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
-    feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
-    ...(o.noindex ? { noindex: true } : {}),
-  }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
-}
 
 export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();

@@ -1,15 +1,17 @@
-// /suche: headline, teaser and free text for everyone from a cached page; premium text too for subscribers and staff, on a private answer.
-import { Hono, type Context } from 'hono';
+// /suche: a private page (it reads the session): headline, teaser and free text for everyone, premium text too for subscribers and staff.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { readsAllPlus } from '../../access/index.ts';
 import { getArticleById, searchArticleIds, type ArticleSummary } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import { markPrivate, readerUser, type Paywall } from '../paywall/paywall-context.ts';
-import { baseUrl, renderPage } from '../platform/render.tsx';
+import { markPrivate, readerUser } from '../platform/session.middleware.ts';
+import { baseUrl, renderPage, type SiteDeps } from '../platform/render.tsx';
 import { SearchPage } from './search.view.tsx';
 
 export const MAX_QUERY_LENGTH = 200;
 const RESULTS = 20;
+
+export interface SearchDeps { site: SiteDeps; now: () => Date; session: MiddlewareHandler<AppEnv> }
 
 function queryOf(c: Context): string {
   const q = (c.req.query('q') ?? '').trim();
@@ -17,30 +19,23 @@ function queryOf(c: Context): string {
   return q;
 }
 
-export function searchRoutes(p: Paywall): Hono<AppEnv> {
+/**
+ * Results are per query and, for subscribers, per reader: not worth a shared cache entry, so the whole page is
+ * private (decision 004): it reads the session and answers `private, no-store`, for guests too.
+ */
+export function searchRoutes(deps: SearchDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const guestCache = p.cached;
-
-  async function render(c: Context<AppEnv>, includePremium: boolean) {
+  app.get('/suche', deps.session, async (c) => {
+    markPrivate(c, { noindex: true });
     const q = queryOf(c);
-    const now = p.now().toISOString();
-    const ids = q ? await searchArticleIds(p.site.db, p.site.caps, q, { includePremium, limit: RESULTS }) : [];
+    const includePremium = await readsAllPlus(deps.site.db, readerUser(c), deps.now());
+    const now = deps.now().toISOString();
+    const ids = q ? await searchArticleIds(deps.site.db, deps.site.caps, q, { includePremium, limit: RESULTS }) : [];
     // Scheduled articles are indexed at import; they stay out of results until they are published.
-    const found = await Promise.all(ids.map((id) => getArticleById(p.site.db, id)));
+    const found = await Promise.all(ids.map((id) => getArticleById(deps.site.db, id)));
     const results: ArticleSummary[] = found.filter((a): a is NonNullable<typeof a> => a !== undefined && a.publishedAt <= now);
-    return renderPage(c, p.site, { title: q ? `Suche: ${q}` : 'Suche', noindex: true, canonical: `${baseUrl(c, p.site)}/suche` },
+    return renderPage(c, deps.site, { title: q ? `Suche: ${q}` : 'Suche', noindex: true, canonical: `${baseUrl(c, deps.site)}/suche` },
       <SearchPage q={q} results={results} premiumSearched={includePremium} />);
-  }
-
-  // The page is personal only for readers who may search premium text; everyone else shares one cached page per query.
-  app.get('/suche', p.session, async (c, next) => {
-    queryOf(c);
-    if (await readsAllPlus(p.site.db, readerUser(c), p.now())) {
-      markPrivate(c, { noindex: true });
-      return render(c, true);
-    }
-    return guestCache(c, next);
-  }, (c) => render(c, false));
-
+  });
   return app;
 }

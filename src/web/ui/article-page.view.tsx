@@ -1,8 +1,11 @@
 // The article page: header, lead image, free blocks, then the premium part supplied by the caller.
+import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { renderInline, type Article, type Block } from '../../content/index.ts';
-import { AccessBadge, Picture } from './teaser.view.tsx';
+import { freeBlocks, getArticleBySlug, renderInline, type Article, type Block } from '../../content/index.ts';
+import { HttpError } from '../platform/app-error.ts';
+import { baseUrl, renderPage, type SiteDeps } from '../platform/render.tsx';
+import { AccessBadge, Picture, imageUrl } from './teaser.view.tsx';
 import { berlinDateTime } from '../platform/site-info.ts';
 
 function BlockView({ b }: { b: Block }) {
@@ -81,3 +84,29 @@ export function articleJsonLd(a: Article, baseUrl: string, publisher: string): o
     ...(a.access === 'free' ? {} : { hasPart: { '@type': 'WebPageElement', isAccessibleForFree: false, cssSelector: '.premium' } }),
   };
 }
+
+/** Renders what stands where the premium blocks would be; the paywall supplies it. */
+export type PremiumSlot = (article: Article) => Promise<Child> | Child;
+
+export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Promise<Article> {
+  const article = await getArticleBySlug(deps.db, slug);
+  if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
+  return article;
+}
+
+/**
+ * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
+ * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
+ */
+export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
+  const base = baseUrl(c, deps);
+  return renderPage(c, deps, {
+    title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
+    ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
+    jsonLd: articleJsonLd(article, base, deps.site.publisher),
+    articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
+    feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
+    ...(o.noindex ? { noindex: true } : {}),
+  }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
+}
+

@@ -1,6 +1,8 @@
 // Building blocks of the account forms: fields with inline errors, the CSRF field, the error summary, notices.
 import type { Child } from 'hono/jsx';
-import type { Problems } from '../account/account-context.ts';
+
+/** Field name → message, for inline errors. */
+export type Problems = Record<string, string>;
 
 export interface FormState { values: Record<string, string>; problems: Problems }
 export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, problems: {} });
