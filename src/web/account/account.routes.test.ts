@@ -24,13 +24,13 @@ for (const engine of testEngines()) {
 
   test(`[${engine}] /api/me tells who is logged in, with a CSRF token, never cached`, () => withApp(engine, async (t) => {
     const anon = await new TestBrowser(t.app).get('/api/me');
-    assert.equal(anon.headers.get('cache-control'), 'no-store');
+    assert.equal(anon.headers.get('cache-control'), 'private, no-store');
     assert.deepEqual(JSON.parse(anon.text), { user: null });
     const b = await registerAndLogIn(t);
     const me = await b.get('/api/me');
     const body = JSON.parse(me.text) as { user: Record<string, string>; csrfToken: string };
     assert.deepEqual(body.user, { displayName: 'ina', email: 'ina@example.de', role: 'reader' });
-    assert.equal(me.headers.get('cache-control'), 'no-store');
+    assert.equal(me.headers.get('cache-control'), 'private, no-store');
     const viaHeader = await b.request('/konto/profil', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-klartext-csrf': body.csrfToken }, body: 'displayName=Ina' });
     assert.equal(viaHeader.status, 303, 'the token works as x-klartext-csrf header');
   }));
@@ -42,7 +42,7 @@ for (const engine of testEngines()) {
     assert.equal(reader.text, stranger.text);
     assert.equal(reader.headers.getSetCookie().length, 0);
     assert.doesNotMatch(reader.text, /ina@example\.de/);
-    assert.equal((await b.get('/anmelden')).headers.get('cache-control'), 'no-store');
+    assert.equal((await b.get('/anmelden')).headers.get('cache-control'), 'private, no-store');
   }));
 
   test(`[${engine}] profile changes are saved; a bad name is shown at the field`, () => withApp(engine, async (t) => {
@@ -109,7 +109,7 @@ for (const engine of testEngines()) {
     const r = await b.get('/konto/daten.json');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-disposition')!, /attachment/);
-    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(r.headers.get('cache-control'), 'private, no-store');
     const data = JSON.parse(r.text) as { account: { email: string } };
     assert.equal(data.account.email, 'ina@example.de');
     assert.doesNotMatch(r.text, /argon2/);

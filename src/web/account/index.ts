@@ -1,5 +1,5 @@
-// Every account route behind one router: session, tight body limit and CSRF check first, then the pages.
-import type { Hono, MiddlewareHandler } from 'hono';
+// The account area: login, registration, reset, settings, /api/me — all private routes, behind a tight body limit and the CSRF check.
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
@@ -9,10 +9,7 @@ import { resetRoutes } from './account-reset.routes.tsx';
 import { accountPageRoutes } from './account.routes.tsx';
 import { accountApiRoutes } from './account-api.routes.tsx';
 import { csrfProtection } from '../platform/csrf.ts';
-import { PRIVATE_PREFIXES } from '../platform/session.middleware.ts';
 
-export { PRIVATE_PREFIXES, isPrivatePath, sessionMiddleware } from '../platform/session.middleware.ts';
-export { verifyCsrf, csrfToken, CSRF_HEADER, CSRF_FIELD } from '../platform/csrf.ts';
 export type { AccountRouteDeps } from './account-context.ts';
 
 /** Account forms are small; anything over 16 KB is refused before it is read. */
@@ -20,17 +17,9 @@ const FORM_LIMIT = 16 * 1024;
 /** Prefixes of the account pages: every POST under them needs a CSRF token (later pages under /konto get it too). */
 const FORM_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden'];
 
-/**
- * Mounts the session middleware on every private prefix (so later routes there, like /api/unlock, see c.var.reader),
- * the body limit and CSRF check on the account pages, and the pages. Mount before the public page cache.
- */
-export function mountAccounts(app: Hono<AppEnv>, deps: AccountRouteDeps & { session: MiddlewareHandler<AppEnv> }): void {
-  const { session } = deps;
-  for (const prefix of PRIVATE_PREFIXES) {
-    const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-    // `/konto/*` matches `/konto` itself too
-    app.use(`${base}/*`, session);
-  }
+/** The account pages, for the private app (which reads the session): body limit and CSRF check on the forms, then the pages. */
+export function accountRoutes(deps: AccountRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: () => { throw new HttpError('payload-too-large', 'Das Formular ist zu groß (höchstens 16 KB).'); } });
   const csrf = csrfProtection();
   for (const prefix of FORM_PREFIXES) app.use(`${prefix}/*`, limit, csrf);
@@ -38,4 +27,5 @@ export function mountAccounts(app: Hono<AppEnv>, deps: AccountRouteDeps & { sess
   app.route('/', resetRoutes(deps));
   app.route('/', accountPageRoutes(deps));
   app.route('/', accountApiRoutes(deps));
+  return app;
 }

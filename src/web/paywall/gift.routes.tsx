@@ -29,14 +29,14 @@ export function giftRoutes(p: Paywall): Hono<AppEnv> {
     return { user, article };
   }
 
-  app.get('/artikel/:slug/verschenken', p.session, async (c) => {
+  app.get('/artikel/:slug/verschenken', async (c) => {
     const g = await giftable(c);
     if (g instanceof Response) return g;
     const left = Math.max(0, GIFT_LINKS_PER_MONTH - (await giftLinksThisMonth(db, g.user.id, p.now())));
     return renderPage(c, p.site, { title: 'Artikel verschenken', noindex: true }, <GiftCreatePage article={g.article} left={left} csrf={csrfToken(c)} />);
   });
 
-  app.post('/artikel/:slug/verschenken', p.session, async (c) => {
+  app.post('/artikel/:slug/verschenken', async (c) => {
     await verifyCsrf(c);
     const g = await giftable(c);
     if (g instanceof Response) return g;
@@ -44,7 +44,7 @@ export function giftRoutes(p: Paywall): Hono<AppEnv> {
     return c.redirect(`/konto/geschenke?neu=${link.id}`, 303);
   });
 
-  app.get('/konto/geschenke', p.session, async (c) => {
+  app.get('/konto/geschenke', async (c) => {
     markPrivate(c, { noindex: true });
     const user = readerUser(c);
     if (!user) return c.redirect(loginHref('/konto/geschenke'), 303);
@@ -53,7 +53,7 @@ export function giftRoutes(p: Paywall): Hono<AppEnv> {
       <GiftListPage links={links} base={baseUrl(c, p.site)} csrf={csrfToken(c)} created={c.req.query('neu')} revoked={c.req.query('widerrufen') === '1'} />);
   });
 
-  app.post('/konto/geschenke/:id/widerrufen', p.session, async (c) => {
+  app.post('/konto/geschenke/:id/widerrufen', async (c) => {
     markPrivate(c, { noindex: true });
     await verifyCsrf(c);
     const user = readerUser(c);

@@ -15,14 +15,10 @@ export { markPrivate, readerUser } from '../platform/session.middleware.ts';
 export interface PaywallDeps {
   site: SiteDeps;
   config: Pick<Config, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl'>;
-  /** the public page cache middleware, for the pages of the paywall that are the same for everyone */
-  cached: MiddlewareHandler;
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
   /** the clock for meter months and gift expiry; tests move it instead of sleeping */
   now: () => Date;
-  /** the app's session middleware (the same instance the account pages use) */
-  session: MiddlewareHandler<AppEnv>;
 }
 
 export interface Paywall extends PaywallDeps {

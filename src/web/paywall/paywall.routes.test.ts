@@ -21,7 +21,7 @@ for (const engine of testEngines()) {
       const { articleId, keyId } = await t.page(PLUS_SLUG);
       const r = await t.unlock(null, articleId, { keyId });
       assert.equal(r.status, 403);
-      assert.equal(r.headers.get('cache-control'), 'no-store');
+      assert.equal(r.headers.get('cache-control'), 'private, no-store');
       assert.equal(r.json.granted, false);
       assert.equal(r.json.need, 'subscription');
       assert.equal(r.json.signedIn, false);
@@ -44,7 +44,7 @@ for (const engine of testEngines()) {
       const { articleId, keyId, html } = await t.page(PLUS_SLUG);
       const r = await t.unlock(browser, articleId, { keyId });
       assert.equal(r.status, 200);
-      assert.equal(r.headers.get('cache-control'), 'no-store');
+      assert.equal(r.headers.get('cache-control'), 'private, no-store');
       assert.equal(r.json.reason, 'subscriber');
       assert.equal(r.json.keyId, keyId);
       const payload = /<template id="premium-ciphertext">([^<]+)<\/template>/.exec(html)![1]!;
@@ -142,7 +142,7 @@ for (const engine of testEngines()) {
       assert.notEqual(after.keyId, before.keyId);
       const stale = await t.unlock(browser, before.articleId, { keyId: before.keyId });
       assert.equal(stale.status, 409);
-      assert.equal(stale.headers.get('cache-control'), 'no-store');
+      assert.equal(stale.headers.get('cache-control'), 'private, no-store');
       assert.deepEqual([(stale.json.error as { field: string }).field], ['keyId']);
       assert.match((stale.json.error as { message: string }).message, /neu/);
       assert.equal(await meterRows(userId), 0, 'a stale page used up nothing');
@@ -156,7 +156,7 @@ for (const engine of testEngines()) {
       const { articleId, keyId } = await t.page(PLUS_SLUG);
       const unknown = await t.unlock(null, 'gibtesnicht123', { keyId });
       assert.equal(unknown.status, 404);
-      assert.equal(unknown.headers.get('cache-control'), 'no-store');
+      assert.equal(unknown.headers.get('cache-control'), 'private, no-store');
       const free = await t.page(FREE_SLUG);
       const freeUnlock = await t.unlock(null, free.articleId, { keyId });
       assert.equal(freeUnlock.status, 400);
@@ -176,7 +176,7 @@ for (const engine of testEngines()) {
         const r = await t.unlock(null, articleId, body, headers);
         assert.equal(r.status, 400, `${JSON.stringify(body)} → ${r.status}`);
         assert.equal((r.json.error as { field: string }).field, field);
-        assert.equal(r.headers.get('cache-control'), 'no-store');
+        assert.equal(r.headers.get('cache-control'), 'private, no-store');
       }
     });
 

@@ -75,10 +75,22 @@ function giftTokenOf(c: Context, article: Pick<Article, 'slug'>): string | undef
   }
 }
 
-export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; routes: Hono<AppEnv>; unlockSession: MiddlewareHandler<AppEnv> } {
+/** What the paywall gives the two apps: the premium slot and crawler gate of the public article page, /abo, and its private routes. */
+export interface PaywallArea {
+  premiumSlot: PremiumSlot;
+  /** public app, before the page cache on /artikel/:slug: a verified crawler gets the text on a private answer */
+  crawlerGate: MiddlewareHandler<AppEnv>;
+  publicRoutes: Hono<AppEnv>;
+  privateRoutes: Hono<AppEnv>;
+  /** private app, before the session middleware on /api/unlock/*: sessions from memory for a few seconds */
+  unlockSession: MiddlewareHandler<AppEnv>;
+}
+
+export function createPaywall(deps: PaywallDeps): PaywallArea {
   const p = makePaywall(deps);
   const db = deps.site.db;
   const app = new Hono<AppEnv>();
+  const publicRoutes = new Hono<AppEnv>();
 
   const premiumSlot: PremiumSlot = async (article) => {
     const premium = premiumBlocks(article);
@@ -89,17 +101,17 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
   // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.
-  app.use('/artikel/:slug', async (c, next) => {
+  const crawlerGate: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (!(await isVerifiedCrawler(c, p))) return next();
-    const article = await articleOr404(deps.site, c.req.param('slug'));
+    const article = await articleOr404(deps.site, c.req.param('slug') ?? '');
     if (article.access === 'free') return next();
     markPrivate(c);
     c.header('vary', 'User-Agent');
     return renderArticlePage(c, deps.site, article, <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} />);
-  });
+  };
 
-  app.post('/api/unlock/:articleId', p.session, async (c) => {
+  app.post('/api/unlock/:articleId', async (c) => {
     c.header('cache-control', 'no-store');
     assertSameOriginScript(c, deps.config.publicUrl);
     const articleId = c.req.param('articleId');
@@ -121,7 +133,7 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
 
   // Readers without JavaScript: the same article with the text in plain HTML, for entitled readers only, never cached.
   // Not entitled: 403 with the free lead and the offer box, so the answer says what it is and nothing is indexed.
-  app.get('/artikel/:slug/klartext', p.session, async (c) => {
+  app.get('/artikel/:slug/klartext', async (c) => {
     markPrivate(c, { noindex: true });
     const article = await articleOr404(deps.site, c.req.param('slug'));
     if (article.access === 'free') return c.redirect(`/artikel/${article.slug}`, 303);
@@ -143,7 +155,7 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
     return renderArticlePage(c, deps.site, article, <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} note={note} giftable={giftable} />, { noindex: true });
   });
 
-  app.post('/artikel/:slug/klartext', p.session, async (c) => {
+  app.post('/artikel/:slug/klartext', async (c) => {
     markPrivate(c, { noindex: true });
     await verifyCsrf(c);
     const article = await articleOr404(deps.site, c.req.param('slug'));
@@ -154,12 +166,12 @@ export function createPaywall(deps: PaywallDeps): { premiumSlot: PremiumSlot; ro
     return c.redirect(`/artikel/${article.slug}/klartext`, 303);
   });
 
-  app.get('/abo', deps.cached, (c) =>
+  publicRoutes.get('/abo', (c) =>
     renderPage(c, deps.site, { title: `${PLUS_OFFER.name}: alle Artikel im Klartext`, description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${baseUrl(c, deps.site)}/abo` },
       <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
 
   app.route('/', giftRoutes(p));
-  return { premiumSlot, routes: app, unlockSession: p.unlockSession };
+  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession };
 }
 
 export const meterNote = (remaining: number): string =>

@@ -1,4 +1,4 @@
-// Reads the session cookie of private pages into c.var.reader; public pages never run it, so their bytes stay the same for everyone.
+// Reads the session cookie into c.var.reader; only the private app runs it, so public pages stay the same bytes for everyone.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
@@ -9,12 +9,6 @@ import type { AppEnv } from './request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
 
 export const SESSION_COOKIE = 'klartext_session';
-
-/** Paths that are per person and never cached; everything else is public and byte-identical. */
-export const PRIVATE_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden', '/api/'] as const;
-
-export const isPrivatePath = (path: string): boolean =>
-  PRIVATE_PREFIXES.some((p) => (p.endsWith('/') ? path.startsWith(p) || path === p.slice(0, -1) : path === p || path.startsWith(`${p}/`)));
 
 export interface SessionDeps extends ProxyTrust { db: Kysely<Database> }
 

@@ -1,5 +1,5 @@
 // /suche: a private page (it reads the session): headline, teaser and free text for everyone, premium text too for subscribers and staff.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { readsAllPlus } from '../../access/index.ts';
 import { getArticleById, searchArticleIds, type ArticleSummary } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
@@ -11,7 +11,7 @@ import { SearchPage } from './search.view.tsx';
 export const MAX_QUERY_LENGTH = 200;
 const RESULTS = 20;
 
-export interface SearchDeps { site: SiteDeps; now: () => Date; session: MiddlewareHandler<AppEnv> }
+export interface SearchDeps { site: SiteDeps; now: () => Date }
 
 function queryOf(c: Context): string {
   const q = (c.req.query('q') ?? '').trim();
@@ -25,7 +25,7 @@ function queryOf(c: Context): string {
  */
 export function searchRoutes(deps: SearchDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/suche', deps.session, async (c) => {
+  app.get('/suche', async (c) => {
     markPrivate(c, { noindex: true });
     const q = queryOf(c);
     const includePremium = await readsAllPlus(deps.site.db, readerUser(c), deps.now());

@@ -1,16 +1,4 @@
-// Pages with little logic: error pages, imprint, privacy, the placeholder for premium blocks.
-export function ErrorPage({ status, title, message, requestId }: { status: number; title: string; message: string; requestId?: string }) {
-  return (
-    <section class="error-page">
-      <p class="code">Fehler {status}</p>
-      <h1>{title}</h1>
-      <p>{message}</p>
-      {requestId && <p class="teaser__meta">Vorgangsnummer: {requestId}</p>}
-      <p><a class="button" href="/">Zur Startseite</a> <a class="button button--ghost" href="/suche">Suche</a></p>
-    </section>
-  );
-}
-
+// Pages with little logic: imprint, privacy, terms.
 export function ImprintPage({ siteName, publisher }: { siteName: string; publisher: string }) {
   return (
     <div class="prose">

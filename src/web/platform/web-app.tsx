@@ -1,0 +1,76 @@
+// The frame both web apps share: request context and security headers, body limit, 404, and the one onError that turns any error into a page or JSON.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { escapeHtml } from '../../html-escape.ts';
+import { HttpError } from './app-error.ts';
+import { errorView } from './error-response.ts';
+import { renderPage, type SiteDeps } from './render.tsx';
+import { requestContext, type AppEnv } from './request-context.middleware.ts';
+
+export interface WebAppOptions {
+  logger: Logger;
+  site: SiteDeps;
+  /** whether the request came over HTTPS (directly or through a trusted proxy): HSTS */
+  isHttps: (c: Context) => boolean;
+}
+
+const MAX_BODY = 1024 * 1024;
+const tooLarge = (): never => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); };
+
+/** JSON for the API and for clients that ask for it; everyone else gets the error page. The one rule for both apps. */
+export const wantsJson = (c: Context): boolean => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
+function ErrorPage({ status, title, message, requestId }: { status: number; title: string; message: string; requestId?: string }) {
+  return (
+    <section class="error-page">
+      <p class="code">Fehler {status}</p>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      {requestId && <p class="teaser__meta">Vorgangsnummer: {requestId}</p>}
+      <p><a class="button" href="/">Zur Startseite</a> <a class="button button--ghost" href="/suche">Suche</a></p>
+    </section>
+  );
+}
+
+/** A Hono app with the shared frame; the caller adds its own middleware and routes. */
+export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
+  const { logger } = o;
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext(logger, { isHttps: o.isHttps }));
+  const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
+  // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
+  // A declared Content-Length is checked from the header alone, for the same reason (the unlock endpoint reads its small body itself).
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && !c.req.header('transfer-encoding') && /^\d+$/.test(declared)) {
+      if (Number(declared) > MAX_BODY) tooLarge();
+      return next();
+    }
+    return limitBody(c, next);
+  });
+
+  app.notFound(() => { throw new HttpError('not-found', 'Diese Seite gibt es nicht. Vielleicht wurde sie verschoben oder die Adresse ist falsch geschrieben.'); });
+
+  app.onError(async (err, c) => {
+    const e = err instanceof HTTPException && err.status === 413 ? new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.') : err;
+    const v = errorView(e);
+    const requestId = c.get('requestId');
+    if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    const headers = { 'cache-control': 'no-store' };
+    if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
+    try {
+      const res = await renderPage(c, o.site, { title: v.title, noindex: true }, <ErrorPage status={v.status} title={v.title} message={v.message} requestId={requestId} />, { status: v.status });
+      for (const [k, val] of Object.entries(headers)) res.headers.set(k, val);
+      return res;
+    } catch {
+      // The layout needs the database; when it is away, a page without the section navigation.
+      // Plain string, no JSX to escape for us: everything interpolated goes through escapeHtml (messages may quote input).
+      const t = escapeHtml(v.title);
+      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${t}</title><link rel="stylesheet" href="${escapeHtml(o.site.assets.css)}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${t}</h1><p>${escapeHtml(v.message)}</p><p>Vorgangsnummer: ${escapeHtml(String(requestId))}</p></main></body></html>`, v.status as 500, headers);
+    }
+  });
+  return app;
+}
