@@ -6,12 +6,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Store } from './db/index.ts';
-import type { Config } from './config.ts';
+import type { ServingConfig } from './config.ts';
 import { imageFile } from './content/index.ts';
 import { HttpError } from './http/app-error.ts';
 import { errorView } from './http/error-response.ts';
 import { PageCache } from './http/page-cache.ts';
 import { publicCache } from './http/public-cache.middleware.ts';
+import { hostGuard } from './http/host-guard.middleware.ts';
 import { requestContext, type AppEnv } from './http/request-context.middleware.ts';
 import { contentStamp } from './content/index.ts';
 import { loadAssets, type Assets } from './site/assets.ts';
@@ -29,7 +30,8 @@ import { outboxMailer, smtpMailer, type Mailer } from './mail/index.ts';
 import { mountAccounts, isPrivatePath, sessionMiddleware } from './site/accounts.routes.ts';
 
 export interface AppDeps {
-  config: Readonly<Config>;
+  /** with a definite public origin: servingConfig() in src/config.ts */
+  config: Readonly<ServingConfig>;
   store: Store;
   logger: Logger;
   clientJs: string;
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): KlartextApp {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(logger));
+  // Before anything that could render a link or send a mail: a Host this site is not gets 421 (issue 7).
+  app.use('*', hostGuard({ accepted: config.acceptedHosts, exempt: ['/healthz'] }));
   const MAX_BODY = 1024 * 1024;
   const tooLarge = (): never => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); };
   const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
@@ -104,22 +108,22 @@ export function createApp(deps: AppDeps): KlartextApp {
     }
   });
 
-  const cached = publicCache(pageCache, { keyByHost: !config.publicUrl });
+  const cached = publicCache(pageCache);
   app.use('/feed.xml', cached);
   app.use('/sitemap.xml', cached);
   app.use('/news-sitemap.xml', cached);
   app.use('/:section/feed.xml', cached);
   app.route('/', feedRoutes(siteDeps));
   // One session middleware for every private route: account pages, /api/*, and the paywall's private pages.
-  const session = sessionMiddleware({ db: store.db, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  const session = sessionMiddleware({ db: store.db, trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts });
   // --- paywall (issue 4): the unlock endpoint remembers sessions briefly; it must run before the account session middleware ---
   const paywall = createPaywall({ site: siteDeps, config, cached, session, resolver: deps.crawlerResolver ?? dnsResolver, now: deps.now ?? (() => new Date()) });
   app.use('/api/unlock/*', paywall.unlockSession);
   // --- end paywall ---
   // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
-  const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
+  const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db, { keepSecrets: !config.production }));
   const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
-  mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
+  mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts });
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
   app.route('/', paywall.routes);

@@ -4,7 +4,7 @@ import {
   cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, loadOrCreateMasterKey,
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck, type UserRole,
 } from '../access/index.ts';
-import type { Config } from '../config.ts';
+import type { ServingConfig } from '../config.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import type { SiteDeps } from './render.tsx';
 import { clientIp } from './request-info.ts';
@@ -12,7 +12,7 @@ import { rememberSessions } from './session.middleware.ts';
 
 export interface PaywallDeps {
   site: SiteDeps;
-  config: Pick<Config, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl'>;
+  config: Pick<ServingConfig, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl' | 'acceptedHosts'>;
   /** the public page cache middleware, for the pages of the paywall that are the same for everyone */
   cached: MiddlewareHandler;
   /** DNS for crawler verification; tests pass a fake one */

@@ -2,7 +2,19 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
-export interface ProxyTrust { trustProxy: boolean; publicUrl: string | undefined }
+/** What the site knows of its own address: the public origin and the hostnames it answers to (src/config.ts ServingConfig). */
+export interface ProxyTrust { trustProxy: boolean; publicUrl: string; acceptedHosts: readonly string[] }
+
+/**
+ * True when `url` (an Origin or Referer) is this site: the public origin's scheme and port, and its host or an accepted
+ * alias. The request's own Host never counts — it is whatever the client wrote.
+ */
+export function isOwnOrigin(url: string, own: Pick<ProxyTrust, 'publicUrl' | 'acceptedHosts'>): boolean {
+  let u: URL;
+  try { u = new URL(url); } catch { return false; }
+  const pub = new URL(own.publicUrl);
+  return u.protocol === pub.protocol && u.port === pub.port && (u.hostname === pub.hostname || own.acceptedHosts.includes(u.hostname));
+}
 
 export function clientIp(c: Context, o: Pick<ProxyTrust, 'trustProxy'>): string {
   if (o.trustProxy) {
@@ -21,7 +33,7 @@ export function clientIp(c: Context, o: Pick<ProxyTrust, 'trustProxy'>): string 
 export function isHttps(c: Context, o: ProxyTrust): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
   if (o.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https') return true;
-  return o.publicUrl?.startsWith('https:') ?? false;
+  return o.publicUrl.startsWith('https:');
 }
 
 /** A relative path on this site to continue to after login; anything else (other hosts, `//evil`) becomes /konto. */

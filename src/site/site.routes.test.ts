@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, servingConfig } from '../config.ts';
 import { createApp, type KlartextApp } from '../app.tsx';
 import { importDocument } from '../content/index.ts';
 import { fixtureDocument, PREMIUM_SENTENCES, writeFixtureImages } from '../content/content.fixtures.ts';
@@ -20,11 +20,12 @@ for (const engine of testEngines()) {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-site-'));
       await writeFixtureImages(dataDir);
       await importDocument(store.db, fixtureDocument(), { baseDir: dataDir, dataDir });
-      const config = loadConfig({ KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: 'https://zeitung.example' });
+      const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: 'https://zeitung.example' }));
       k = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
     });
     after(async () => { await store.close(); });
-    const get = (p: string, headers: Record<string, string> = {}) => k.app.request(p, { headers });
+    // the configured origin's host: any other Host is answered with 421 (src/site/public-origin.test.ts)
+    const get = (p: string, headers: Record<string, string> = {}) => k.app.request(`https://zeitung.example${p}`, { headers });
 
     test('front page lists articles with the Plus badge', async () => {
       const res = await get('/');
@@ -117,13 +118,14 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(html, /<script(?![^>]*(src=|type="application\/ld\+json"))[^>]*>/);
     });
 
-    test('a forged Host header cannot poison the cached page of other readers', async () => {
-      const config = loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() });
+    test('without a configured public URL pages link to the pinned origin, and a forged Host is refused', async () => {
+      const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() }), 4321);
       const open = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
-      const forged = await (await open.app.request('http://evil.example/kultur')).text();
-      assert.match(forged, /href="http:\/\/evil.example\/kultur"/);
-      const honest = await (await open.app.request('http://zeitung.example/kultur')).text();
-      assert.doesNotMatch(honest, /evil\.example/);
+      const forged = await open.app.request('http://evil.example/kultur');
+      assert.equal(forged.status, 421);
+      assert.doesNotMatch(await forged.text(), /evil\.example/);
+      const local = await (await open.app.request('http://127.0.0.1:4321/kultur')).text();
+      assert.match(local, /<link rel="canonical" href="http:\/\/localhost:4321\/kultur"/);
     });
 
     test('healthz answers with the database', async () => {
