@@ -128,6 +128,28 @@ for (const engine of testEngines()) {
       assert.match(local, /<link rel="canonical" href="http:\/\/localhost:4321\/kultur"/);
     });
 
+    test('random query parameters neither grow the page cache nor miss the cached page', async () => {
+      k.pageCache.clear();
+      await get('/kultur');
+      await get('/');
+      for (let i = 0; i < 1000; i++) {
+        const res = await get(`${i % 2 ? '/kultur' : '/'}?x=${i}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('x-cache'), 'hit', `request ${i}`);
+      }
+      assert.equal(k.pageCache.size, 2);
+      // a page that reads ?seite= keeps one entry per page number, whatever else the URL carries
+      await get('/kultur?seite=1&x=1');
+      assert.equal((await get('/kultur?x=2&seite=1')).headers.get('x-cache'), 'hit');
+      assert.equal(k.pageCache.size, 3);
+      // before the path has been rendered, a request with parameters stores the page under the path alone
+      k.pageCache.clear();
+      const first = await get('/stadt?utm_source=x');
+      assert.equal(first.headers.get('x-cache'), 'miss');
+      assert.equal((await get('/stadt')).headers.get('x-cache'), 'hit');
+      assert.equal(k.pageCache.size, 1);
+    });
+
     test('healthz answers with the database', async () => {
       const res = await get('/healthz');
       assert.equal(res.status, 200);
