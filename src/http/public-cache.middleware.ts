@@ -47,7 +47,8 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const url = new URL(c.req.url);
-    const path = url.pathname;
+    // the decoded path the router matched: `/k%75ltur` is `/kultur`, not one more entry
+    const path = c.req.path;
     const known = variesOfPath.get(path);
     // Before a path has been rendered its parameters are unknown: only a request without any is looked up.
     const lookup = known ? keyFor(path, url.searchParams, known, storable) : url.search ? undefined : path;

@@ -138,6 +138,7 @@ for (const engine of testEngines()) {
         assert.equal(res.headers.get('x-cache'), 'hit', `request ${i}`);
       }
       assert.equal(k.pageCache.size, 2);
+      assert.equal((await get('/k%75ltur?x=1')).headers.get('x-cache'), 'hit', 'a percent-encoded spelling is the same page');
       // a page that reads ?seite= keeps one entry per page number, whatever else the URL carries
       await get('/kultur?seite=1&x=1');
       assert.equal((await get('/kultur?x=2&seite=1')).headers.get('x-cache'), 'hit');
