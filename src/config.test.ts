@@ -1,7 +1,7 @@
 // Configuration: defaults, and one clear line naming the variable for every wrong value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, ConfigError } from './config.ts';
+import { loadConfig, servingConfig, ConfigError } from './config.ts';
 
 test('defaults give an embedded site on port 3000 with a meter of 3', () => {
   const c = loadConfig({});
@@ -26,6 +26,12 @@ test('each wrong value names the variable and what is allowed', () => {
     [{ KLARTEXT_TRUST_PROXY: '::1/129' }, /^Invalid KLARTEXT_TRUST_PROXY="::1\/129"/],
     [{ KLARTEXT_TRUST_PROXY: '127.0.0.1,,::1' }, /\("" is none of these\)$/],
     [{ KLARTEXT_TRUST_PROXY: 'proxy.internal' }, /^Invalid KLARTEXT_TRUST_PROXY="proxy.internal"/],
+    [{ KLARTEXT_PUBLIC_URL: 'zeitung.example' }, /^Invalid KLARTEXT_PUBLIC_URL="zeitung.example": expected an origin such as https:\/\/zeitung.example/],
+    [{ KLARTEXT_PUBLIC_URL: 'https://zeitung.example/klartext' }, /^Invalid KLARTEXT_PUBLIC_URL=.*no path/],
+    [{ KLARTEXT_PUBLIC_URL: 'ftp://zeitung.example' }, /^Invalid KLARTEXT_PUBLIC_URL/],
+    [{ KLARTEXT_ALLOWED_HOSTS: 'https://www.zeitung.example' }, /^Invalid KLARTEXT_ALLOWED_HOSTS="https:\/\/www.zeitung.example": expected comma-separated hostnames/],
+    [{ KLARTEXT_ALLOWED_HOSTS: 'www.zeitung.example:8080' }, /^Invalid KLARTEXT_ALLOWED_HOSTS/],
+    [{ NODE_ENV: 'production' }, /^Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
@@ -50,4 +56,19 @@ test('KLARTEXT_TRUST_PROXY is off by default, a hop count, or a list of proxy ad
     ['::1', 'ipv6', true], ['::ffff:127.0.0.1', 'ipv6', true], ['2001:db8:7::1', 'ipv6', true], ['2001:db9::1', 'ipv6', false],
   ];
   for (const [ip, family, expected] of trusted) assert.equal(list.proxies.check(ip, family), expected, ip);
+});
+
+test('production needs KLARTEXT_PUBLIC_URL; with it, the origin is normalised and the hosts are the public one and the aliases', () => {
+  const c = loadConfig({ NODE_ENV: 'production', KLARTEXT_PUBLIC_URL: 'https://Zeitung.Example:443/', KLARTEXT_ALLOWED_HOSTS: ' WWW.zeitung.example , news.zeitung.example' });
+  assert.equal(c.publicUrl, 'https://zeitung.example');
+  const s = servingConfig(c, 3000);
+  assert.equal(s.publicUrl, 'https://zeitung.example', 'the listened port does not change a configured origin');
+  assert.deepEqual(s.acceptedHosts, ['zeitung.example', 'www.zeitung.example', 'news.zeitung.example']);
+});
+
+test('without KLARTEXT_PUBLIC_URL outside production the origin is pinned to localhost and the port listened on', () => {
+  const s = servingConfig(loadConfig({}), 41234);
+  assert.equal(s.publicUrl, 'http://localhost:41234');
+  assert.deepEqual(s.acceptedHosts, ['localhost', '127.0.0.1', '[::1]']);
+  assert.equal(servingConfig(loadConfig({})).publicUrl, 'http://localhost');
 });

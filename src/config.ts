@@ -41,13 +41,25 @@ export function parseTrustProxy(raw: string): TrustProxy | string {
   }
   return Object.freeze({ kind: 'list', proxies });
 }
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const HOSTNAME = `(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-f:.]+\\])`;
+const HOST_LIST = new RegExp(`^\\s*${HOSTNAME}(?:\\s*,\\s*${HOSTNAME})*\\s*$`, 'i');
+
+/** An origin only: links are `${publicUrl}/path`, and the Host check compares hostnames, so a path or query has no place here. */
+const origin = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
+  } catch { return false; }
+}, 'an origin such as https://zeitung.example (http or https, no path)');
 
 const schema = z.object({
   PORT: intFrom(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   KLARTEXT_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^(postgres|postgresql|sqlite):/, 'postgres://… or sqlite:FILE').optional(),
-  KLARTEXT_PUBLIC_URL: z.url({ message: 'an absolute URL such as https://zeitung.example' }).optional(),
+  KLARTEXT_PUBLIC_URL: origin.optional(),
+  KLARTEXT_ALLOWED_HOSTS: z.string().regex(HOST_LIST, 'comma-separated hostnames without scheme or port, e.g. www.zeitung.example').optional(),
   KLARTEXT_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)').optional(),
   KLARTEXT_METER_PER_MONTH: intFrom(0, 100).default(3),
   KLARTEXT_PAGE_CACHE_SECONDS: intFrom(0, 86400).default(60),
@@ -70,7 +82,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** KLARTEXT_PUBLIC_URL as an origin; required in production. Servers use ServingConfig, where it is always set. */
   publicUrl: string | undefined;
+  /** KLARTEXT_ALLOWED_HOSTS: further hostnames requests may name (aliases such as www.) */
+  allowedHosts: readonly string[];
   masterKey: string | undefined;
   meterPerMonth: number;
   pageCacheSeconds: number;
@@ -94,12 +109,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name] ?? '')}: expected ${allowed}`);
   }
   const e = result.data;
+  const production = e.NODE_ENV === 'production';
+  // Without it, mail links would have to come from somewhere else, and the only other source is the request (issue 7).
+  if (production && !e.KLARTEXT_PUBLIC_URL) throw new ConfigError('Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production, the origin readers use, e.g. https://zeitung.example');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.KLARTEXT_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    publicUrl: e.KLARTEXT_PUBLIC_URL?.replace(/\/$/, ''),
+    publicUrl: e.KLARTEXT_PUBLIC_URL === undefined ? undefined : new URL(e.KLARTEXT_PUBLIC_URL).origin,
+    allowedHosts: Object.freeze((e.KLARTEXT_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     masterKey: e.KLARTEXT_MASTER_KEY,
     meterPerMonth: e.KLARTEXT_METER_PER_MONTH,
     pageCacheSeconds: e.KLARTEXT_PAGE_CACHE_SECONDS,
@@ -107,6 +126,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KLARTEXT_TRUST_PROXY,
-    production: e.NODE_ENV === 'production',
+    production,
   });
+}
+
+/** The configuration of a running site: its public origin is definite, whether configured or pinned at start. */
+export interface ServingConfig extends Omit<Config, 'publicUrl'> {
+  /** the origin of every absolute URL the site emits (mails, canonical, feeds); never taken from a request */
+  publicUrl: string;
+  /** hostnames a request may name in Host or Origin: the public one, KLARTEXT_ALLOWED_HOSTS, and loopback names when pinned */
+  acceptedHosts: readonly string[];
+}
+
+/** Loopback names a local browser may use while the origin is pinned to localhost. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Settles the public origin once the port is known: KLARTEXT_PUBLIC_URL when set, otherwise (never in production,
+ * loadConfig refuses that) `http://localhost:<port>` — the port actually listened on, or none for in-process tests.
+ */
+export function servingConfig(config: Readonly<Config>, port?: number): Readonly<ServingConfig> {
+  const pinned = config.publicUrl === undefined;
+  const publicUrl = config.publicUrl ?? `http://localhost${port === undefined || port === 80 ? '' : `:${port}`}`;
+  const own = new URL(publicUrl).hostname;
+  const acceptedHosts = [...new Set([own, ...(pinned ? LOOPBACK_HOSTS : []), ...config.allowedHosts])];
+  return Object.freeze({ ...config, publicUrl, acceptedHosts: Object.freeze(acceptedHosts) });
 }

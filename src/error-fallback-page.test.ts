@@ -9,7 +9,7 @@ test('when the layout fails, the fallback error page shows the message escaped, 
   const t = await createTestApp('sqlite');
   after(() => fs.rm(t.config.dataDir, { recursive: true, force: true }));
   // A route that fails with a message quoting input, mounted on the finished app like any late route.
-  t.app.patch('/fehlerprobe', () => { throw new HttpError('bad-request', 'Ungültiger Wert „<script>alert(1)</script>“ im Feld q.', 'q'); });
+  t.klartext.publicApp.patch('/fehlerprobe', () => { throw new HttpError('bad-request', 'Ungültiger Wert „<script>alert(1)</script>“ im Feld q.', 'q'); });
   // The layout reads the sections from the database: with the store closed it throws, and onError falls back to the bare page.
   await t.store.close();
   const r = await t.app.request('/fehlerprobe', { method: 'PATCH', headers: { accept: 'text/html' } });

@@ -1,6 +1,6 @@
 // Loads config, opens and migrates the database, seeds the demo when empty, builds the app, serves, shuts down cleanly.
 import { serve } from '@hono/node-server';
-import { loadConfig, ConfigError, type Config } from './config.ts';
+import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts';
 import { connect, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
 import { createLogger } from './logger.ts';
@@ -20,12 +20,18 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
   }
   const { js } = await buildClient();
-  const { app } = createApp({ config, store, logger, clientJs: js });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: store.caps.name }, `Klartext läuft auf http://localhost:${port}`);
+  // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
+  // Until the app exists (the next microtask, before any connection is read) a request would get 503.
+  const started: { fetch?: ReturnType<typeof createApp>['app']['fetch'] } = {};
+  const server = serve({ fetch: (req, env) => started.fetch ? started.fetch(req, env) : new Response('Klartext startet gerade.', { status: 503 }), port: config.port, hostname: config.host });
+  const port = await new Promise<number>((resolve) => server.once('listening', () => {
+    const address = server.address();
+    resolve(typeof address === 'object' && address ? address.port : config.port);
+  }));
+  const serving = servingConfig(config, port);
+  started.fetch = createApp({ config: serving, store, logger, clientJs: js }).app.fetch;
+  const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
+  logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= new Promise<void>((resolve) => {
     server.close(() => resolve());

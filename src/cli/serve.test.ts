@@ -29,6 +29,7 @@ test('serve seeds the demo, answers, and exits 0 on SIGTERM', async () => {
   assert.match(await front.text(), /Brackenauer Kreisbote/);
   await fs.access(path.join(dataDir, 'klartext.sqlite'));
   assert.match(stdout, /demo newspaper seeded/);
+  assert.match(stdout, new RegExp(`Klartext läuft auf http://localhost:${port} \\(.*KLARTEXT_PUBLIC_URL`), 'the pinned origin is the listened port, with a hint');
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
   assert.match(stderr, /SIGTERM received/);
@@ -41,4 +42,14 @@ test('a wrong environment stops serve with one line naming the variable', async 
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   assert.equal(code, 2);
   assert.equal(stderr.trim(), 'klartext: Invalid KLARTEXT_METER_PER_MONTH="viele": expected a whole number from 0 to 100');
+});
+
+test('production without KLARTEXT_PUBLIC_URL stops serve with one line naming the variable', async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', KLARTEXT_PUBLIC_URL: '' };
+  const child = spawn(process.execPath, ['bin/klartext.mjs', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  assert.equal(code, 2);
+  assert.match(stderr.trim(), /^klartext: Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production[^\n]*$/);
 });

@@ -4,11 +4,11 @@ import type { OutgoingMail } from './mailer.ts';
 
 export interface MailContext { siteName: string; baseUrl: string }
 
-export const verifyEmailMail = (c: MailContext, to: string, token: string): OutgoingMail => composeMail({
+export const verifyEmailMail = (c: MailContext, to: string, token: string): OutgoingMail => ({ ...composeMail({
   to, siteName: c.siteName, subject: `Bitte bestätigen Sie Ihre E-Mail-Adresse bei ${c.siteName}`,
   paragraphs: [`vielen Dank für Ihre Registrierung bei ${c.siteName}. Bitte bestätigen Sie, dass diese E-Mail-Adresse Ihnen gehört.`],
   action: { label: 'E-Mail-Adresse bestätigen', url: `${c.baseUrl}/registrieren/bestaetigen?token=${encodeURIComponent(token)}`, note: 'Der Link gilt 48 Stunden und funktioniert einmal. Wenn Sie sich nicht registriert haben, können Sie diese Mail einfach löschen.' },
-});
+}), secrets: [token] });
 
 export const alreadyRegisteredMail = (c: MailContext, to: string): OutgoingMail => composeMail({
   to, siteName: c.siteName, subject: `Registrierung bei ${c.siteName}: Sie haben bereits ein Konto`,
@@ -19,17 +19,17 @@ export const alreadyRegisteredMail = (c: MailContext, to: string): OutgoingMail 
   action: { label: 'Neues Passwort festlegen', url: `${c.baseUrl}/passwort-vergessen`, note: 'Wenn Sie das nicht waren, müssen Sie nichts tun. Ihr Konto bleibt unverändert.' },
 });
 
-export const resetPasswordMail = (c: MailContext, to: string, token: string): OutgoingMail => composeMail({
+export const resetPasswordMail = (c: MailContext, to: string, token: string): OutgoingMail => ({ ...composeMail({
   to, siteName: c.siteName, subject: `Neues Passwort für ${c.siteName}`,
   paragraphs: ['Sie haben ein neues Passwort angefordert. Über den folgenden Link legen Sie es fest.'],
   action: { label: 'Neues Passwort festlegen', url: `${c.baseUrl}/passwort-vergessen/neu?token=${encodeURIComponent(token)}`, note: 'Der Link gilt eine Stunde und funktioniert einmal. Wenn Sie kein neues Passwort angefordert haben, ignorieren Sie diese Mail; Ihr Passwort bleibt dann unverändert.' },
-});
+}), secrets: [token] });
 
-export const confirmNewEmailMail = (c: MailContext, to: string, token: string): OutgoingMail => composeMail({
+export const confirmNewEmailMail = (c: MailContext, to: string, token: string): OutgoingMail => ({ ...composeMail({
   to, siteName: c.siteName, subject: `Bitte bestätigen Sie Ihre neue E-Mail-Adresse bei ${c.siteName}`,
   paragraphs: [`Sie möchten Ihr Konto bei ${c.siteName} künftig mit dieser Adresse nutzen. Bitte bestätigen Sie die Änderung.`],
   action: { label: 'Neue Adresse bestätigen', url: `${c.baseUrl}/konto/email/bestaetigen?token=${encodeURIComponent(token)}`, note: 'Der Link gilt 24 Stunden und funktioniert einmal. Bis zur Bestätigung bleibt Ihre bisherige Adresse gültig.' },
-});
+}), secrets: [token] });
 
 export const emailChangeRequestedMail = (c: MailContext, to: string, newEmail: string): OutgoingMail => composeMail({
   to, siteName: c.siteName, subject: `Ihre E-Mail-Adresse bei ${c.siteName} soll geändert werden`,

@@ -1,7 +1,7 @@
 // The SMTP adapter against a real in-process SMTP server, and the outbox adapter on every engine.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { smtpMailer, outboxMailer, listOutbox, verifyEmailMail } from './index.ts';
+import { smtpMailer, outboxMailer, listOutbox, verifyEmailMail, resetPasswordMail, confirmNewEmailMail } from './index.ts';
 import { startSmtpReceiver, textPart } from '../testing/smtp-receiver.ts';
 import { openTestStore, testEngines } from '../db/test-stores.ts';
 
@@ -36,11 +36,33 @@ test('mail templates escape what they are given in HTML', () => {
 });
 
 for (const engine of testEngines()) {
+  test(`[${engine}] the outbox stores every token mail without its token unless told to keep it (development)`, async () => {
+    const store = await openTestStore(engine);
+    try {
+      const ctx = { siteName: 'Zeitung', baseUrl: 'https://z.example' };
+      const token = 'Tok3n_abcdefghijklmnopqrstuvwxyz0123456789AB';
+      await outboxMailer(store.db).send(verifyEmailMail(ctx, 'a@example.de', token));
+      await outboxMailer(store.db).send(resetPasswordMail(ctx, 'a@example.de', token));
+      await outboxMailer(store.db).send(confirmNewEmailMail(ctx, 'a@example.de', token));
+      const rows = await store.db.selectFrom('mail_outbox').selectAll().execute();
+      assert.equal(rows.length, 3);
+      for (const r of rows) {
+        assert.ok(!(r.text_body + r.html_body).includes(token), r.subject);
+        assert.match(r.text_body, /token=ENTFERNT/);
+      }
+      await outboxMailer(store.db, { keepSecrets: true }).send(resetPasswordMail(ctx, 'b@example.de', token));
+      const kept = await store.db.selectFrom('mail_outbox').select('text_body').where('recipient', '=', 'b@example.de').executeTakeFirstOrThrow();
+      assert.ok(kept.text_body.includes(token));
+    } finally {
+      await store.close();
+    }
+  });
+
   test(`[${engine}] outboxMailer writes mails that listOutbox returns newest first`, async () => {
     const store = await openTestStore(engine);
     try {
       let clock = new Date('2026-03-02T10:00:00.000Z');
-      const mailer = outboxMailer(store.db, () => clock);
+      const mailer = outboxMailer(store.db, { now: () => clock });
       assert.equal(mailer.kind, 'outbox');
       await mailer.send({ to: 'a@example.de', subject: 'Eins', text: 'erste', html: '<p>erste</p>' });
       clock = new Date('2026-03-02T10:05:00.000Z');

@@ -3,7 +3,11 @@ import nodemailer from 'nodemailer';
 import type { Kysely } from 'kysely';
 import { newId, nowIso, type Database } from '../db/index.ts';
 
-export interface OutgoingMail { to: string; subject: string; text: string; html: string }
+export interface OutgoingMail {
+  to: string; subject: string; text: string; html: string;
+  /** one-time tokens in the links: sent to the recipient, never stored (the outbox blanks them out) */
+  secrets?: readonly string[];
+}
 
 export interface Mailer {
   /** 'outbox' means mails stay in the database and admins read them at /konto/postausgang */
@@ -21,12 +25,27 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-/** `now` is the clock the mails are dated by; tests pass their own instead of waiting between mails. */
-export function outboxMailer(db: Kysely<Database>, now: () => Date = () => new Date()): Mailer {
+const REDACTED = 'ENTFERNT';
+const REDACTION_NOTE = '\n\n(Im Postausgang gespeichert ohne den Einmal-Schlüssel des Links; er ist nur für den Empfänger bestimmt.)';
+
+/** The mail with its one-time tokens replaced, so a copy at rest (database, backup, admin page) opens no account. */
+export function withoutSecrets(mail: OutgoingMail): OutgoingMail {
+  const secrets = (mail.secrets ?? []).filter(Boolean).flatMap((s) => [s, encodeURIComponent(s)]);
+  if (!secrets.length) return mail;
+  const blank = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  return { to: mail.to, subject: mail.subject, text: blank(mail.text) + REDACTION_NOTE, html: blank(mail.html) };
+}
+
+/**
+ * `keepSecrets`: store the links whole, so that on a development machine without a mail server the outbox is how one
+ * completes registration. Production keeps the mail but not a usable token (issue 7).
+ */
+export function outboxMailer(db: Kysely<Database>, o: { keepSecrets?: boolean; now?: () => Date } = {}): Mailer {
   return {
     kind: 'outbox',
-    async send(mail) {
-      await db.insertInto('mail_outbox').values({ id: newId(), recipient: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, created_at: nowIso(now()) }).execute();
+    async send(full) {
+      const mail = o.keepSecrets ? full : withoutSecrets(full);
+      await db.insertInto('mail_outbox').values({ id: newId(), recipient: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, created_at: nowIso(o.now?.() ?? new Date()) }).execute();
     },
   };
 }

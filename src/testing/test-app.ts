@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps, type KlartextApp } from '../web/app.tsx';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, servingConfig, type ServingConfig } from '../config.ts';
 import { openTestStore, type TestStore } from '../db/test-stores.ts';
 import { TEST_HASHING } from '../accounts/index.ts';
 import type { AppEnv } from '../web/platform/request-context.middleware.ts';
@@ -18,7 +18,7 @@ export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'stor
 export interface TestApp {
   app: Hono<AppEnv>;
   store: TestStore;
-  config: Readonly<Config>;
+  config: Readonly<ServingConfig>;
   klartext: KlartextApp;
   close(): Promise<void>;
 }
@@ -27,7 +27,8 @@ export async function createTestApp(engine: string, overrides: TestAppOverrides 
   const { env, ...deps } = overrides;
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-test-'));
   const store = await openTestStore(engine);
-  const config = loadConfig({ KLARTEXT_DATA_DIR: dataDir, ...env });
+  // no port: the public origin is http://localhost, the origin app.request() uses, unless env sets KLARTEXT_PUBLIC_URL
+  const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, ...env }));
   const klartext = createApp({ config, store, logger: pino({ level: process.env.KLARTEXT_TEST_LOG ?? 'silent' }), clientJs: '', passwordHashing: TEST_HASHING, ...deps });
   return {
     app: klartext.app, store, config, klartext,

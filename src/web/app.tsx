@@ -5,7 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
-import type { Config } from '../config.ts';
+import type { ServingConfig } from '../config.ts';
 import { contentStamp, imageFile } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
@@ -26,7 +26,8 @@ import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 
 export interface AppDeps {
-  config: Readonly<Config>;
+  /** with a definite public origin: servingConfig() in src/config.ts */
+  config: Readonly<ServingConfig>;
   store: Store;
   logger: Logger;
   clientJs: string;
@@ -72,8 +73,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   const assets = loadAssets(deps.clientJs);
   const site: SiteDeps = { db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir };
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
-  const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl };
-  const frame = { logger, site, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
+  const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
+  const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
   const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now });
 
   // --- public: same bytes for everyone ---
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   });
   // A claimed crawler is checked before the cache; everyone else gets the cached page.
   publicApp.use('/artikel/:slug', paywall.crawlerGate);
-  publicApp.use('*', publicCache(pageCache, { keyByHost: !config.publicUrl }));
+  publicApp.use('*', publicCache(pageCache));
   publicApp.route('/', feedRoutes(site));
   publicApp.route('/', paywall.publicRoutes);
   publicApp.route('/', readerRoutes(site, paywall.premiumSlot));
@@ -119,7 +120,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   // The unlock endpoint remembers sessions briefly; the session middleware then skips the database.
   privateApp.use('/api/unlock/*', paywall.unlockSession);
   privateApp.use('*', sessionMiddleware({ db: store.db, ...proxyTrust }));
-  const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
+  const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db, { keepSecrets: !config.production }));
   const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, ...proxyTrust }));
   privateApp.route('/', paywall.privateRoutes);

@@ -9,7 +9,7 @@ import pino from 'pino';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { connect, migrate } from '../db/index.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, servingConfig } from '../config.ts';
 import { createApp } from './app.tsx';
 import { importDocument } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
@@ -49,7 +49,7 @@ test('database outage and recovery on PostgreSQL', { skip: url ? false : 'DATABA
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-outage-'));
     await writeFixtureImages(dataDir);
     await importDocument(store.db, fixtureDocument(), { baseDir: dataDir, dataDir });
-    const { app } = createApp({ config: loadConfig({ KLARTEXT_DATA_DIR: dataDir }), store, logger: pino({ level: 'silent' }), clientJs: '' });
+    const { app } = createApp({ config: servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir })), store, logger: pino({ level: 'silent' }), clientJs: '' });
 
     assert.equal((await app.request('/healthz')).status, 200);
     assert.equal((await app.request('/stadt')).status, 200);

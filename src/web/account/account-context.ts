@@ -10,7 +10,7 @@ import {
 import { DomainError } from '../../domain-error.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import { renderPage, baseUrl, type SiteDeps } from '../platform/render.tsx';
+import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import { clientIp, type ProxyTrust } from '../platform/request-info.ts';
 
 export interface AccountRouteDeps extends ProxyTrust {
@@ -72,7 +72,7 @@ function mailFor(notice: AccountNotice, ctx: { siteName: string; baseUrl: string
  * or not a mail was due (no enumeration by timing); into the outbox they are written before answering.
  */
 export async function deliver(c: AccountContext, deps: AccountRouteDeps, notices: (AccountNotice | null)[]): Promise<void> {
-  const ctx = { siteName: deps.site.site.name, baseUrl: baseUrl(c, deps.site) };
+  const ctx = { siteName: deps.site.site.name, baseUrl: deps.site.publicUrl };
   for (const n of notices) {
     if (!n) continue;
     const sending = deps.mailer.send(mailFor(n, ctx)).catch((err: unknown) => deps.logger.error({ err, kind: n.kind }, 'mail not sent'));

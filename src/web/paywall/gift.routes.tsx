@@ -8,7 +8,7 @@ import { csrfToken, verifyCsrf } from '../platform/csrf.ts';
 import { GiftCreatePage, GiftListPage } from './gift.view.tsx';
 import { markPrivate, readerUser, type Paywall } from './paywall-context.ts';
 import { loginHref } from './paywall.view.tsx';
-import { baseUrl, renderPage } from '../platform/render.tsx';
+import { renderPage } from '../platform/render.tsx';
 import { articleOr404 } from '../ui/article-page.view.tsx';
 
 export function giftRoutes(p: Paywall): Hono<AppEnv> {
@@ -50,7 +50,7 @@ export function giftRoutes(p: Paywall): Hono<AppEnv> {
     if (!user) return c.redirect(loginHref('/konto/geschenke'), 303);
     const links = await listGiftLinks(db, user.id, p.now());
     return renderPage(c, p.site, { title: 'Meine Geschenk-Links', noindex: true },
-      <GiftListPage links={links} base={baseUrl(c, p.site)} csrf={csrfToken(c)} created={c.req.query('neu')} revoked={c.req.query('widerrufen') === '1'} />);
+      <GiftListPage links={links} base={p.site.publicUrl} csrf={csrfToken(c)} created={c.req.query('neu')} revoked={c.req.query('widerrufen') === '1'} />);
   });
 
   app.post('/konto/geschenke/:id/widerrufen', async (c) => {

@@ -4,7 +4,7 @@ import {
   cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, loadOrCreateMasterKey,
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck,
 } from '../../access/index.ts';
-import type { Config } from '../../config.ts';
+import type { ServingConfig } from '../../config.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { clientIp } from '../platform/request-info.ts';
@@ -14,7 +14,7 @@ export { markPrivate, readerUser } from '../platform/session.middleware.ts';
 
 export interface PaywallDeps {
   site: SiteDeps;
-  config: Pick<Config, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl'>;
+  config: Pick<ServingConfig, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl' | 'acceptedHosts'>;
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
   /** the clock for meter months and gift expiry; tests move it instead of sleeping */

@@ -14,7 +14,9 @@ import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
 import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
 import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
-import { renderPage, baseUrl } from '../platform/render.tsx';
+import { renderPage } from '../platform/render.tsx';
+import { isOwnOrigin } from '../platform/request-info.ts';
+import type { ServingConfig } from '../../config.ts';
 import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 
 export type { PaywallDeps } from './paywall-context.ts';
@@ -49,26 +51,26 @@ async function readUnlockBody(c: Context): Promise<z.infer<typeof unlockBody>> {
  * attacker cannot produce: the custom header (a form cannot set it; a cross-site fetch with it needs a CORS
  * preflight we never answer) and, when the browser says where the request comes from, this origin.
  */
-function assertSameOriginScript(c: Context, publicUrl: string | undefined): void {
+function assertSameOriginScript(c: Context, own: Pick<ServingConfig, 'publicUrl' | 'acceptedHosts'>): void {
   const refuse = (why: string): never => { throw new HttpError('forbidden', `Die Anfrage wurde abgelehnt: ${why}`, 'x-klartext-csrf'); };
   if (!c.req.header('x-klartext-csrf')) refuse('Der Kopf x-klartext-csrf fehlt.');
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin') refuse('Sie stammt nicht von dieser Seite.');
-  if (!sameOrigin(c, publicUrl)) refuse('Sie stammt nicht von dieser Seite.');
+  if (!sameOrigin(c, own)) refuse('Sie stammt nicht von dieser Seite.');
 }
 
 /**
  * A gift token for the no-JS page: from `?geschenk=`, or from the Referer when the reader followed the
  * page's <noscript> link from a gift URL of the same article — the cached page cannot carry the token itself.
  */
-function giftTokenOf(c: Context, article: Pick<Article, 'slug'>): string | undefined {
+function giftTokenOf(c: Context, article: Pick<Article, 'slug'>, own: Pick<ServingConfig, 'publicUrl' | 'acceptedHosts'>): string | undefined {
   const direct = c.req.query('geschenk');
   if (direct) return direct;
   const referer = c.req.header('referer');
   if (!referer) return undefined;
   try {
     const from = new URL(referer);
-    if (from.host !== new URL(c.req.url).host || from.pathname !== `/artikel/${article.slug}`) return undefined;
+    if (!isOwnOrigin(referer, own) || from.pathname !== `/artikel/${article.slug}`) return undefined;
     return from.searchParams.get('geschenk') ?? undefined;
   } catch {
     return undefined;
@@ -113,7 +115,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
 
   app.post('/api/unlock/:articleId', async (c) => {
     c.header('cache-control', 'no-store');
-    assertSameOriginScript(c, deps.config.publicUrl);
+    assertSameOriginScript(c, deps.config);
     const articleId = c.req.param('articleId');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(articleId)) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
     const body = await readUnlockBody(c);
@@ -139,7 +141,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     if (article.access === 'free') return c.redirect(`/artikel/${article.slug}`, 303);
     const user = readerUser(c);
     const { decision, gift } = await resolveEntitlement(db, {
-      article, user, giftToken: giftTokenOf(c, article), verifiedCrawler: await isVerifiedCrawler(c, p), meterLimit: deps.config.meterPerMonth, now: deps.now(),
+      article, user, giftToken: giftTokenOf(c, article, deps.config), verifiedCrawler: await isVerifiedCrawler(c, p), meterLimit: deps.config.meterPerMonth, now: deps.now(),
     });
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
@@ -167,7 +169,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   });
 
   publicRoutes.get('/abo', (c) =>
-    renderPage(c, deps.site, { title: `${PLUS_OFFER.name}: alle Artikel im Klartext`, description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${baseUrl(c, deps.site)}/abo` },
+    renderPage(c, deps.site, { title: `${PLUS_OFFER.name}: alle Artikel im Klartext`, description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${deps.site.publicUrl}/abo` },
       <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
 
   app.route('/', giftRoutes(p));

@@ -6,7 +6,7 @@ import { newToken } from '../../db/index.ts';
 import { HttpError } from './app-error.ts';
 import type { AppEnv } from './request-context.middleware.ts';
 import { NO_PROXY } from '../../config.ts';
-import { isHttps, type ProxyTrust } from './request-info.ts';
+import { isHttps, isOwnOrigin, type ProxyTrust } from './request-info.ts';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-klartext-csrf';
@@ -32,9 +32,12 @@ function unmask(token: string): Buffer | null {
   return out;
 }
 
-/** What the session middleware recorded; where it did not run, the caller's config and only the anonymous cookie count. */
+/**
+ * What the session middleware recorded; where it did not run, the caller's config and only the anonymous cookie count
+ * (without a known origin no Origin header passes).
+ */
 const csrfContext = (c: Context<AppEnv>, trust?: Partial<ProxyTrust>) =>
-  c.get('csrf') ?? { secret: null, trustProxy: trust?.trustProxy ?? NO_PROXY, publicUrl: trust?.publicUrl };
+  c.get('csrf') ?? { secret: null, trustProxy: trust?.trustProxy ?? NO_PROXY, publicUrl: trust?.publicUrl, acceptedHosts: trust?.acceptedHosts ?? [] };
 
 /** The token for forms and for /api/me. Before login it sets the anonymous CSRF cookie if there is none yet. */
 export function csrfToken(c: Context<AppEnv>, fallback?: Partial<ProxyTrust>): string {
@@ -43,19 +46,19 @@ export function csrfToken(c: Context<AppEnv>, fallback?: Partial<ProxyTrust>): s
   let anon = getCookie(c, ANON_CSRF_COOKIE);
   if (!anon || !/^[A-Za-z0-9_-]{43}$/.test(anon)) {
     anon = newToken();
-    setCookie(c, ANON_CSRF_COOKIE, anon, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c, trust), path: '/' });
+    setCookie(c, ANON_CSRF_COOKIE, anon, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c, { ...trust, publicUrl: trust.publicUrl ?? '' }), path: '/' });
   }
   return mask(mac(anon));
 }
 
-/** True unless the browser names an Origin that is not this site (requests without Origin are judged by the token). */
-export function sameOrigin(c: Context, publicUrl: string | undefined): boolean {
+/**
+ * True unless the browser names an Origin that is not this site (requests without Origin are judged by the token).
+ * "This site" is the configured public origin and accepted hosts only, never the request's own Host.
+ */
+export function sameOrigin(c: Context, own: { publicUrl: string | undefined; acceptedHosts: readonly string[] }): boolean {
   const origin = c.req.header('origin');
   if (origin === undefined) return true;
-  let host: string;
-  try { host = new URL(origin).host; } catch { return false; }
-  const own = [c.req.header('host'), new URL(c.req.url).host, publicUrl ? new URL(publicUrl).host : undefined];
-  return own.includes(host);
+  return own.publicUrl !== undefined && isOwnOrigin(origin, { publicUrl: own.publicUrl, acceptedHosts: own.acceptedHosts });
 }
 
 /**
@@ -64,8 +67,8 @@ export function sameOrigin(c: Context, publicUrl: string | undefined): boolean {
  */
 export async function verifyCsrf(c: Context<AppEnv>, fallback?: Partial<ProxyTrust>): Promise<void> {
   const fail = () => { throw new HttpError('forbidden', CSRF_MESSAGE, CSRF_FIELD); };
-  const { secret, publicUrl } = csrfContext(c, fallback);
-  if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c, publicUrl)) fail();
+  const { secret, ...own } = csrfContext(c, fallback);
+  if (c.req.header('sec-fetch-site') === 'cross-site' || !sameOrigin(c, own)) fail();
   let token = c.req.header(CSRF_HEADER);
   if (!token) {
     const type = c.req.header('content-type') ?? '';

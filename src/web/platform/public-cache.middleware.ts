@@ -1,5 +1,5 @@
 // Serves public pages from the PageCache and stores fresh renders in it; everyone gets the same bytes.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, makeCachedPage, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600';
@@ -14,18 +14,45 @@ function respond(page: CachedPage, acceptEncoding: string | undefined, ifNoneMat
   return new Response(head ? null : (body as unknown as BodyInit), { status: page.status, headers });
 }
 
+const VARIES = 'klartext.cacheVaries';
+
 /**
- * `keyByHost`: when the site has no configured public URL, pages carry the request's origin (canonical links,
- * feeds), so the Host header must be part of the key — otherwise one forged Host would poison the page for all.
+ * A page says which query parameters it reads (`seite` on sections and authors, `q` on /suche). Every other
+ * parameter is left out of the cache key: `?x=1`, `?x=2` … get the page without it instead of new entries.
  */
-export function publicCache(cache: PageCache, o: { cacheControl?: string; statuses?: number[]; keyByHost?: boolean } = {}): MiddlewareHandler {
+export function variesBy(c: Context, ...params: string[]): void {
+  (c as Context<{ Variables: Record<string, readonly string[]> }>).set(VARIES, params);
+}
+
+/**
+ * Parameters allowed into a stored key: their values are checked by the page and bounded by the content (a page
+ * number beyond the last page is a 404, which is never stored). A page reading any other parameter (the free-text
+ * `q`) is not stored while the request carries it, so random values can neither grow the cache nor evict pages.
+ */
+const DEFAULT_KEY_PARAMS = ['seite'];
+
+/** The key of a path with the values of the parameters it reads; undefined when one of them may not be stored. */
+function keyFor(path: string, query: URLSearchParams, varies: readonly string[], storable: readonly string[]): string | undefined {
+  const used = [...varies].sort().filter((p) => query.has(p));
+  if (used.some((p) => !storable.includes(p))) return undefined;
+  return used.length ? `${path}?${used.map((p) => `${p}=${encodeURIComponent(query.get(p)!)}`).join('&')}` : path;
+}
+
+/** Keys are path plus the parameters the page reads — never the Host: every absolute URL in a page comes from the configured origin. */
+export function publicCache(cache: PageCache, o: { cacheControl?: string; statuses?: number[]; keyParams?: string[] } = {}): MiddlewareHandler {
   const statuses = o.statuses ?? [200];
+  const storable = o.keyParams ?? DEFAULT_KEY_PARAMS;
+  // What each stored page said it reads; only paths that rendered a storable page get here, so it is bounded by the content.
+  const variesOfPath = new Map<string, readonly string[]>();
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const url = c.req.url;
-    // the request URL's origin is built from the Host header, the same origin the page's links are built from
-    const key = o.keyByHost ? url : url.slice(url.indexOf('/', url.indexOf('//') + 2));
-    const hit = await cache.get(key);
+    const url = new URL(c.req.url);
+    // the decoded path the router matched: `/k%75ltur` is `/kultur`, not one more entry
+    const path = c.req.path;
+    const known = variesOfPath.get(path);
+    // Before a path has been rendered its parameters are unknown: only a request without any is looked up.
+    const lookup = known ? keyFor(path, url.searchParams, known, storable) : url.search ? undefined : path;
+    const hit = lookup === undefined ? undefined : await cache.get(lookup);
     const ae = c.req.header('accept-encoding');
     const inm = c.req.header('if-none-match');
     if (hit) {
@@ -36,6 +63,11 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     const res = c.res;
     const cc = res.headers.get('cache-control');
     if (!statuses.includes(res.status) || (cc && /private|no-store/.test(cc)) || res.headers.has('set-cookie')) return;
+    const varies = (c as Context<{ Variables: Record<string, readonly string[] | undefined> }>).get(VARIES) ?? [];
+    const key = keyFor(path, url.searchParams, varies, storable);
+    // the same for every guest asking this, so shared caches may keep it; only this process does not
+    if (key === undefined) return void res.headers.set('cache-control', o.cacheControl ?? PUBLIC_CACHE_CONTROL);
+    variesOfPath.set(path, varies);
     const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', Buffer.from(await res.arrayBuffer()), o.cacheControl ?? PUBLIC_CACHE_CONTROL, Date.now());
     cache.set(key, page);
     const out = respond(page, ae, inm, c.req.method === 'HEAD');

@@ -14,12 +14,10 @@ export interface SiteDeps {
   caps: DialectCapabilities;
   site: SiteInfo;
   assets: AssetUrls;
-  /** configured public URL; without it the request's own origin is used */
-  publicUrl: string | undefined;
+  /** the site's public origin (configured, or pinned at start); every absolute URL is built from it, never from the request */
+  publicUrl: string;
   dataDir: string;
 }
-
-export const baseUrl = (c: Context, deps: Pick<SiteDeps, 'publicUrl'>): string => deps.publicUrl ?? new URL(c.req.url).origin;
 
 export async function renderPage(c: Context, deps: SiteDeps, meta: PageMeta, body: Child, o: { status?: number; activeSection?: string } = {}) {
   const sections = await listSections(deps.db);

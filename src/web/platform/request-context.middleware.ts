@@ -16,7 +16,7 @@ export type AppEnv = {
     /** the logged-in person; set by sessionMiddleware (src/site/session.middleware.ts) on private paths only, undefined elsewhere */
     reader: Reader | null;
     /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/site/csrf.ts */
-    csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string | undefined };
+    csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] };
   };
 };
 

@@ -141,7 +141,7 @@ for (const engine of testEngines()) {
       const direct = await new TestBrowser(t.app, {}, fromAddress(REAL_CLIENT)).get('https://localhost/anmelden');
       assert.equal(direct.headers.get('strict-transport-security'), 'max-age=31536000');
     });
-    await withApp(engine, { KLARTEXT_PUBLIC_URL: 'https://zeitung.example' }, async (t) => {
+    await withApp(engine, { KLARTEXT_PUBLIC_URL: 'https://zeitung.example', KLARTEXT_ALLOWED_HOSTS: 'localhost' }, async (t) => {
       const page = await loginPage(t, REAL_CLIENT, {});
       assert.match(page.cookie, /;\s*Secure/i);
       assert.equal(page.hsts, 'max-age=31536000');

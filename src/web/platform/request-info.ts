@@ -5,7 +5,19 @@ import { isIP } from 'node:net';
 import { normaliseIp } from '../../access/index.ts';
 import type { TrustProxy } from '../../config.ts';
 
-export interface ProxyTrust { trustProxy: TrustProxy; publicUrl: string | undefined }
+/** What the site knows of its own address and proxies: the public origin and the hostnames it answers to (src/config.ts ServingConfig). */
+export interface ProxyTrust { trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] }
+
+/**
+ * True when `url` (an Origin or Referer) is this site: the public origin's scheme and port, and its host or an accepted
+ * alias. The request's own Host never counts — it is whatever the client wrote.
+ */
+export function isOwnOrigin(url: string, own: Pick<ProxyTrust, 'publicUrl' | 'acceptedHosts'>): boolean {
+  let u: URL;
+  try { u = new URL(url); } catch { return false; }
+  const pub = new URL(own.publicUrl);
+  return u.protocol === pub.protocol && u.port === pub.port && (u.hostname === pub.hostname || own.acceptedHosts.includes(u.hostname));
+}
 
 /** The client when the request names no usable address: no crawler, one shared throttle bucket, no header text stored. */
 export const UNKNOWN_CLIENT = 'unknown';
@@ -80,7 +92,7 @@ function fromTrustedProxy(c: Context, trust: TrustProxy): boolean {
  * the nearest proxy set), or the public URL says the site is HTTPS. Decides `Secure` cookies and HSTS.
  */
 export function isHttps(c: Context, o: ProxyTrust): boolean {
-  if (c.req.url.startsWith('https:') || o.publicUrl?.startsWith('https:')) return true;
+  if (c.req.url.startsWith('https:') || o.publicUrl.startsWith('https:')) return true;
   return fromTrustedProxy(c, o.trustProxy) && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 

@@ -28,7 +28,7 @@ export function sessionMiddleware(deps: SessionDeps): MiddlewareHandler<AppEnv> 
   return async (c, next) => {
     if (c.get('reader') !== undefined) return next();
     c.set('reader', null);
-    c.set('csrf', { secret: null, trustProxy: deps.trustProxy, publicUrl: deps.publicUrl });
+    c.set('csrf', { secret: null, trustProxy: deps.trustProxy, publicUrl: deps.publicUrl, acceptedHosts: deps.acceptedHosts });
     if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
       prunedAt = Date.now();
       await Promise.all([pruneExpiredSessions(deps.db), pruneThrottleEvents(deps.db)]);
@@ -38,7 +38,7 @@ export function sessionMiddleware(deps: SessionDeps): MiddlewareHandler<AppEnv> 
       const s = await resolveSession(deps.db, token);
       if (s) {
         c.set('reader', s.reader);
-        c.set('csrf', { secret: s.csrfSecret, trustProxy: deps.trustProxy, publicUrl: deps.publicUrl });
+        c.set('csrf', { secret: s.csrfSecret, trustProxy: deps.trustProxy, publicUrl: deps.publicUrl, acceptedHosts: deps.acceptedHosts });
         if (s.renewedMaxAgeSeconds) setSessionCookie(c, deps, { token, maxAgeSeconds: s.renewedMaxAgeSeconds });
       } else {
         clearSessionCookie(c, deps);

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { escapeHtml } from '../../html-escape.ts';
 import { HttpError } from './app-error.ts';
+import { hostGuard } from './host-guard.middleware.ts';
 import { errorView } from './error-response.ts';
 import { renderPage, type SiteDeps } from './render.tsx';
 import { requestContext, type AppEnv } from './request-context.middleware.ts';
@@ -12,6 +13,8 @@ import { requestContext, type AppEnv } from './request-context.middleware.ts';
 export interface WebAppOptions {
   logger: Logger;
   site: SiteDeps;
+  /** host names this site answers to; any other Host gets 421 before anything could render a link or send a mail (issue 7) */
+  acceptedHosts: readonly string[];
   /** whether the request came over HTTPS (directly or through a trusted proxy): HSTS */
   isHttps: (c: Context) => boolean;
 }
@@ -39,6 +42,7 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
   const { logger } = o;
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(logger, { isHttps: o.isHttps }));
+  app.use('*', hostGuard({ accepted: o.acceptedHosts, exempt: ['/healthz'] }));
   const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
   // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
   // A declared Content-Length is checked from the header alone, for the same reason (the unlock endpoint reads its small body itself).

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { getSectionBySlug, listArticles, listSections, listAuthors, type ArticleSummary } from '../../content/index.ts';
 import { escapeHtml as x } from '../../html-escape.ts';
 import { HttpError } from '../platform/app-error.ts';
-import { baseUrl, type SiteDeps } from '../platform/render.tsx';
+import type { SiteDeps } from '../platform/render.tsx';
 import { imageUrl } from '../ui/teaser.view.tsx';
 
 const FEED_SIZE = 30;
@@ -37,8 +37,8 @@ const xml = (body: string, type = 'application/xml; charset=utf-8') => new Respo
 export function feedRoutes(deps: SiteDeps): Hono {
   const app = new Hono();
 
-  app.get('/feed.xml', async (c) => {
-    const base = baseUrl(c, deps);
+  app.get('/feed.xml', async () => {
+    const base = deps.publicUrl;
     const items = await listArticles(deps.db, { limit: FEED_SIZE });
     return xml(rss({ title: deps.site.name, link: `${base}/`, self: `${base}/feed.xml`, description: deps.site.claim, items, base }), 'application/rss+xml; charset=utf-8');
   });
@@ -46,13 +46,13 @@ export function feedRoutes(deps: SiteDeps): Hono {
   app.get('/:section{[a-z0-9-]+}/feed.xml', async (c) => {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht.');
-    const base = baseUrl(c, deps);
+    const base = deps.publicUrl;
     const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug });
     return xml(rss({ title: `${deps.site.name}: ${section.name}`, link: `${base}/${section.slug}`, self: `${base}/${section.slug}/feed.xml`, description: `Nachrichten aus dem Ressort ${section.name}`, items, base }), 'application/rss+xml; charset=utf-8');
   });
 
-  app.get('/sitemap.xml', async (c) => {
-    const base = baseUrl(c, deps);
+  app.get('/sitemap.xml', async () => {
+    const base = deps.publicUrl;
     const [articles, sections, authors] = await Promise.all([listArticles(deps.db, { limit: 50000 }), listSections(deps.db), listAuthors(deps.db)]);
     const url = (loc: string, lastmod?: string) => `<url><loc>${x(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     const body = [
@@ -64,8 +64,8 @@ export function feedRoutes(deps: SiteDeps): Hono {
     return xml(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`);
   });
 
-  app.get('/news-sitemap.xml', async (c) => {
-    const base = baseUrl(c, deps);
+  app.get('/news-sitemap.xml', async () => {
+    const base = deps.publicUrl;
     const since = new Date(Date.now() - 48 * 3600_000).toISOString();
     const articles = await listArticles(deps.db, { limit: 1000, since });
     const body = articles.map((a) => `<url><loc>${x(`${base}/artikel/${a.slug}`)}</loc><news:news><news:publication><news:name>${x(deps.site.name)}</news:name><news:language>de</news:language></news:publication><news:publication_date>${a.publishedAt}</news:publication_date><news:title>${x(a.headline)}</news:title></news:news></url>`).join('\n');
@@ -73,7 +73,7 @@ export function feedRoutes(deps: SiteDeps): Hono {
   });
 
   app.get('/robots.txt', (c) => {
-    const base = baseUrl(c, deps);
+    const base = deps.publicUrl;
     return c.text(`User-agent: *\nDisallow: /konto\nDisallow: /api/\nDisallow: /klartext/\nSitemap: ${base}/sitemap.xml\nSitemap: ${base}/news-sitemap.xml\n`);
   });
 

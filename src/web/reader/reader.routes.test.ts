@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { openTestStore, testEngines, type TestStore } from '../../db/test-stores.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig, servingConfig } from '../../config.ts';
 import { createApp, type KlartextApp } from '../app.tsx';
 import { importDocument } from '../../content/index.ts';
 import { fixtureDocument, PREMIUM_SENTENCES, writeFixtureImages } from '../../content/content.fixtures.ts';
@@ -20,11 +20,12 @@ for (const engine of testEngines()) {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-site-'));
       await writeFixtureImages(dataDir);
       await importDocument(store.db, fixtureDocument(), { baseDir: dataDir, dataDir });
-      const config = loadConfig({ KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: 'https://zeitung.example' });
+      const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: 'https://zeitung.example' }));
       k = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
     });
     after(async () => { await store.close(); });
-    const get = (p: string, headers: Record<string, string> = {}) => k.app.request(p, { headers });
+    // the configured origin's host: any other Host is answered with 421 (src/site/public-origin.test.ts)
+    const get = (p: string, headers: Record<string, string> = {}) => k.app.request(`https://zeitung.example${p}`, { headers });
 
     test('front page lists articles with the Plus badge', async () => {
       const res = await get('/');
@@ -117,13 +118,37 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(html, /<script(?![^>]*(src=|type="application\/ld\+json"))[^>]*>/);
     });
 
-    test('a forged Host header cannot poison the cached page of other readers', async () => {
-      const config = loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() });
+    test('without a configured public URL pages link to the pinned origin, and a forged Host is refused', async () => {
+      const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() }), 4321);
       const open = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
-      const forged = await (await open.app.request('http://evil.example/kultur')).text();
-      assert.match(forged, /href="http:\/\/evil.example\/kultur"/);
-      const honest = await (await open.app.request('http://zeitung.example/kultur')).text();
-      assert.doesNotMatch(honest, /evil\.example/);
+      const forged = await open.app.request('http://evil.example/kultur');
+      assert.equal(forged.status, 421);
+      assert.doesNotMatch(await forged.text(), /evil\.example/);
+      const local = await (await open.app.request('http://127.0.0.1:4321/kultur')).text();
+      assert.match(local, /<link rel="canonical" href="http:\/\/localhost:4321\/kultur"/);
+    });
+
+    test('random query parameters neither grow the page cache nor miss the cached page', async () => {
+      k.pageCache.clear();
+      await get('/kultur');
+      await get('/');
+      for (let i = 0; i < 1000; i++) {
+        const res = await get(`${i % 2 ? '/kultur' : '/'}?x=${i}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('x-cache'), 'hit', `request ${i}`);
+      }
+      assert.equal(k.pageCache.size, 2);
+      assert.equal((await get('/k%75ltur?x=1')).headers.get('x-cache'), 'hit', 'a percent-encoded spelling is the same page');
+      // a page that reads ?seite= keeps one entry per page number, whatever else the URL carries
+      await get('/kultur?seite=1&x=1');
+      assert.equal((await get('/kultur?x=2&seite=1')).headers.get('x-cache'), 'hit');
+      assert.equal(k.pageCache.size, 3);
+      // before the path has been rendered, a request with parameters stores the page under the path alone
+      k.pageCache.clear();
+      const first = await get('/stadt?utm_source=x');
+      assert.equal(first.headers.get('x-cache'), 'miss');
+      assert.equal((await get('/stadt')).headers.get('x-cache'), 'hit');
+      assert.equal(k.pageCache.size, 1);
     });
 
     test('healthz answers with the database', async () => {

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { countArticles, getAuthorBySlug, getSectionBySlug, listArticles, listSections } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { pageNumber } from '../platform/query-params.ts';
-import { renderPage, baseUrl, type SiteDeps } from '../platform/render.tsx';
+import { renderPage, type SiteDeps } from '../platform/render.tsx';
+import { variesBy } from '../platform/public-cache.middleware.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
 import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
@@ -22,25 +23,26 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
       articles.forEach((a) => used.add(a.id));
       return { section, articles };
     });
-    const base = baseUrl(c, deps);
+    const base = deps.publicUrl;
     return renderPage(c, deps, {
       title: deps.site.name, description: deps.site.claim, canonical: `${base}/`,
       jsonLd: { '@context': 'https://schema.org', '@type': 'WebSite', name: deps.site.name, url: `${base}/`, potentialAction: { '@type': 'SearchAction', target: `${base}/suche?q={q}`, 'query-input': 'required name=q' } },
     }, <FrontPage data={{ lead, blocks, latest: latest.slice(0, 8) }} siteName={deps.site.name} />, { activeSection: '' });
   });
 
-  app.get('/impressum', (c) => renderPage(c, deps, { title: 'Impressum', canonical: `${baseUrl(c, deps)}/impressum` }, <ImprintPage siteName={deps.site.name} publisher={deps.site.publisher} />));
-  app.get('/datenschutz', (c) => renderPage(c, deps, { title: 'Datenschutz', canonical: `${baseUrl(c, deps)}/datenschutz` }, <PrivacyPage siteName={deps.site.name} />));
-  app.get('/agb', (c) => renderPage(c, deps, { title: 'Nutzungsbedingungen', canonical: `${baseUrl(c, deps)}/agb` }, <TermsPage siteName={deps.site.name} publisher={deps.site.publisher} />));
+  app.get('/impressum', (c) => renderPage(c, deps, { title: 'Impressum', canonical: `${deps.publicUrl}/impressum` }, <ImprintPage siteName={deps.site.name} publisher={deps.site.publisher} />));
+  app.get('/datenschutz', (c) => renderPage(c, deps, { title: 'Datenschutz', canonical: `${deps.publicUrl}/datenschutz` }, <PrivacyPage siteName={deps.site.name} />));
+  app.get('/agb', (c) => renderPage(c, deps, { title: 'Nutzungsbedingungen', canonical: `${deps.publicUrl}/agb` }, <TermsPage siteName={deps.site.name} publisher={deps.site.publisher} />));
 
   app.get('/autor/:slug', async (c) => {
     const author = await getAuthorBySlug(deps.db, c.req.param('slug'));
     if (!author) throw new HttpError('not-found', 'Diese Autorin oder diesen Autor gibt es bei uns nicht.');
+    variesBy(c, 'seite');
     const page = pageNumber(c.req.query('seite'));
     const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug });
     if (page > 1 && articles.length === 0) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
     const pages = page + (articles.length > PAGE_SIZE ? 1 : 0);
-    return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${baseUrl(c, deps)}/autor/${author.slug}${page > 1 ? `?seite=${page}` : ''}` },
+    return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${deps.publicUrl}/autor/${author.slug}${page > 1 ? `?seite=${page}` : ''}` },
       <AuthorPage author={author} articles={articles.slice(0, PAGE_SIZE)} paging={{ page, pages, basePath: `/autor/${author.slug}` }} />);
   });
 
@@ -52,6 +54,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   app.get('/:section{[a-z0-9-]+}', async (c) => {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
+    variesBy(c, 'seite');
     const page = pageNumber(c.req.query('seite'));
     const total = await countArticles(deps.db, { sectionSlug: section.slug });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -59,7 +62,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
     const articles = await listArticles(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sectionSlug: section.slug });
     return renderPage(c, deps, {
       title: section.name, description: section.description || `Nachrichten aus dem Ressort ${section.name}`,
-      canonical: `${baseUrl(c, deps)}/${section.slug}${page > 1 ? `?seite=${page}` : ''}`,
+      canonical: `${deps.publicUrl}/${section.slug}${page > 1 ? `?seite=${page}` : ''}`,
       feeds: [{ title: `${deps.site.name}: ${section.name}`, href: `/${section.slug}/feed.xml` }],
     }, <SectionPage section={section} articles={articles} paging={{ page, pages, basePath: `/${section.slug}` }} />, { activeSection: section.slug });
   });

@@ -45,6 +45,15 @@ for (const engine of testEngines()) {
       assert.match(guestAgain, /Keine Treffer/, 'the private result did not reach the shared cache');
     });
 
+    test('free-text queries are answered but never stored: random q values cannot fill or flush the page cache', async () => {
+      t.klartext.pageCache.clear();
+      await t.app.request('/suche');
+      for (let i = 0; i < 50; i++) assert.equal((await t.app.request(`/suche?q=Haushalt${i}&x=${i}`)).status, 200);
+      assert.equal(t.klartext.pageCache.size, 0, 'search is private: nothing of it goes into the shared page cache');
+      const again = await t.app.request('/suche?q=Haushalt');
+      assert.match(await again.text(), /Der Haushalt gerät ins Wanken/, 'not the cached empty search page');
+    });
+
     test('a query over 200 characters is a 400 naming q; an empty one shows the form', async () => {
       const long = await t.app.request(`/suche?q=${'a'.repeat(201)}`);
       assert.equal(long.status, 400);

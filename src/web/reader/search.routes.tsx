@@ -5,7 +5,7 @@ import { getArticleById, searchArticleIds, type ArticleSummary } from '../../con
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
-import { baseUrl, renderPage, type SiteDeps } from '../platform/render.tsx';
+import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import { SearchPage } from './search.view.tsx';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -34,7 +34,7 @@ export function searchRoutes(deps: SearchDeps): Hono<AppEnv> {
     // Scheduled articles are indexed at import; they stay out of results until they are published.
     const found = await Promise.all(ids.map((id) => getArticleById(deps.site.db, id)));
     const results: ArticleSummary[] = found.filter((a): a is NonNullable<typeof a> => a !== undefined && a.publishedAt <= now);
-    return renderPage(c, deps.site, { title: q ? `Suche: ${q}` : 'Suche', noindex: true, canonical: `${baseUrl(c, deps.site)}/suche` },
+    return renderPage(c, deps.site, { title: q ? `Suche: ${q}` : 'Suche', noindex: true, canonical: `${deps.site.publicUrl}/suche` },
       <SearchPage q={q} results={results} premiumSearched={includePremium} />);
   });
   return app;

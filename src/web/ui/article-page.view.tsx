@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { freeBlocks, getArticleBySlug, renderInline, type Article, type Block } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
-import { baseUrl, renderPage, type SiteDeps } from '../platform/render.tsx';
+import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import { AccessBadge, Picture, imageUrl } from './teaser.view.tsx';
 import { berlinDateTime } from '../platform/site-info.ts';
 
@@ -99,7 +99,7 @@ export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Pr
  * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
  */
 export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
-  const base = baseUrl(c, deps);
+  const base = deps.publicUrl;
   return renderPage(c, deps, {
     title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
     ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
