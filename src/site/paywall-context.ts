@@ -1,8 +1,8 @@
 // What the paywall's routes share: their dependencies, the content keys and crawler verifier made once, and who is asking.
 import type { Context, MiddlewareHandler } from 'hono';
 import {
-  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, loadOrCreateMasterKey,
-  type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck, type UserRole,
+  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, deriveMeterAddressKey, loadOrCreateMasterKey,
+  type AccessUser, type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
 } from '../access/index.ts';
 import type { Config } from '../config.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
@@ -27,6 +27,8 @@ export interface Paywall extends PaywallDeps {
   keys: ContentKeyStore;
   articleFacts: ArticleFactsReader;
   verifier: CrawlerVerifier;
+  /** the meter's limit and address key */
+  meter: MeterSettings;
   /** subscriptions as the unlock path asks: positive answers kept a few seconds */
   isSubscriber: SubscriptionCheck;
   /** mount before the account session middleware on the unlock path: sessions from memory for a few seconds */
@@ -47,15 +49,19 @@ export function makePaywall(deps: PaywallDeps): Paywall {
     keys: createContentKeyStore(masterKey, { now: deps.now }),
     articleFacts: createArticleFactsReader({ now: () => deps.now().getTime() }),
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
+    meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(masterKey) },
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
     unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS }),
   };
 }
 
-/** The logged-in user as the access domain needs it; null for guests and wherever the session was not read. */
-export function readerUser(c: Context<AppEnv>): { id: string; role: UserRole } | null {
+/**
+ * The logged-in user as the access domain needs it; null for guests and wherever the session was not read.
+ * On the unlock path the session may be up to UNLOCK_MEMORY_MS old, so a fresh confirmation counts after that.
+ */
+export function readerUser(c: Context<AppEnv>): AccessUser | null {
   const reader = c.get('reader');
-  return reader ? { id: reader.user.id, role: reader.user.role } : null;
+  return reader ? { id: reader.user.id, role: reader.user.role, email: reader.user.email, emailVerified: reader.user.emailVerified } : null;
 }
 
 /** DNS is asked only when the user agent claims to be a search crawler; everyone else is simply not one. */
