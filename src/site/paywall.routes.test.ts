@@ -187,6 +187,25 @@ for (const engine of testEngines()) {
       assert.equal(await meterRows(metered.userId), 0);
     });
 
+    test('address hashes are kept for their meter month only: the first counted unlock of a new month deletes older ones', async () => {
+      const { browser, userId } = await t.reader('reader');
+      // not PLUS_SLUG: the article facts read in the moved month would stay cached for the key-rotation test
+      const { articleId, keyId } = await t.page(EXTRA_PLUS_SLUGS[2]!);
+      assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200);
+      const hashRows = async () => (await t.store.db.selectFrom('meter_address_unlocks').select('month').execute()).map((r) => r.month);
+      const month = (await t.store.db.selectFrom('meter_unlocks').select('month').where('user_id', '=', userId).executeTakeFirstOrThrow()).month;
+      assert.ok((await hashRows()).includes(month));
+      const saved = t.clock.now;
+      t.clock.now = new Date(Date.UTC(saved.getUTCFullYear(), saved.getUTCMonth() + 1, 1, 12));
+      try {
+        assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200);
+        assert.ok((await hashRows()).every((m) => m > month), 'no hash of the past month is left');
+        assert.equal(await meterRows(userId), 2, 'the reader\'s own history stays with the account');
+      } finally {
+        t.clock.now = saved;
+      }
+    });
+
     test('a verified crawler gets the key; a spoofed Googlebot and a plain Googlebot user agent do not', async () => {
       const { articleId, keyId } = await t.page(PLUS_SLUG);
       const verified = await t.unlock(null, articleId, { keyId }, { 'user-agent': GOOGLEBOT_UA, 'x-forwarded-for': GOOGLEBOT_IP });
