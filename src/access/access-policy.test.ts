@@ -16,7 +16,7 @@ const METER_STATES: Record<MeterState, ReaderMeter> = {
 };
 const BOOLS = [false, true];
 
-interface Case { level: AccessLevel; kind: UserKind; subscriber: boolean; meter: MeterState; gift: boolean; crawler: boolean }
+interface Case { level: AccessLevel; kind: UserKind; verified: boolean; subscriber: boolean; meter: MeterState; gift: boolean; crawler: boolean }
 
 /**
  * The rules restated as "which reasons apply" plus one ranking, rather than as the implementation's
@@ -26,6 +26,7 @@ function expected(c: Case): AccessDecision {
   const signedIn = c.kind !== 'guest';
   const staff = c.kind === 'author' || c.kind === 'editor' || c.kind === 'admin';
   const meter = METER_STATES[c.meter];
+  const meterWouldOpen = c.level === 'plus' && c.kind === 'reader' && (c.meter === 'alreadyCounted' || c.meter === 'available');
   const applies: Record<GrantReason, boolean> = {
     free: c.level === 'free',
     staff: c.level !== 'free' && staff,
@@ -33,7 +34,8 @@ function expected(c: Case): AccessDecision {
     registered: c.level === 'registered' && signedIn,
     crawler: c.level !== 'free' && c.crawler,
     gift: c.level !== 'free' && c.gift,
-    meter: c.level === 'plus' && c.kind === 'reader' && (c.meter === 'alreadyCounted' || c.meter === 'available'),
+    // The meter is for confirmed addresses only; registered articles ask for an account, confirmed or not.
+    meter: meterWouldOpen && c.verified,
   };
   const ranking: GrantReason[] = ['free', 'staff', 'subscriber', 'registered', 'crawler', 'gift', 'meter'];
   const reason = ranking.find((r) => applies[r]);
@@ -44,33 +46,39 @@ function expected(c: Case): AccessDecision {
   }
   if (reason) return { granted: true, reason };
   if (c.level === 'registered') return { granted: false, need: 'login', signedIn: false };
+  if (meterWouldOpen) {
+    // only unconfirmed readers get here: confirming the address is what would open it
+    const verification = { granted: false as const, need: 'verification' as const, signedIn: true };
+    return meter.limit > 0 ? { ...verification, meter: { limit: meter.limit, used: meter.used, remaining: meter.limit - meter.used } } : verification;
+  }
   const denied = { granted: false as const, need: 'subscription' as const, signedIn };
   if (c.meter === 'disabled') return denied;
   const used = signedIn ? meter.used : 0;
   return { ...denied, meter: { limit: meter.limit, used, remaining: meter.limit - used } };
 }
 
-function readerFor(kind: UserKind, subscriber: boolean, meter: ReaderMeter): AccessReader {
-  return { user: kind === 'guest' ? null : { role: kind }, subscriber, meter };
+function readerFor(kind: UserKind, verified: boolean, subscriber: boolean, meter: ReaderMeter): AccessReader {
+  return { user: kind === 'guest' ? null : { role: kind, emailVerified: verified }, subscriber, meter };
 }
 
-test('every combination of level, user, subscription, meter, gift and crawler matches the rules', () => {
+test('every combination of level, user, confirmed address, subscription, meter, gift and crawler matches the rules', () => {
   let checked = 0;
   const grantsSeen = new Set<string>();
-  for (const level of LEVELS) for (const kind of USER_KINDS) for (const subscriber of BOOLS)
+  for (const level of LEVELS) for (const kind of USER_KINDS) for (const verified of BOOLS) for (const subscriber of BOOLS)
     for (const meter of Object.keys(METER_STATES) as MeterState[]) for (const gift of BOOLS) for (const crawler of BOOLS) {
-      const c: Case = { level, kind, subscriber, meter, gift, crawler };
-      const actual = checkAccess({ access: level }, readerFor(kind, subscriber, METER_STATES[meter]), { giftLinkValid: gift, verifiedCrawler: crawler });
+      const c: Case = { level, kind, verified, subscriber, meter, gift, crawler };
+      const actual = checkAccess({ access: level }, readerFor(kind, verified, subscriber, METER_STATES[meter]), { giftLinkValid: gift, verifiedCrawler: crawler });
       assert.deepEqual(actual, expected(c), JSON.stringify(c));
       grantsSeen.add(actual.granted ? actual.reason : `need-${actual.need}`);
       checked++;
     }
-  assert.equal(checked, 3 * 5 * 2 * 4 * 2 * 2);
-  assert.deepEqual([...grantsSeen].sort(), ['crawler', 'free', 'gift', 'meter', 'need-login', 'need-subscription', 'registered', 'staff', 'subscriber']);
+  assert.equal(checked, 3 * 5 * 2 * 2 * 4 * 2 * 2);
+  assert.deepEqual([...grantsSeen].sort(),
+    ['crawler', 'free', 'gift', 'meter', 'need-login', 'need-subscription', 'need-verification', 'registered', 'staff', 'subscriber']);
 });
 
 const guest = (meter: ReaderMeter = METER_STATES.available): AccessReader => ({ user: null, subscriber: false, meter });
-const reader = (meter: ReaderMeter, subscriber = false): AccessReader => ({ user: { role: 'reader' }, subscriber, meter });
+const reader = (meter: ReaderMeter, subscriber = false, emailVerified = true): AccessReader => ({ user: { role: 'reader', emailVerified }, subscriber, meter });
 const none = { giftLinkValid: false, verifiedCrawler: false };
 
 test('a guest on a Plus article needs a subscription and is told a registration gives free articles', () => {
@@ -107,6 +115,23 @@ test('a count above the limit (limit lowered mid-month) is exhausted, not negati
     { granted: false, need: 'subscription', signedIn: true, meter: { limit: 2, used: 5, remaining: 0 } });
 });
 
+test('an unconfirmed reader the meter would let in is asked to confirm the address, and nothing is to be counted', () => {
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available, false, false), none),
+    { granted: false, need: 'verification', signedIn: true, meter: { limit: 3, used: 1, remaining: 2 } });
+});
+
+test('an unconfirmed reader does not reread a counted article either; an exhausted meter still asks for a subscription', () => {
+  assert.equal(checkAccess({ access: 'plus' }, reader(METER_STATES.alreadyCounted, false, false), none).granted, false);
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.exhausted, false, false), none),
+    { granted: false, need: 'subscription', signedIn: true, meter: { limit: 3, used: 3, remaining: 0 } });
+});
+
+test('an unconfirmed reader reads registered articles, as subscriber or with a gift link like anyone', () => {
+  assert.deepEqual(checkAccess({ access: 'registered' }, reader(METER_STATES.available, false, false), none), { granted: true, reason: 'registered' });
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available, true, false), none), { granted: true, reason: 'subscriber' });
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available, false, false), { giftLinkValid: true, verifiedCrawler: false }), { granted: true, reason: 'gift' });
+});
+
 test('a subscriber never uses up the meter', () => {
   assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available, true), none), { granted: true, reason: 'subscriber' });
 });
@@ -128,7 +153,7 @@ test('a meter state on a guest grants nothing', () => {
 test('staff roles read registered and Plus articles as staff, even when subscribed', () => {
   for (const role of ['author', 'editor', 'admin'] as const) {
     for (const access of ['registered', 'plus'] as const) {
-      assert.deepEqual(checkAccess({ access }, { user: { role }, subscriber: true, meter: METER_STATES.exhausted }, none), { granted: true, reason: 'staff' });
+      assert.deepEqual(checkAccess({ access }, { user: { role, emailVerified: false }, subscriber: true, meter: METER_STATES.exhausted }, none), { granted: true, reason: 'staff' });
     }
   }
 });

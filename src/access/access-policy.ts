@@ -16,7 +16,8 @@ export interface ReaderMeter {
 }
 
 export interface AccessReader {
-  user: null | { role: UserRole };
+  /** `emailVerified`: the account's address is confirmed — the meter is only for confirmed addresses. */
+  user: null | { role: UserRole; emailVerified: boolean };
   subscriber: boolean;
   meter: ReaderMeter;
 }
@@ -33,11 +34,14 @@ export type AccessDecision =
   /** `recordUnlock`: the caller must store a meter unlock for this month; `meter` already counts it. */
   | { granted: true; reason: 'meter'; recordUnlock: boolean; meter: MeterStatus }
   /**
-   * `need: 'login'` — a registered article and a guest; `need: 'subscription'` — a Plus article. `signedIn`
+   * `need: 'login'` — a registered article and a guest; `need: 'subscription'` — a Plus article;
+   * `need: 'verification'` — a signed-in reader the meter would let in once the address is confirmed. `signedIn`
    * tells the offer box whether to offer login too; `meter` (when the meter is on) lets it say how many
    * free articles a registration gives or that this month's are used up.
    */
-  | { granted: false; need: 'login' | 'subscription'; signedIn: boolean; meter?: MeterStatus };
+  | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus };
+
+export type AccessNeed = 'login' | 'subscription' | 'verification';
 
 const STAFF_ROLES: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
 
@@ -51,13 +55,17 @@ const meterStatus = (limit: number, used: number): MeterStatus => ({ limit, used
  *   4. registered article and signed in → registered
  *   5. verified crawler → crawler
  *   6. valid gift link → gift
- *   7. Plus article, signed-in reader, meter → meter (already counted this month, or limit > used)
+ *   7. Plus article, signed-in reader, meter (already counted this month, or limit > used) → meter when the
+ *      address is confirmed, otherwise need verification
  *   8. otherwise: registered article → need login; Plus article → need subscription
  * Lasting entitlements tied to the person come first so the reason is the most telling one; the gift
  * link comes before the meter so opening a gift never uses up a free article; the meter comes last
  * because it is the only grant that changes state. Subscription and meter count only with an account:
  * a guest flagged as subscriber is a caller's mistake and is not trusted. An article already unlocked
  * this month stays readable even after the publisher lowers or disables the meter — the reader was told so.
+ * The meter needs a confirmed address (already counted articles too: an unconfirmed account may carry someone
+ * else's address, whose count it must not use), so a throwaway address buys nothing; registered articles ask only
+ * for an account, as they always did — registering is all they ask for.
  */
 export function checkAccess(article: AccessArticle, reader: AccessReader, context: AccessContext): AccessDecision {
   if (article.access === 'free') return { granted: true, reason: 'free' };
@@ -70,6 +78,11 @@ export function checkAccess(article: AccessArticle, reader: AccessReader, contex
   if (article.access === 'registered') return { granted: false, need: 'login', signedIn: false };
 
   const meterOn = meter.limit > 0;
+  const meterWouldGrant = user !== null && (meter.alreadyCounted || (meterOn && meter.used < meter.limit));
+  if (user && meterWouldGrant && !user.emailVerified) {
+    const denied = { granted: false as const, need: 'verification' as const, signedIn: true };
+    return meterOn ? { ...denied, meter: meterStatus(meter.limit, meter.used) } : denied;
+  }
   if (user && meter.alreadyCounted) {
     return { granted: true, reason: 'meter', recordUnlock: false, meter: meterStatus(meter.limit, meter.used) };
   }

@@ -3,21 +3,25 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { checkAccess, type AccessDecision, type AccessLevel, type ReaderMeter, type UserRole } from './access-policy.ts';
 import { giftState, type GiftState } from './gift-link.service.ts';
-import { insertMeterUnlock, lockReader, readMeter } from './meter.queries.ts';
+import { meterAddressOf, type MeterSettings } from './meter-address.ts';
+import { insertMeterUnlock, lockReader, pruneMeterAddresses, readMeter } from './meter.queries.ts';
 import { hasActiveSubscription, type SubscriptionCheck } from './subscription.queries.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
 
+/** The signed-in reader as access decisions need them: the address counts for the meter once it is confirmed. */
+export interface AccessUser { id: string; role: UserRole; email: string; emailVerified: boolean }
+
 export interface EntitlementInput {
   article: { id: string; access: AccessLevel };
-  user: { id: string; role: UserRole } | null;
+  user: AccessUser | null;
   /** the token of a gift link the request carries, unchecked */
   giftToken?: string | undefined;
   /** the caller verified the request's IP as a search crawler */
   verifiedCrawler: boolean;
-  meterLimit: number;
+  meter: MeterSettings;
   now: Date;
   /** how to ask for a subscription; default: the database every time */
   isSubscriber?: SubscriptionCheck;
@@ -29,6 +33,10 @@ export interface Entitlement {
   gift: GiftState | null;
 }
 
+/** Only a confirmed address is counted by: an unconfirmed one may be someone else's. */
+const addressHashOf = (user: AccessUser, meter: MeterSettings): string | null =>
+  user.emailVerified ? meterAddressOf(meter.addressKey, user.email) : null;
+
 /**
  * Decides without changing anything. A meter grant comes back with `recordUnlock: true` when this article still
  * has to be counted: the caller then calls recordMeterUnlock, which decides again under a lock before writing.
@@ -37,7 +45,7 @@ export interface Entitlement {
  */
 export async function resolveEntitlement(db: Db, input: EntitlementInput): Promise<Entitlement> {
   const { article, user, now } = input;
-  const noMeter: ReaderMeter = { limit: input.meterLimit, used: 0, alreadyCounted: false };
+  const noMeter: ReaderMeter = { limit: input.meter.limit, used: 0, alreadyCounted: false };
   const decide = (subscriber: boolean, gift: GiftState | null, meter: ReaderMeter): Entitlement => ({
     decision: checkAccess(article, { user, subscriber, meter }, { giftLinkValid: gift === 'valid', verifiedCrawler: input.verifiedCrawler }),
     gift,
@@ -47,23 +55,26 @@ export async function resolveEntitlement(db: Db, input: EntitlementInput): Promi
   if (subscriber || (user && article.access === 'registered') || input.verifiedCrawler) return decide(subscriber, null, noMeter);
   const gift = input.giftToken ? await giftState(db, { token: input.giftToken, articleId: article.id, now }) : null;
   if (gift === 'valid' || !user || article.access !== 'plus') return decide(false, gift, noMeter);
-  const meter = await readMeter(db, { userId: user.id, articleId: article.id, limit: input.meterLimit, now });
+  const meter = await readMeter(db, { userId: user.id, addressHash: addressHashOf(user, input.meter), articleId: article.id, limit: input.meter.limit, now });
   return decide(false, gift, meter);
 }
 
 /**
  * Counts a meter unlock exactly once: under the reader's lock it reads the meter again, decides again and
  * stores the unlock only if the decision still says so. Returns that fresh decision — a denial when a
- * concurrent request took the last free article first.
+ * concurrent request took the last free article first, or when the address is not confirmed.
  */
-export async function recordMeterUnlock(db: Kysely<Database>, input: { user: { id: string; role: UserRole }; article: { id: string; access: AccessLevel }; meterLimit: number; now: Date }): Promise<AccessDecision> {
+export async function recordMeterUnlock(db: Kysely<Database>, input: { user: AccessUser; article: { id: string; access: AccessLevel }; meter: MeterSettings; now: Date }): Promise<AccessDecision> {
   const { user, article, now } = input;
+  const addressHash = addressHashOf(user, input.meter);
   return db.transaction().execute(async (trx) => {
+    // First statement of the transaction, see lockReader: on SQLite it takes the write lock before anything is read.
     await lockReader(trx, user.id);
-    const meter = await readMeter(trx, { userId: user.id, articleId: article.id, limit: input.meterLimit, now });
+    const meter = await readMeter(trx, { userId: user.id, addressHash, articleId: article.id, limit: input.meter.limit, now });
     const decision = checkAccess(article, { user, subscriber: false, meter }, { giftLinkValid: false, verifiedCrawler: false });
-    if (decision.granted && decision.reason === 'meter' && decision.recordUnlock) {
-      await insertMeterUnlock(trx, { userId: user.id, articleId: article.id, now });
+    if (decision.granted && decision.reason === 'meter' && decision.recordUnlock && addressHash !== null) {
+      await insertMeterUnlock(trx, { userId: user.id, addressHash, articleId: article.id, now });
+      await pruneMeterAddresses(trx, now);
     }
     return decision;
   });

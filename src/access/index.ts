@@ -2,7 +2,7 @@
 export { AccessError, type AccessErrorCode } from './access-error.ts';
 export {
   checkAccess,
-  type AccessArticle, type AccessContext, type AccessDecision, type AccessLevel, type AccessReader,
+  type AccessArticle, type AccessContext, type AccessDecision, type AccessLevel, type AccessNeed, type AccessReader,
   type GrantReason, type MeterStatus, type ReaderMeter, type UserRole,
 } from './access-policy.ts';
 export {
@@ -22,9 +22,10 @@ export {
   MAX_GRANT_DAYS, cachedSubscriptionCheck, grantSubscription, hasActiveSubscription, revokeSubscriptions, type SubscriptionCheck, type SubscriptionGrant,
 } from './subscription.queries.ts';
 export { readMeter } from './meter.queries.ts';
+export { deriveMeterAddressKey, meterAddressOf, normaliseMeterAddress, type MeterSettings } from './meter-address.ts';
 export {
-  GIFT_LINKS_PER_MONTH, GIFT_LINK_DAYS, GIFT_TOKEN_PATTERN, createGiftLink, giftLinksThisMonth, giftState, listGiftLinks, revokeGiftLink,
+  GIFT_LINKS_PER_MONTH, GIFT_LINK_DAYS, GIFT_TOKEN_PATTERN, GIVER_NOT_ENTITLED, createGiftLink, mayGive, giftLinksThisMonth, giftState, listGiftLinks, revokeGiftLink,
   type GiftLink, type GiftState,
 } from './gift-link.service.ts';
-export { readsAllPlus, recordMeterUnlock, resolveEntitlement, type Entitlement, type EntitlementInput } from './entitlement.service.ts';
+export { readsAllPlus, recordMeterUnlock, resolveEntitlement, type AccessUser, type Entitlement, type EntitlementInput } from './entitlement.service.ts';
 export { unlockArticle, type UnlockDeps, type UnlockInput, type UnlockResult } from './unlock.service.ts';

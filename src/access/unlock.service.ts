@@ -2,17 +2,18 @@
 import type { Kysely } from 'kysely';
 import { nowIso, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
-import type { GrantReason, MeterStatus, UserRole } from './access-policy.ts';
+import type { AccessNeed, GrantReason, MeterStatus, UserRole } from './access-policy.ts';
 import type { ArticleFactsReader } from './article-facts.queries.ts';
 import type { ContentKeyStore } from './content-key.store.ts';
-import { recordMeterUnlock, resolveEntitlement } from './entitlement.service.ts';
+import { recordMeterUnlock, resolveEntitlement, type AccessUser } from './entitlement.service.ts';
 import type { GiftState } from './gift-link.service.ts';
+import type { MeterSettings } from './meter-address.ts';
 import type { SubscriptionCheck } from './subscription.queries.ts';
 
 export interface UnlockDeps {
   keys: ContentKeyStore;
   articleFacts: ArticleFactsReader;
-  meterLimit: number;
+  meter: MeterSettings;
   isSubscriber?: SubscriptionCheck;
 }
 
@@ -20,14 +21,14 @@ export interface UnlockInput {
   articleId: string;
   keyId: string;
   giftToken?: string | undefined;
-  user: { id: string; role: UserRole } | null;
+  user: AccessUser | null;
   verifiedCrawler: boolean;
   now: Date;
 }
 
 export type UnlockResult =
   | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus }
-  | { granted: false; need: 'login' | 'subscription'; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string };
+  | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string };
 
 const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
 
@@ -39,13 +40,14 @@ const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
 export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
   const { user, now } = input;
   let article = await deps.articleFacts(db, input.articleId);
+  // A scheduled article does not exist yet for readers and subscribers: its key must not leave before it is published.
   const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && STAFF.has(user.role)));
   if (!article || !visible) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
   // A free article has no premium part and no key; asking for one is a client's mistake, not a reason to make a key.
   if (article.access === 'free') throw new DomainError('invalid-input', 'Dieser Artikel ist frei lesbar; es gibt nichts freizuschalten.', 'articleId');
 
   const { decision, gift } = await resolveEntitlement(db, {
-    article, user, giftToken: input.giftToken, verifiedCrawler: input.verifiedCrawler, meterLimit: deps.meterLimit, now,
+    article, user, giftToken: input.giftToken, verifiedCrawler: input.verifiedCrawler, meter: deps.meter, now,
     ...(deps.isSubscriber ? { isSubscriber: deps.isSubscriber } : {}),
   });
   if (!decision.granted) return { ...decision, gift, articleSlug: article.slug };
@@ -61,7 +63,7 @@ export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, inpu
   }
   if (decision.reason !== 'meter') return { granted: true, key: current.key, keyId: current.keyId, reason: decision.reason };
   if (!decision.recordUnlock || !user) return { granted: true, key: current.key, keyId: current.keyId, reason: 'meter', meter: decision.meter };
-  const recorded = await recordMeterUnlock(db, { user, article, meterLimit: deps.meterLimit, now });
+  const recorded = await recordMeterUnlock(db, { user, article, meter: deps.meter, now });
   if (!recorded.granted) return { ...recorded, gift, articleSlug: article.slug };
   return { granted: true, key: current.key, keyId: current.keyId, reason: recorded.reason, ...(recorded.reason === 'meter' ? { meter: recorded.meter } : {}) };
 }

@@ -117,7 +117,9 @@ export async function exportUserData(db: Kysely<Database>, userId: string, now =
 
 /**
  * Deletes the account after checking the password: the person's data goes (sessions, tokens, meter, gift links,
- * mails), subscription records stay for the books without a link to the person.
+ * mails), subscription records stay for the books without a link to the person. The meter's keyed address hashes
+ * (meter_address_unlocks) are not linked to the account and stay until their month ends, so registering the same
+ * address again does not renew the free articles (src/access/CONTEXT.md).
  */
 export async function deleteAccount(db: Kysely<Database>, userId: string, password: string): Promise<void> {
   const row = await userRow(db, userId);

@@ -2,7 +2,7 @@
 import { decryptPremiumPayload } from './premium-cipher.ts';
 
 interface MeterInfo { limit: number; used: number; remaining?: number }
-interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; error?: { message?: string }; meter?: MeterInfo }
+interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo }
 interface MeAnswer { user?: null | { displayName?: string }; csrfToken?: string }
 
 const UNLOCKED = 'Artikel freigeschaltet';
@@ -44,6 +44,26 @@ async function fillPersonal(): Promise<void> {
   }
 }
 
+/**
+ * The address is not confirmed yet: a button that posts to the account route sending the mail again. The CSRF
+ * token comes from /api/me (read when the button is pressed, so the parallel request has long answered).
+ */
+function offerResend(premium: HTMLElement, action: string): void {
+  const form = doc.createElement('form');
+  form.method = 'post';
+  form.action = action;
+  const token = doc.createElement('input');
+  token.type = 'hidden';
+  token.name = '_csrf';
+  const button = doc.createElement('button');
+  button.type = 'submit';
+  button.className = 'button';
+  button.textContent = 'Bestätigungsmail erneut senden';
+  form.append(token, button);
+  form.addEventListener('submit', () => { token.value = find('meta[name=csrf-token]')?.getAttribute('content') ?? ''; });
+  find('[data-paywall-message]', premium)?.after(form);
+}
+
 async function unlock(premium: HTMLElement): Promise<void> {
   const { unlockUrl, keyId = '' } = premium.dataset;
   const text = find('.premium-text', premium);
@@ -74,6 +94,7 @@ async function unlock(premium: HTMLElement): Promise<void> {
     // Denials carry `message`; errors (unknown article, changed text: reload) carry `error.message`.
     const message = answer.message ?? answer.error?.message;
     if (message) setText('[data-paywall-message]', message);
+    if (answer.resend?.startsWith('/')) offerResend(premium, answer.resend);
     return;
   }
 

@@ -82,6 +82,8 @@ export interface SubscriptionRow {
   updated_at: string;
 }
 export interface MeterUnlockRow { user_id: string; article_id: string; month: string; created_at: string }
+/** One meter unlock by address: HMAC of the normalised address (see access/meter-address.ts), not linked to an account. */
+export interface MeterAddressUnlockRow { address_hash: string; article_id: string; month: string; created_at: string }
 export interface GiftLinkRow { id: string; token: string; article_id: string; user_id: string; created_at: string; expires_at: string; revoked_at: string | null }
 export interface SearchDocumentRow { article_id: string; free_text: string; premium_text: string }
 
@@ -99,6 +101,7 @@ export interface Database {
   content_keys: ContentKeyRow;
   subscriptions: SubscriptionRow;
   meter_unlocks: MeterUnlockRow;
+  meter_address_unlocks: MeterAddressUnlockRow;
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
 }

@@ -3,7 +3,8 @@ import { grantSubscription, type HostResolver } from '../access/index.ts';
 import { getArticleBySlug, importDocument } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
-import { loggedInAs } from './test-accounts.ts';
+import { register, verifyEmail, TEST_HASHING } from '../accounts/index.ts';
+import { loggedInAs, logInAs, TEST_PASSWORD } from './test-accounts.ts';
 import { TestBrowser, type PageResponse } from './test-browser.ts';
 import { fromAddress } from './remote-address.ts';
 
@@ -46,6 +47,11 @@ export interface PaywallTestApp extends TestApp {
   /** POST /api/unlock as the page script does; `as` null is a guest without cookies, coming from socket address `from` if given */
   unlock(as: TestBrowser | null, articleId: string, body: unknown, headers?: Record<string, string>, from?: string): Promise<PageResponse & { json: Record<string, unknown> }>;
   reader(kind: 'reader' | 'subscriber' | 'editor', email?: string): Promise<{ browser: TestBrowser; userId: string }>;
+  /**
+   * A reader who registered (as the form does) but has not opened the confirmation link yet, logged in.
+   * `confirm()` opens the link and logs in again: the unlock path remembers a session for a few seconds.
+   */
+  unconfirmed(email?: string): Promise<{ browser: TestBrowser; userId: string; email: string; confirm(): Promise<TestBrowser> }>;
 }
 
 /** `env` adds to the environment, e.g. { KLARTEXT_TRUST_PROXY: '1' }; by default there is no proxy in front. */
@@ -84,6 +90,20 @@ export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: 
       const made = await loggedInAs(t, kind === 'editor' ? 'editor' : 'reader', email ?? `${kind}-${Math.random().toString(36).slice(2, 8)}@example.de`);
       if (kind === 'subscriber') await grantSubscription(t.store.db, { userId: made.userId, days: 30, now: clock.now });
       return made;
+    },
+    async unconfirmed(email = `neu-${Math.random().toString(36).slice(2, 8)}@example.de`) {
+      // Through the service rather than the form, so a test may register more often than one address may per hour.
+      const requester = { ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`, userAgent: 'test' };
+      const { notice } = await register(t.store.db, { email, password: TEST_PASSWORD, acceptTerms: true, acceptPrivacy: true, newsletter: false }, { hashing: TEST_HASHING, requester });
+      if (notice.kind !== 'verify-email') throw new Error(`${email} was not registered: ${notice.kind}`);
+      const user = await t.store.db.selectFrom('users').select('id').where('email', '=', notice.to).executeTakeFirstOrThrow();
+      return {
+        browser: await logInAs(t, email, TEST_PASSWORD), userId: user.id, email: notice.to,
+        async confirm() {
+          await verifyEmail(t.store.db, notice.token);
+          return logInAs(t, email, TEST_PASSWORD);
+        },
+      };
     },
   };
 }

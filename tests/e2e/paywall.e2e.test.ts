@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { connect } from '../../src/db/index.ts';
 import { getArticleBySlug, listArticles, premiumBlocks, stripInline } from '../../src/content/index.ts';
 import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
-import { logInPage, PLUS_SLUG, startPaywallServer, type PaywallServer } from './paywall-server.ts';
+import { logInPage, PLUS_SLUG, READER_PASSWORD, startPaywallServer, type PaywallServer } from './paywall-server.ts';
 
 const skip = chromiumMissing;
 let server: PaywallServer;
@@ -82,6 +82,32 @@ test('a registered reader without subscription sees the meter count down, then t
   assert.equal(await openArticle(page, `/artikel/${plusSlugs[3]!}`), 'denied');
   assert.match(await page.locator('[data-paywall-message]').innerText(), /Sie haben Ihre 3 freien Plus-Artikel in diesem Monat gelesen/);
   assert.equal(await openArticle(page, `/artikel/${plusSlugs[0]!}`), 'unlocked', 'a counted article stays open');
+  await context.close();
+});
+
+test('a reader whose address is not confirmed is asked to confirm it, and the button sends the mail again', { skip }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.origin}/registrieren`);
+  await page.fill('#f-email', 'neu@example.de');
+  await page.fill('#f-password', READER_PASSWORD);
+  await page.check('#f-acceptTerms');
+  await page.check('#f-acceptPrivacy');
+  // the answer is a page at the same address ("check your mail"), not a redirect
+  const [registered] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/registrieren') && r.request().method() === 'POST'),
+    page.locator('form[action="/registrieren"] button[type="submit"]').first().click(),
+  ]);
+  assert.ok(registered.status() < 400, `registration answered ${registered.status()}`);
+  await page.waitForLoadState('domcontentloaded');
+  await logInPage(page, server.origin, 'neu@example.de');
+  assert.equal(await openArticle(page, `/artikel/${PLUS_SLUG}`), 'denied');
+  assert.match(await page.locator('[data-paywall-message]').innerText(), /^Bitte bestätigen Sie Ihre E-Mail-Adresse/);
+  assert.ok(!(await page.content()).includes(secret.get(PLUS_SLUG)!));
+  const resend = page.locator('#premium form[action="/konto/bestaetigung"] button');
+  assert.equal(await resend.innerText(), 'Bestätigungsmail erneut senden');
+  await Promise.all([page.waitForURL(/\/konto\?ok=bestaetigung$/), resend.click()]);
+  assert.match(await page.locator('main').innerText(), /Wir haben Ihnen eine neue Bestätigungsmail geschickt/);
   await context.close();
 });
 

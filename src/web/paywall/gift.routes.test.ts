@@ -1,6 +1,7 @@
 // Gift links through app.request(): who may give, ten a month, the link opens one article for 14 days (clock moved, not slept), revocation, CSRF.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createGiftLink, grantSubscription, revokeSubscriptions } from '../../access/index.ts';
 import { testEngines } from '../../db/test-stores.ts';
 import { TestBrowser } from '../../testing/test-browser.ts';
 import { createPaywallTestApp, EXTRA_PLUS_SLUGS, FREE_SLUG, PLUS_SLUG, type PaywallTestApp } from '../../testing/paywall-fixtures.ts';
@@ -114,6 +115,52 @@ for (const engine of testEngines()) {
       } finally {
         t.clock.now = saved;
       }
+    });
+
+    test('an unconfirmed subscriber cannot make gift links: the page and the form say so, and the service refuses too', async () => {
+      const fresh = await t.unconfirmed();
+      await grantSubscription(t.store.db, { userId: fresh.userId, days: 30, now: t.clock.now });
+      const page = await fresh.browser.get(`/artikel/${PLUS_SLUG}/verschenken`);
+      assert.equal(page.status, 403);
+      assert.match(page.text, /bestätigen Sie zuerst Ihre E-Mail-Adresse/);
+      assert.equal((await fresh.browser.post(`/artikel/${PLUS_SLUG}/verschenken`, {})).status, 403);
+      const { articleId } = await t.page(PLUS_SLUG);
+      await assert.rejects(createGiftLink(t.store.db, { userId: fresh.userId, articleId, now: t.clock.now }), { code: 'forbidden' });
+      const links = await t.store.db.selectFrom('gift_links').selectAll().where('user_id', '=', fresh.userId).execute();
+      assert.equal(links.length, 0);
+      const confirmed = await fresh.confirm();
+      assert.equal((await give(confirmed)).status, 303, 'confirmed, the subscriber may give');
+    });
+
+    test('a gift link stops working when the giver\'s subscription is revoked, says so, and works again with a new one', async () => {
+      const giver = await t.reader('subscriber');
+      const { token } = await give(giver.browser);
+      const { articleId, keyId } = await t.page(PLUS_SLUG);
+      assert.equal((await t.unlock(null, articleId, { keyId, gift: token })).status, 200);
+      // what `klartext subscription revoke --email …` does
+      assert.equal(await revokeSubscriptions(t.store.db, { userId: giver.userId, now: t.clock.now }), 1);
+      const lapsed = await t.unlock(null, articleId, { keyId, gift: token });
+      assert.equal(lapsed.status, 403);
+      assert.equal(lapsed.json.gift, 'lapsed');
+      assert.match(String(lapsed.json.message), /^Dieser Geschenk-Link gilt nicht mehr\./);
+      assert.equal(lapsed.json.key, undefined);
+      const noJs = await t.app.request(`/artikel/${PLUS_SLUG}/klartext?geschenk=${token}`);
+      assert.equal(noJs.status, 403);
+      assert.match(await noJs.text(), /Dieser Geschenk-Link gilt nicht mehr/);
+      const list = await giver.browser.get('/konto/geschenke');
+      assert.match(list.text, /gilt nicht mehr/);
+      await grantSubscription(t.store.db, { userId: giver.userId, days: 30, now: t.clock.now });
+      assert.equal((await t.unlock(null, articleId, { keyId, gift: token })).status, 200, 'the link lasts as long as the giver may read Plus');
+    });
+
+    test('a link whose giver has no confirmed address (made before confirming was required) does not open', async () => {
+      const giver = await t.reader('subscriber');
+      const { token } = await give(giver.browser);
+      await t.store.db.updateTable('users').set({ email_verified_at: null }).where('id', '=', giver.userId).execute();
+      const { articleId, keyId } = await t.page(PLUS_SLUG);
+      const r = await t.unlock(null, articleId, { keyId, gift: token });
+      assert.equal(r.status, 403);
+      assert.equal(r.json.gift, 'lapsed');
     });
 
     test('making a link needs the CSRF token', async () => {

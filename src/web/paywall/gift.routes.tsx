@@ -1,6 +1,6 @@
 // Gift links on the web: make one from an article page (subscribers and staff), list and revoke them under /konto/geschenke.
 import { Hono, type Context } from 'hono';
-import { createGiftLink, giftLinksThisMonth, listGiftLinks, readsAllPlus, revokeGiftLink, GIFT_LINKS_PER_MONTH } from '../../access/index.ts';
+import { createGiftLink, giftLinksThisMonth, listGiftLinks, readsAllPlus, revokeGiftLink, GIFT_LINKS_PER_MONTH, type AccessUser } from '../../access/index.ts';
 import type { Article } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
@@ -16,13 +16,16 @@ export function giftRoutes(p: Paywall): Hono<AppEnv> {
   const db = p.site.db;
 
   /** The giver and the article, or the reason there is nothing to give. */
-  async function giftable(c: Context<AppEnv>): Promise<{ user: { id: string; role: 'reader' | 'author' | 'editor' | 'admin' }; article: Article } | Response> {
+  async function giftable(c: Context<AppEnv>): Promise<{ user: AccessUser; article: Article } | Response> {
     markPrivate(c, { noindex: true });
     const slug = c.req.param('slug') ?? '';
     const user = readerUser(c);
     if (!user) return c.redirect(loginHref(`/artikel/${slug}/verschenken`), 303);
     const article = await articleOr404(p.site, slug);
     if (article.access === 'free') throw new HttpError('bad-request', 'Diesen Artikel kann ohnehin jede und jeder lesen – dafür braucht es keinen Geschenk-Link.');
+    if (!user.emailVerified) {
+      throw new HttpError('forbidden', 'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse (den Link dazu finden Sie in unserer Mail oder unter „Mein Konto“). Dann können Sie Artikel verschenken.');
+    }
     if (!(await readsAllPlus(db, user, p.now()))) {
       throw new HttpError('forbidden', 'Artikel verschenken können Abonnentinnen und Abonnenten. Mit dem Plus-Abo lesen und verschenken Sie alle Artikel.');
     }

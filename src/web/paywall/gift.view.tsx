@@ -21,7 +21,7 @@ export function GiftCreatePage({ article, left, csrf }: { article: Pick<Article,
   );
 }
 
-const STATE_LABEL: Record<GiftLink['state'], string> = { valid: 'aktiv', expired: 'abgelaufen', revoked: 'zurückgezogen' };
+const STATE_LABEL: Record<GiftLink['state'], string> = { valid: 'aktiv', expired: 'abgelaufen', revoked: 'zurückgezogen', lapsed: 'gilt nicht mehr (ohne Abo)' };
 
 export function GiftListPage({ links, base, csrf, created, revoked }: { links: GiftLink[]; base: string; csrf: string; created?: string; revoked: boolean }) {
   return (
@@ -42,7 +42,7 @@ export function GiftListPage({ links, base, csrf, created, revoked }: { links: G
               <p class="teaser__meta">
                 Erstellt {berlinDateTime(link.createdAt)} · {link.state === 'revoked' ? `zurückgezogen ${berlinDateTime(link.revokedAt!)}` : `gültig bis ${berlinDateTime(link.expiresAt)}`}
               </p>
-              {link.state === 'valid' && (
+              {(link.state === 'valid' || link.state === 'lapsed') && (
                 <form method="post" action={`/konto/geschenke/${link.id}/widerrufen`}>
                   <input type="hidden" name="_csrf" value={csrf} />
                   <button class="button button--ghost" type="submit">Link zurückziehen</button>

@@ -1,8 +1,8 @@
 // What the paywall's routes share: their dependencies, the content keys and crawler verifier made once, and who is asking.
 import type { Context, MiddlewareHandler } from 'hono';
 import {
-  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, loadOrCreateMasterKey,
-  type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type SubscriptionCheck,
+  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, deriveMeterAddressKey, loadOrCreateMasterKey,
+  type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
 } from '../../access/index.ts';
 import type { ServingConfig } from '../../config.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
@@ -25,6 +25,8 @@ export interface Paywall extends PaywallDeps {
   keys: ContentKeyStore;
   articleFacts: ArticleFactsReader;
   verifier: CrawlerVerifier;
+  /** the meter's limit and address key */
+  meter: MeterSettings;
   /** subscriptions as the unlock path asks: positive answers kept a few seconds */
   isSubscriber: SubscriptionCheck;
   /** mount before the account session middleware on the unlock path: sessions from memory for a few seconds */
@@ -45,6 +47,7 @@ export function makePaywall(deps: PaywallDeps): Paywall {
     keys: createContentKeyStore(masterKey, { now: deps.now }),
     articleFacts: createArticleFactsReader({ now: () => deps.now().getTime() }),
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
+    meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(masterKey) },
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
     unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS }),
   };

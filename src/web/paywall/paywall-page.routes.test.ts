@@ -113,6 +113,34 @@ for (const engine of testEngines()) {
       assert.equal(await rows(), 1, 'confirming twice counts once');
     });
 
+    test('no JavaScript: an unconfirmed reader is asked to confirm the address, with a button that sends the mail again; no meter page, nothing counted', async () => {
+      const fresh = await t.unconfirmed();
+      const rows = async () => (await t.store.db.selectFrom('meter_unlocks').selectAll().where('user_id', '=', fresh.userId).execute()).length;
+      const page = await fresh.browser.get(`/artikel/${PLUS_SLUG}/klartext`);
+      assert.equal(page.status, 403);
+      assert.equal(page.headers.get('cache-control'), 'private, no-store');
+      assert.match(page.text, /Bitte bestätigen Sie Ihre E-Mail-Adresse/);
+      assert.doesNotMatch(page.text, /Artikel jetzt freischalten/, 'no meter confirmation');
+      assert.deepEqual(leaks(page.text), []);
+      const form = /<form method="post" action="\/konto\/bestaetigung"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)"/.exec(page.text);
+      assert.ok(form, 'a resend form with the CSRF token');
+      const posted = await fresh.browser.post(`/artikel/${PLUS_SLUG}/klartext`, {});
+      assert.equal(posted.status, 303);
+      assert.equal(await rows(), 0, 'posting the meter form directly counts nothing either');
+      const mailsBefore = (await t.store.db.selectFrom('mail_outbox').select('id').where('recipient', '=', fresh.email).execute()).length;
+      const resent = await fresh.browser.post('/konto/bestaetigung', { _csrf: form[1]! });
+      assert.equal(resent.status, 303);
+      assert.equal(resent.location, '/konto?ok=bestaetigung');
+      const mailsAfter = (await t.store.db.selectFrom('mail_outbox').select('id').where('recipient', '=', fresh.email).execute()).length;
+      assert.equal(mailsAfter, mailsBefore + 1, 'the confirmation mail was sent again');
+      const confirmed = await fresh.confirm();
+      const ask = await confirmed.get(`/artikel/${PLUS_SLUG}/klartext`);
+      assert.equal(ask.status, 200);
+      assert.match(ask.text, /noch 3 von 3 Plus-Artikeln/);
+      assert.equal((await confirmed.post(`/artikel/${PLUS_SLUG}/klartext`, {})).status, 303);
+      assert.equal(await rows(), 1);
+    });
+
     test('no JavaScript: a gift link opens the plain text through ?geschenk= and through the page it came from', async () => {
       const { browser } = await t.reader('subscriber');
       await browser.get(`/artikel/${PLUS_SLUG}/verschenken`);

@@ -8,6 +8,7 @@ import { testEngines } from '../../db/test-stores.ts';
 import {
   createPaywallTestApp, EXTRA_PLUS_SLUGS, FREE_SLUG, GOOGLEBOT_IP, GOOGLEBOT_UA, PLUS_SLUG, REGISTERED_SLUG, SPOOFER_IP, type PaywallTestApp,
 } from '../../testing/paywall-fixtures.ts';
+import { TEST_PASSWORD } from '../../testing/test-accounts.ts';
 
 for (const engine of testEngines()) {
   describe(`unlock endpoint on ${engine}`, () => {
@@ -112,6 +113,94 @@ for (const engine of testEngines()) {
         const nextMonth = await t.unlock(browser, pages[3]!.articleId, { keyId: pages[3]!.keyId });
         assert.equal(nextMonth.status, 200);
         assert.deepEqual(nextMonth.json.meter, { limit: 3, used: 1, remaining: 2 });
+      } finally {
+        t.clock.now = saved;
+      }
+    });
+
+    test('an unconfirmed account gets no meter unlock: 403 asking to confirm the address, with the resend route; confirmed, it gets one', async () => {
+      const fresh = await t.unconfirmed();
+      const { articleId, keyId } = await t.page(PLUS_SLUG);
+      const denied = await t.unlock(fresh.browser, articleId, { keyId });
+      assert.equal(denied.status, 403);
+      assert.equal(denied.json.granted, false);
+      assert.equal(denied.json.need, 'verification');
+      assert.equal(denied.json.signedIn, true);
+      assert.equal(denied.json.key, undefined);
+      assert.match(String(denied.json.message), /^Bitte bestätigen Sie Ihre E-Mail-Adresse/);
+      assert.equal(denied.json.resend, '/konto/bestaetigung');
+      assert.equal(await meterRows(fresh.userId), 0);
+      const registered = await t.page(REGISTERED_SLUG);
+      assert.equal((await t.unlock(fresh.browser, registered.articleId, { keyId: registered.keyId })).json.reason, 'registered', 'registered articles ask only for an account');
+      const confirmed = await fresh.confirm();
+      const granted = await t.unlock(confirmed, articleId, { keyId });
+      assert.equal(granted.status, 200);
+      assert.equal(granted.json.reason, 'meter');
+      assert.deepEqual(granted.json.meter, { limit: 3, used: 1, remaining: 2 });
+    });
+
+    test('deleting the account and registering the same address again, in capitals or with a +tag, does not renew the meter', async () => {
+      const email = `wegwerf-${Math.random().toString(36).slice(2, 8)}@example.de`;
+      const pages = await Promise.all([PLUS_SLUG, ...EXTRA_PLUS_SLUGS].map((slug) => t.page(slug)));
+      let browser = await (await t.unconfirmed(email)).confirm();
+      for (const p of pages.slice(0, 2)) assert.equal((await t.unlock(browser, p.articleId, { keyId: p.keyId })).status, 200);
+      for (const [i, again] of [email.toUpperCase(), email.replace('@', '+neu@')].entries()) {
+        await browser.get('/konto');
+        assert.equal((await browser.post('/konto/loeschen', { password: TEST_PASSWORD })).status, 303, 'account deleted');
+        browser = await (await t.unconfirmed(again)).confirm();
+        const r = await t.unlock(browser, pages[2 + i]!.articleId, { keyId: pages[2 + i]!.keyId });
+        if (i === 0) {
+          assert.equal(r.status, 200, 'the third free article');
+          assert.deepEqual(r.json.meter, { limit: 3, used: 3, remaining: 0 });
+        } else {
+          assert.equal(r.status, 403, 'the address has read its three');
+          assert.equal(r.json.need, 'subscription');
+          assert.deepEqual(r.json.meter, { limit: 3, used: 3, remaining: 0 });
+        }
+      }
+      const reread = await t.unlock(browser, pages[0]!.articleId, { keyId: pages[0]!.keyId });
+      assert.equal(reread.status, 200, 'an article the address unlocked this month stays readable');
+      const stored = await t.store.db.selectFrom('meter_address_unlocks').selectAll().execute();
+      assert.ok(stored.every((row) => !JSON.stringify(row).includes('wegwerf')), 'the address itself is not stored');
+    });
+
+    test('a scheduled Plus article is not unlockable before it is published: 404 for readers and subscribers, nothing counted', async () => {
+      const slug = 'noch-nicht-erschienen';
+      const publishedAt = new Date(t.clock.now.getTime() + 3 * 24 * 3600_000).toISOString();
+      await importDocument(t.store.db, { articles: [{
+        slug, section: 'stadt', kicker: 'Plus', headline: 'Erscheint erst übermorgen', teaser: 'Noch geheim.', access: 'plus', paywallAfter: 1, publishedAt, authors: [],
+        blocks: [{ type: 'paragraph', text: 'Anfang.' }, { type: 'paragraph', text: 'Geheimer Absatz, der noch nicht erschienen ist.' }],
+      }] }, { baseDir: t.config.dataDir, dataDir: t.config.dataDir });
+      const { id: articleId } = await t.store.db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+      // Staff may preview; their (stale) request makes the key, so the others below ask with the real key id.
+      const staff = await t.reader('editor');
+      assert.equal((await t.unlock(staff.browser, articleId, { keyId: 'AAAAAAAAAA' })).status, 409);
+      const { id: keyId } = await t.store.db.selectFrom('content_keys').select('id').where('article_id', '=', articleId).executeTakeFirstOrThrow();
+      assert.equal((await t.unlock(staff.browser, articleId, { keyId })).status, 200);
+      const subscriber = await t.reader('subscriber');
+      const metered = await t.reader('reader');
+      for (const browser of [subscriber.browser, metered.browser, null]) {
+        const r = await t.unlock(browser, articleId, { keyId });
+        assert.equal(r.status, 404);
+        assert.equal(r.json.key, undefined);
+      }
+      assert.equal(await meterRows(metered.userId), 0);
+    });
+
+    test('address hashes are kept for their meter month only: the first counted unlock of a new month deletes older ones', async () => {
+      const { browser, userId } = await t.reader('reader');
+      // not PLUS_SLUG: the article facts read in the moved month would stay cached for the key-rotation test
+      const { articleId, keyId } = await t.page(EXTRA_PLUS_SLUGS[2]!);
+      assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200);
+      const hashRows = async () => (await t.store.db.selectFrom('meter_address_unlocks').select('month').execute()).map((r) => r.month);
+      const month = (await t.store.db.selectFrom('meter_unlocks').select('month').where('user_id', '=', userId).executeTakeFirstOrThrow()).month;
+      assert.ok((await hashRows()).includes(month));
+      const saved = t.clock.now;
+      t.clock.now = new Date(Date.UTC(saved.getUTCFullYear(), saved.getUTCMonth() + 1, 1, 12));
+      try {
+        assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200);
+        assert.ok((await hashRows()).every((m) => m > month), 'no hash of the past month is left');
+        assert.equal(await meterRows(userId), 2, 'the reader\'s own history stays with the account');
       } finally {
         t.clock.now = saved;
       }

@@ -13,7 +13,7 @@ import { blocksHtml } from '../ui/article-page.view.tsx';
 import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
 import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
-import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
+import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin } from '../platform/request-info.ts';
 import type { ServingConfig } from '../../config.ts';
@@ -119,7 +119,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const articleId = c.req.param('articleId');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(articleId)) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
     const body = await readUnlockBody(c);
-    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meterLimit: deps.config.meterPerMonth, isSubscriber: p.isSubscriber }, {
+    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meter: p.meter, isSubscriber: p.isSubscriber }, {
       articleId, keyId: body.keyId, giftToken: body.gift, user: readerUser(c), verifiedCrawler: await isVerifiedCrawler(c, p), now: deps.now(),
     });
     if (result.granted) {
@@ -129,6 +129,8 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     return c.json({
       granted: false, need: result.need, signedIn: result.signedIn, message: denialMessage(result),
       ...(result.meter ? { meter: result.meter } : {}), ...(result.gift ? { gift: result.gift } : {}),
+      // The script offers a form posting here (with the session's CSRF token) to send the confirmation mail again.
+      ...(result.need === 'verification' ? { resend: RESEND_VERIFICATION_PATH } : {}),
       offer: offerJson(PLUS_OFFER), login: loginHref(next), register: registerHref(next),
     }, 403);
   });
@@ -141,11 +143,12 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     if (article.access === 'free') return c.redirect(`/artikel/${article.slug}`, 303);
     const user = readerUser(c);
     const { decision, gift } = await resolveEntitlement(db, {
-      article, user, giftToken: giftTokenOf(c, article, deps.config), verifiedCrawler: await isVerifiedCrawler(c, p), meterLimit: deps.config.meterPerMonth, now: deps.now(),
+      article, user, giftToken: giftTokenOf(c, article, deps.config), verifiedCrawler: await isVerifiedCrawler(c, p), meter: p.meter, now: deps.now(),
     });
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
-      const box = <div class="premium"><PaywallBox article={article} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} /></div>;
+      const resendCsrf = decision.need === 'verification' ? csrfToken(c) : undefined;
+      const box = <div class="premium"><PaywallBox article={article} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} resendCsrf={resendCsrf} /></div>;
       return renderArticlePage(c, deps.site, article, box, { noindex: true, status: 403 });
     }
     if (decision.reason === 'meter' && decision.recordUnlock) {
@@ -163,8 +166,9 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const article = await articleOr404(deps.site, c.req.param('slug'));
     const user = readerUser(c);
     if (!user) return c.redirect(loginHref(`/artikel/${article.slug}/klartext`), 303);
-    if (article.access === 'plus') await recordMeterUnlock(db, { user, article, meterLimit: deps.config.meterPerMonth, now: deps.now() });
-    // Whatever the outcome, the reading page says it: the text when counted, the offer when the meter ran out meanwhile.
+    if (article.access === 'plus') await recordMeterUnlock(db, { user, article, meter: p.meter, now: deps.now() });
+    // Whatever the outcome, the reading page says it: the text when counted, the offer when the meter ran out meanwhile,
+    // the request to confirm the address when it is not confirmed (recordMeterUnlock decides that again, under the lock).
     return c.redirect(`/artikel/${article.slug}/klartext`, 303);
   });
 

@@ -7,6 +7,8 @@ export const loginHref = (next: string): string => `/anmelden?weiter=${encodeURI
 export const registerHref = (next: string): string => `/registrieren?weiter=${encodeURIComponent(next)}`;
 export const fallbackHref = (article: Pick<Article, 'slug'>): string => `/artikel/${article.slug}/klartext`;
 export const giftHref = (article: Pick<Article, 'slug'>): string => `/artikel/${article.slug}/verschenken`;
+/** The account route that sends the confirmation mail again (POST with CSRF token, answers with /konto). */
+export const RESEND_VERIFICATION_PATH = '/konto/bestaetigung';
 
 /** Intro and follow-up price together, gross, as price law asks. */
 export function OfferPrice({ offer }: { offer: Offer }) {
@@ -26,10 +28,22 @@ export interface PaywallBoxProps {
   noscriptFallback?: boolean;
   message?: string;
   signedIn?: boolean;
+  /** set when the reader has to confirm the address: the CSRF token of the form that sends the mail again */
+  resendCsrf?: string | undefined;
+}
+
+/** The button that sends the confirmation mail again, for readers the meter waits for. */
+function ResendVerification({ csrf }: { csrf: string }) {
+  return (
+    <form method="post" action={RESEND_VERIFICATION_PATH} class="paywall-resend">
+      <input type="hidden" name="_csrf" value={csrf} />
+      <button class="button button--large" type="submit">Bestätigungsmail erneut senden</button>
+    </form>
+  );
 }
 
 /** The offer box: registration wall for registered articles, the Plus offer for Plus articles. */
-export function PaywallBox({ article, next, noscriptFallback, message, signedIn }: PaywallBoxProps) {
+export function PaywallBox({ article, next, noscriptFallback, message, signedIn, resendCsrf }: PaywallBoxProps) {
   const offer = PLUS_OFFER;
   const fallback = noscriptFallback && (
     <noscript><p class="paywall-box__noscript">Ohne JavaScript: <a href={fallbackHref(article)}>Artikel im Klartext öffnen</a> (für Abonnentinnen und Abonnenten).</p></noscript>
@@ -54,6 +68,7 @@ export function PaywallBox({ article, next, noscriptFallback, message, signedIn 
       <OfferPrice offer={offer} />
       <ul>{offer.perks.map((perk) => <li>{perk}</li>)}</ul>
       <p class="paywall-message" data-paywall-message>{message}</p>
+      {resendCsrf !== undefined && <ResendVerification csrf={resendCsrf} />}
       <p class="actions">
         <a class="button button--plus button--large" href="/abo">{offer.name} ansehen</a>
         {!signedIn && <a class="button button--ghost button--large" href={registerHref(next)}>Kostenlos registrieren</a>}
@@ -138,19 +153,24 @@ export function OfferPage({ offer, meterPerMonth }: { offer: Offer; meterPerMont
 }
 
 export interface Denial {
-  need: 'login' | 'subscription';
+  need: 'login' | 'subscription' | 'verification';
   signedIn: boolean;
   meter?: { limit: number; used: number; remaining: number };
-  gift: 'valid' | 'expired' | 'revoked' | 'unknown' | null;
+  gift: 'valid' | 'expired' | 'revoked' | 'lapsed' | 'unknown' | null;
 }
 
 /** Why the text stays closed and what would open it, in a sentence or two; the box around it shows the prices. */
 export function denialMessage(d: Denial): string {
   const gift = d.gift === 'expired' ? 'Dieser Geschenk-Link ist abgelaufen. '
     : d.gift === 'revoked' ? 'Dieser Geschenk-Link wurde zurückgezogen. '
-      : d.gift === 'unknown' ? 'Dieser Geschenk-Link ist ungültig. ' : '';
+      : d.gift === 'lapsed' ? 'Dieser Geschenk-Link gilt nicht mehr. '
+        : d.gift === 'unknown' ? 'Dieser Geschenk-Link ist ungültig. ' : '';
   const meterOn = d.meter !== undefined && d.meter.limit > 0;
   if (d.need === 'login') return `${gift}Melden Sie sich an oder registrieren Sie sich kostenlos, um diesen Artikel weiterzulesen.`;
+  if (d.need === 'verification') {
+    const free = meterOn ? `Ihre ${d.meter!.limit} freien Plus-Artikel im Monat` : 'diesen Artikel';
+    return `${gift}Bitte bestätigen Sie Ihre E-Mail-Adresse, dann lesen Sie ${free}. Den Bestätigungslink haben wir Ihnen per E-Mail geschickt.`;
+  }
   if (!d.signedIn) {
     return meterOn ? `${gift}Registrieren Sie sich kostenlos und lesen Sie ${d.meter!.limit} Plus-Artikel im Monat gratis.` : `${gift}Dieser Artikel ist Teil von ${PLUS_OFFER.name.replace('-Abo', '')}.`;
   }

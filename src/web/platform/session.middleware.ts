@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import type { Reader, Role } from '../../accounts/index.ts';
+import type { Reader } from '../../accounts/index.ts';
+import type { AccessUser } from '../../access/index.ts';
 import { resolveSession, pruneExpiredSessions, pruneThrottleEvents, type NewSession } from '../../accounts/index.ts';
 import type { AppEnv } from './request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
@@ -76,10 +77,13 @@ export function rememberSessions(o: { ttlMs: number; maxEntries?: number }): Mid
   };
 }
 
-/** The logged-in user as the access domain needs it; null for guests and wherever the session was not read. */
-export function readerUser(c: Context<AppEnv>): { id: string; role: Role } | null {
+/**
+ * The logged-in user as the access domain needs it; null for guests and wherever the session was not read.
+ * On the unlock path the session may be a few seconds old (rememberSessions), so a fresh confirmation counts after that.
+ */
+export function readerUser(c: Context<AppEnv>): AccessUser | null {
   const reader = c.get('reader');
-  return reader ? { id: reader.user.id, role: reader.user.role } : null;
+  return reader ? { id: reader.user.id, role: reader.user.role, email: reader.user.email, emailVerified: reader.user.emailVerified } : null;
 }
 
 /** Private answers: never stored by us, a CDN or the browser, and kept out of search indexes. */

@@ -16,6 +16,7 @@ export function PrivacyPage({ siteName }: { siteName: string }) {
       <h1>Datenschutz</h1>
       <p>{siteName} lädt keine Schriften, Skripte oder Bilder von Dritten. Es gibt keine Werbe- oder Analyse-Tracker von Drittanbietern.</p>
       <p>Wenn Sie sich registrieren, speichern wir Ihre E-Mail-Adresse, Ihr Passwort (nur als Hash), Ihre Einwilligungen und Ihre Anmeldesitzungen. Im Bereich „Mein Konto“ können Sie alle Ihre Daten herunterladen und Ihr Konto löschen.</p>
+      <p>Damit die freien Plus-Artikel eines Monats nicht durch ein neues Konto mit derselben Adresse erneut beginnen, speichern wir zu jedem so freigeschalteten Artikel einen Prüfwert Ihrer E-Mail-Adresse – einen mit geheimem Schlüssel berechneten Hash, nicht die Adresse selbst – ohne Verbindung zu Ihrem Konto. Er bleibt auch nach einer Kontolöschung bis zum Ende des Monats gespeichert und wird danach gelöscht.</p>
       <p>Die vollständige Datenschutzerklärung des Verlags wird hier eingetragen, bevor die Seite öffentlich erreichbar ist.</p>
     </div>
   );
