@@ -2,13 +2,16 @@
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { loadConfig, ConfigError, type Config } from './config.ts';
-import { connect, migrate, type Store } from './db/index.ts';
+import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './app.tsx';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = pino({ level: config.logLevel, base: { service: 'klartext' } });
+  // Created 0700 when missing; a directory the operator made is theirs to set, but a loose one is worth a warning.
+  const looseDataDir = ensurePrivateDir(config.dataDir);
+  if (looseDataDir) logger.warn({ dataDir: config.dataDir }, looseDataDir);
   const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info({ applied }, 'migrations applied');
