@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { TestBrowser, linkIn } from '../testing/test-browser.ts';
 import { testEngines } from '../db/test-stores.ts';
 import { registerAndLogIn as registeredReader } from '../testing/test-accounts.ts';
+import { listen } from '../testing/test-server.ts';
 
 const PW = 'Regenbogen-Fahrrad-7';
 const REG = { email: 'ina@example.de', password: PW, acceptTerms: 'on', acceptPrivacy: 'on' };
@@ -211,6 +212,35 @@ for (const engine of testEngines()) {
     other.cookies.set('klartext_session', b.cookies.get('klartext_session')!);
     const me = JSON.parse((await other.get('/api/me')).text) as { user: { email: string } | null };
     assert.equal(me.user?.email, 'ina@example.de');
+  }));
+
+  test(`[${engine}] a \`weiter\` that would break the Location header or leave the site: login works over a real socket and lands on a local path`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const server = await listen(t.app);
+    // TestBrowser over Node's HTTP layer, which refuses control characters in headers (app.request would not notice)
+    const overSocket = { request: (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init) };
+    try {
+      const cases: [string, string][] = [
+        ['/%7F', '/konto'], ['/%0d%0aSet-Cookie:%20x=y', '/konto'], ['/%00', '/konto'], ['/%C2%85', '/konto'],
+        ['/%5C%5Cevil.example', '/konto'], ['%2F%2Fevil.example', '/konto'], ['/%2F%2Fevil.example', '/konto'], ['/.%2F%2Fevil.example', '/konto'],
+        [`/${'a'.repeat(600)}`, '/konto'], ['/artikel/%C3%BCber?x=%C3%A4', '/artikel/%C3%BCber?x=%C3%A4'],
+      ];
+      for (const [raw, expected] of cases) {
+        const next = decodeURIComponent(raw);
+        const b = new TestBrowser(overSocket);
+        const form = await b.get(`/anmelden?weiter=${raw}`);
+        assert.equal(form.status, 200, `GET ${raw}`);
+        const r = await b.post('/anmelden', { email: 'ina@example.de', password: PW, weiter: next });
+        assert.equal(r.status, 303, `POST ${raw}`);
+        assert.equal(r.location, expected, raw);
+        assert.ok(b.cookies.has('klartext_session'), `logged in with ${raw}`);
+        const again = await b.get(`/anmelden?weiter=${raw}`);
+        assert.equal(again.status, 303, `GET ${raw} when logged in`);
+        assert.equal(again.location, expected, raw);
+      }
+    } finally {
+      await server.close();
+    }
   }));
 
   test(`[${engine}] after login only paths on this site are followed`, () => withApp(engine, async (t) => {
