@@ -8,8 +8,9 @@ import { sql } from 'kysely';
 import type { Store } from './db/index.ts';
 import type { Config } from './config.ts';
 import { imageFile } from './content/index.ts';
-import { HttpError } from './http/app-error.ts';
+import { HttpError, RequestAbortedError } from './http/app-error.ts';
 import { errorView } from './http/error-response.ts';
+import { bodyReadError } from './http/request-body.ts';
 import { PageCache } from './http/page-cache.ts';
 import { publicCache } from './http/public-cache.middleware.ts';
 import { requestContext, type AppEnv } from './http/request-context.middleware.ts';
@@ -71,7 +72,8 @@ export function createApp(deps: AppDeps): KlartextApp {
       if (Number(declared) > MAX_BODY) tooLarge();
       return next();
     }
-    return limitBody(c, next);
+    // The limit reads a chunked body itself: a client hanging up meanwhile is an abort, not a database outage.
+    return limitBody(c, next).catch((e: unknown) => { throw bodyReadError(c, e); });
   });
 
   app.get('/healthz', async (c) => {
@@ -135,6 +137,7 @@ export function createApp(deps: AppDeps): KlartextApp {
     const v = errorView(e);
     const requestId = c.get('requestId');
     if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    else if (e instanceof RequestAbortedError) logger.info({ reqId: requestId }, 'request aborted by the client');
     const headers = { 'cache-control': 'no-store' };
     if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
     try {

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken } from '../db/index.ts';
 import { HttpError } from '../http/app-error.ts';
+import { parseFormBody } from '../http/request-body.ts';
 import type { AppEnv } from '../http/request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
 
@@ -69,7 +70,7 @@ export async function verifyCsrf(c: Context<AppEnv>, fallback?: Partial<ProxyTru
   if (!token) {
     const type = c.req.header('content-type') ?? '';
     if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-      const field = (await c.req.parseBody())[CSRF_FIELD];
+      const field = (await parseFormBody(c))[CSRF_FIELD];
       if (typeof field === 'string') token = field;
     }
   }
