@@ -17,7 +17,7 @@ export interface PaywallDeps {
   cached: MiddlewareHandler;
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
-  /** the clock for meter months and gift expiry; tests move it instead of sleeping */
+  /** the clock for meter months, gift expiry and the unlock path's session memory; tests move it instead of sleeping */
   now: () => Date;
   /** the app's session middleware (the same instance the account pages use) */
   session: MiddlewareHandler<AppEnv>;
@@ -48,7 +48,7 @@ export function makePaywall(deps: PaywallDeps): Paywall {
     articleFacts: createArticleFactsReader({ now: () => deps.now().getTime() }),
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
-    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS }),
+    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS, now: () => deps.now().getTime() }),
   };
 }
 
