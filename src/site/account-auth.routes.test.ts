@@ -193,6 +193,7 @@ for (const engine of testEngines()) {
     const cookie = plain.headers.getSetCookie().find((c) => c.startsWith('klartext_session='))!;
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
+    assert.match(cookie, /; Path=\/(;|$)/);
     assert.doesNotMatch(cookie, /Secure/);
     assert.doesNotMatch(cookie, /Max-Age/, 'a browser-session cookie');
     const s = new TestBrowser(t.app);
@@ -202,6 +203,38 @@ for (const engine of testEngines()) {
     assert.match(sc, /Secure/);
     assert.match(sc, /Max-Age=2592000/);
   }));
+
+  test(`[${engine}] the anonymous CSRF cookie is HttpOnly, SameSite=Lax and Path=/, and Secure over HTTPS`, async () => {
+    const attributesOf = (res: { headers: Headers }): Map<string, string> => {
+      const line = res.headers.getSetCookie().find((c) => c.startsWith('klartext_csrf='));
+      assert.ok(line, 'the login page sets the anonymous CSRF cookie');
+      return new Map(line.split(';').slice(1).map((a) => a.trim().split('=') as [string, string?]).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+    };
+    const plainApp = await createTestApp(engine);
+    const proxied = await createTestApp(engine, { env: { KLARTEXT_TRUST_PROXY: '1' } });
+    const published = await createTestApp(engine, { env: { KLARTEXT_PUBLIC_URL: 'https://zeitung.example' } });
+    try {
+      const plain = attributesOf(await new TestBrowser(plainApp.app).get('/anmelden'));
+      assert.equal(plain.has('httponly'), true, 'HttpOnly');
+      assert.equal(plain.get('samesite'), 'Lax');
+      assert.equal(plain.get('path'), '/');
+      assert.equal(plain.has('secure'), false, 'no Secure over plain HTTP (the browser would drop it)');
+      const https = [
+        await new TestBrowser(plainApp.app).get('https://localhost/anmelden'),
+        await new TestBrowser(proxied.app).get('/anmelden', { 'x-forwarded-proto': 'https' }),
+        await new TestBrowser(published.app).get('/anmelden'),
+      ];
+      for (const res of https) {
+        const a = attributesOf(res);
+        assert.equal(a.has('secure'), true, 'Secure over HTTPS');
+        assert.equal(a.has('httponly'), true);
+        assert.equal(a.get('samesite'), 'Lax');
+        assert.equal(a.get('path'), '/');
+      }
+    } finally {
+      await Promise.all([plainApp.close(), proxied.close(), published.close()]);
+    }
+  });
 
   test(`[${engine}] sessions live in the database: a second app on the same store knows the cookie`, () => withApp(engine, async (t) => {
     const b = await registeredReader(t);
