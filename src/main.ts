@@ -1,7 +1,7 @@
 // Loads config, opens and migrates the database, seeds the demo when empty, builds the app, serves, shuts down cleanly.
 import { serve } from '@hono/node-server';
 import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts';
-import { connect, migrate, type Store } from './db/index.ts';
+import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
@@ -9,6 +9,9 @@ import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = createLogger(config.logLevel);
+  // Created 0700 when missing; a directory the operator made is theirs to set, but a loose one is worth a warning.
+  const looseDataDir = ensurePrivateDir(config.dataDir);
+  if (looseDataDir) logger.warn({ dataDir: config.dataDir }, looseDataDir);
   const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info({ applied }, 'migrations applied');

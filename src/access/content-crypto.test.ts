@@ -137,12 +137,13 @@ test('the decoy seed depends on master key and key id, and is stable', () => {
   assert.notDeepEqual(deriveDecoySeed(master, 'k1'), deriveDecoySeed(generateContentKey(), 'k1'));
 });
 
-test('the master key file is created once with mode 0600 and reused afterwards', (t) => {
+test('the master key file is created once with mode 0600, in a data directory of mode 0700, and reused afterwards', (t) => {
   const dir = path.join(tempDir(t), 'nested', 'data');
   const first = loadOrCreateMasterKey(dir);
   assert.equal(first.length, 32);
   const file = path.join(dir, 'master.key');
   assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(dir).mode & 0o777, 0o700, 'the data directory it creates is private');
   const content = readFileSync(file, 'utf8');
   assert.deepEqual(loadOrCreateMasterKey(dir), first);
   assert.equal(readFileSync(file, 'utf8'), content);

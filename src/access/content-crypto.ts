@@ -1,7 +1,8 @@
 // AES-256-GCM for Plus content: per-article content keys, wrapped under the master key, and the premium ciphertext in the page.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../db/index.ts';
 import { AccessError } from './access-error.ts';
 
 const KEY_BYTES = 32;
@@ -120,11 +121,11 @@ export function loadOrCreateMasterKey(dataDir: string, fromEnv?: string): Buffer
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   // Written whole to a temporary file, then linked into place: link fails if another process won the
   // race, and nobody can ever read a half-written key.
   const temporary = path.join(dataDir, `.master.key.${process.pid}.${randomBytes(4).toString('hex')}`);
-  const fd = openSync(temporary, 'wx', 0o600);
+  const fd = openSync(temporary, 'wx', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, `${randomBytes(KEY_BYTES).toString('base64')}\n`);
   } finally {

@@ -6,7 +6,7 @@ import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import {
   register, logIn, resolveSession, requestEmailChange, confirmEmailChange, pendingEmailChange, changePassword, exportUserData, deleteAccount,
-  createUser, updateProfile, TEST_HASHING, type AccountNotice,
+  createUser, updateProfile, requestPasswordReset, checkResetToken, TEST_HASHING, type AccountNotice,
 } from './index.ts';
 
 const hashing = TEST_HASHING;
@@ -67,6 +67,15 @@ for (const engine of testEngines()) {
     assert.equal(await resolveSession(db, other.session.token), null);
     const left = await db.selectFrom('sessions').select('id').execute();
     assert.deepEqual(left.map((s) => s.id), [sessionId]);
+  }));
+
+  test(`[${engine}] a password change ends the open reset links and email changes of the account; they say why`, () => withReader(engine, async ({ db }, userId, sessionId) => {
+    const reset = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice ?? undefined);
+    const change = tokenOf((await requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }))[0]);
+    await changePassword(db, userId, sessionId, { currentPassword: PW, newPassword: 'Neues-Passwort-am-Deich' }, { hashing });
+    await assert.rejects(checkResetToken(db, reset), /gilt nicht mehr: Inzwischen wurde das Passwort des Kontos geändert/);
+    await assert.rejects(confirmEmailChange(db, change), /gilt nicht mehr/);
+    assert.equal((await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email, 'ina@example.de');
   }));
 
   test(`[${engine}] the profile keeps a trimmed name and the newsletter choice; markup is refused`, () => withReader(engine, async ({ db }, userId) => {

@@ -9,7 +9,7 @@ import { FieldProblems, readDisplayName, readEmail } from './account-input.rules
 import { assertPasswordAcceptable, hashPassword, passwordProblem, verifyPassword, type PasswordHashing } from './password.rules.ts';
 import { countAdmins, findUserRowByEmail, findUserRowById, insertUserRow, isUniqueViolation, toUser, updateUserRow } from './user.queries.ts';
 import { endOtherSessions } from './session.queries.ts';
-import { consumeAccountToken, createAccountToken, checkAccountToken } from './account-token.queries.ts';
+import { consumeAccountToken, createAccountToken, checkAccountToken, endAccountTokens, LINKS_ENDED_BY_PASSWORD_CHANGE } from './account-token.queries.ts';
 import { THROTTLES, clearThrottle } from './throttle.queries.ts';
 import { enforceThrottle } from './account.service.ts';
 
@@ -76,7 +76,10 @@ export async function confirmEmailChange(db: Kysely<Database>, token: string, no
   }
 }
 
-/** Sets a new password after checking the current one; every other session of the account ends. */
+/**
+ * Sets a new password after checking the current one; every other session of the account ends, and so does every
+ * open reset link and email change: they were asked for under the old password, perhaps by whoever knew it.
+ */
 export async function changePassword(db: Kysely<Database>, userId: string, keepSessionId: string, input: { currentPassword: string; newPassword: string }, o: { hashing: PasswordHashing; now?: Date }): Promise<AccountNotice> {
   const now = o.now ?? new Date();
   const row = await userRow(db, userId);
@@ -87,6 +90,7 @@ export async function changePassword(db: Kysely<Database>, userId: string, keepS
   await db.transaction().execute(async (trx) => {
     await updateUserRow(trx, userId, { password_hash: hash, updated_at: nowIso(now) });
     await endOtherSessions(trx, userId, keepSessionId);
+    await endAccountTokens(trx, userId, LINKS_ENDED_BY_PASSWORD_CHANGE, now);
   });
   return { kind: 'password-changed', to: row.email };
 }

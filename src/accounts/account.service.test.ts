@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
 import { DomainError } from '../domain-error.ts';
 import {
-  register, verifyEmail, logIn, requestPasswordReset, resetPassword, checkResetToken, resolveSession, createSession, ThrottledError, TEST_HASHING,
+  register, verifyEmail, logIn, requestPasswordReset, requestEmailChange, confirmEmailChange, resetPassword, checkResetToken, resolveSession, createSession, ThrottledError, TEST_HASHING,
   type AccountNotice,
 } from './index.ts';
 
@@ -128,6 +128,17 @@ for (const engine of testEngines()) {
     await assert.rejects(logIn(db, { email: 'ina@example.de', password: good.password, persistent: false }, { hashing, requester }), /stimmen nicht/);
     assert.notEqual((await db.selectFrom('users').select('email_verified_at').executeTakeFirstOrThrow()).email_verified_at, null);
     await assert.rejects(resetPassword(db, { token, password: 'Noch-ein-Passwort-42' }, { hashing }), /schon benutzt/);
+  }));
+
+  test(`[${engine}] completing a reset ends the other reset links and a pending email change of the account`, () => withStore(engine, async ({ db }) => {
+    await register(db, good, { hashing, requester });
+    const { user } = await logIn(db, { email: 'ina@example.de', password: good.password, persistent: false }, { hashing, requester });
+    const change = tokenOf((await requestEmailChange(db, user.id, { newEmail: 'neu@example.de', password: good.password }))[0] ?? null);
+    const first = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice);
+    const second = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice);
+    await resetPassword(db, { token: second, password: 'Neues-Passwort-am-Deich' }, { hashing });
+    await assert.rejects(resetPassword(db, { token: first, password: 'Noch-ein-Passwort-42' }, { hashing }), /gilt nicht mehr/);
+    await assert.rejects(confirmEmailChange(db, change), /gilt nicht mehr/);
   }));
 
   test(`[${engine}] a reset with a weak password changes nothing and keeps the link usable`, () => withStore(engine, async ({ db }) => {

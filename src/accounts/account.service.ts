@@ -8,7 +8,7 @@ import { FieldProblems, readEmail, normalizeEmail, INVALID_EMAIL } from './accou
 import { MAX_PASSWORD_LENGTH, burnVerifyTime, hashPassword, needsRehash, passwordProblem, verifyPassword, type PasswordHashing } from './password.rules.ts';
 import { findUserRowByEmail, findUserRowById, insertUserRow, isUniqueViolation, toUser, updateUserRow, type Db } from './user.queries.ts';
 import { createSession, endAllSessions, type NewSession } from './session.queries.ts';
-import { checkAccountToken, consumeAccountToken, createAccountToken } from './account-token.queries.ts';
+import { checkAccountToken, consumeAccountToken, createAccountToken, endAccountTokens, LINKS_ENDED_BY_PASSWORD_CHANGE } from './account-token.queries.ts';
 import { THROTTLES, clearThrottle, hitThrottle, type ThrottleRule } from './throttle.queries.ts';
 
 /** A refused attempt: too many in a short time. Carries when to try again. */
@@ -127,7 +127,7 @@ export async function checkResetToken(db: Kysely<Database>, token: string, now =
   await checkAccountToken(db, token, 'reset-password', now);
 }
 
-/** Sets the new password, uses up the link, confirms the address (the mail arrived) and ends every session. */
+/** Sets the new password, uses up the link, confirms the address (the mail arrived), ends every session and every other open reset link and email change. */
 export async function resetPassword(db: Kysely<Database>, input: { token: string; password: string }, o: { hashing: PasswordHashing; now?: Date }): Promise<{ user: User; notice: AccountNotice }> {
   const now = o.now ?? new Date();
   const t = await checkAccountToken(db, input.token, 'reset-password', now);
@@ -141,6 +141,7 @@ export async function resetPassword(db: Kysely<Database>, input: { token: string
     if (!row) throw new DomainError('invalid-input', 'Dieses Konto gibt es nicht mehr.', 'token');
     await updateUserRow(trx, row.id, { password_hash: hash, email_verified_at: row.email_verified_at ?? nowIso(now), updated_at: nowIso(now) });
     await endAllSessions(trx, row.id);
+    await endAccountTokens(trx, row.id, LINKS_ENDED_BY_PASSWORD_CHANGE, now);
     await clearThrottle(trx, THROTTLES.loginAccount, row.email);
     return { user: toUser(row), notice: { kind: 'password-changed', to: row.email } };
   });

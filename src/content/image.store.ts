@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { newId, nowIso, sha256 } from '../db/ids.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../db/private-files.ts';
 import { ContentError } from './content.errors.ts';
 
 export const IMAGE_WIDTHS = [640, 1200] as const;
@@ -47,11 +48,12 @@ export function imageFile(dataDir: string, imageId: string, width: number): stri
 export async function storeImage(db: Kysely<Database>, dataDir: string, img: PreparedImage): Promise<string> {
   const existing = await db.selectFrom('images').select('id').where('sha256', '=', img.sha).executeTakeFirst();
   const id = existing?.id ?? newId();
-  await fs.mkdir(path.join(dataDir, 'images'), { recursive: true });
+  // Served only through the app (/bilder/…): like the rest of the data directory, nobody else on the machine needs them.
+  await fs.mkdir(path.join(dataDir, 'images'), { recursive: true, mode: PRIVATE_DIR_MODE });
   for (const [w, buf] of img.variants) {
     const target = imageFile(dataDir, id, w);
     const tmp = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, buf);
+    await fs.writeFile(tmp, buf, { mode: PRIVATE_FILE_MODE });
     await fs.rename(tmp, target);
   }
   if (!existing) {

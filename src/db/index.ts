@@ -3,3 +3,4 @@ export { connect, migrate, type Store, type ConnectOptions } from './connect.ts'
 export type { DialectCapabilities } from './dialect.ts';
 export type * from './schema.ts';
 export { newId, newToken, sha256, nowIso } from './ids.ts';
+export { ensurePrivateDir, restrictFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';

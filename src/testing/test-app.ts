@@ -10,7 +10,7 @@ import { openTestStore, type TestStore } from '../db/test-stores.ts';
 import { TEST_HASHING } from '../accounts/index.ts';
 import type { AppEnv } from '../web/platform/request-context.middleware.ts';
 
-export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'store' | 'logger'>> {
+export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'store'>> {
   /** extra environment for loadConfig, e.g. { KLARTEXT_TRUST_PROXY: '1' } */
   env?: Record<string, string>;
 }

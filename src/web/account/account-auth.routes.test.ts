@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { TestBrowser, linkIn } from '../../testing/test-browser.ts';
 import { testEngines } from '../../db/test-stores.ts';
 import { registerAndLogIn as registeredReader } from '../../testing/test-accounts.ts';
+import { listen } from '../../testing/test-server.ts';
 
 const PW = 'Regenbogen-Fahrrad-7';
 const REG = { email: 'ina@example.de', password: PW, acceptTerms: 'on', acceptPrivacy: 'on' };
@@ -192,6 +193,7 @@ for (const engine of testEngines()) {
     const cookie = plain.headers.getSetCookie().find((c) => c.startsWith('klartext_session='))!;
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
+    assert.match(cookie, /; Path=\/(;|$)/);
     assert.doesNotMatch(cookie, /Secure/);
     assert.doesNotMatch(cookie, /Max-Age/, 'a browser-session cookie');
     const s = new TestBrowser(t.app);
@@ -202,6 +204,38 @@ for (const engine of testEngines()) {
     assert.match(sc, /Max-Age=2592000/);
   }));
 
+  test(`[${engine}] the anonymous CSRF cookie is HttpOnly, SameSite=Lax and Path=/, and Secure over HTTPS`, async () => {
+    const attributesOf = (res: { headers: Headers }): Map<string, string> => {
+      const line = res.headers.getSetCookie().find((c) => c.startsWith('klartext_csrf='));
+      assert.ok(line, 'the login page sets the anonymous CSRF cookie');
+      return new Map(line.split(';').slice(1).map((a) => a.trim().split('=') as [string, string?]).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+    };
+    const plainApp = await createTestApp(engine);
+    const proxied = await createTestApp(engine, { env: { KLARTEXT_TRUST_PROXY: '1' } });
+    const published = await createTestApp(engine, { env: { KLARTEXT_PUBLIC_URL: 'https://zeitung.example', KLARTEXT_ALLOWED_HOSTS: 'localhost' } });
+    try {
+      const plain = attributesOf(await new TestBrowser(plainApp.app).get('/anmelden'));
+      assert.equal(plain.has('httponly'), true, 'HttpOnly');
+      assert.equal(plain.get('samesite'), 'Lax');
+      assert.equal(plain.get('path'), '/');
+      assert.equal(plain.has('secure'), false, 'no Secure over plain HTTP (the browser would drop it)');
+      const https = [
+        await new TestBrowser(plainApp.app).get('https://localhost/anmelden'),
+        await new TestBrowser(proxied.app).get('/anmelden', { 'x-forwarded-proto': 'https' }),
+        await new TestBrowser(published.app).get('/anmelden'),
+      ];
+      for (const res of https) {
+        const a = attributesOf(res);
+        assert.equal(a.has('secure'), true, 'Secure over HTTPS');
+        assert.equal(a.has('httponly'), true);
+        assert.equal(a.get('samesite'), 'Lax');
+        assert.equal(a.get('path'), '/');
+      }
+    } finally {
+      await Promise.all([plainApp.close(), proxied.close(), published.close()]);
+    }
+  });
+
   test(`[${engine}] sessions live in the database: a second app on the same store knows the cookie`, () => withApp(engine, async (t) => {
     const b = await registeredReader(t);
     const { createApp } = await import('../app.tsx');
@@ -211,6 +245,62 @@ for (const engine of testEngines()) {
     other.cookies.set('klartext_session', b.cookies.get('klartext_session')!);
     const me = JSON.parse((await other.get('/api/me')).text) as { user: { email: string } | null };
     assert.equal(me.user?.email, 'ina@example.de');
+  }));
+
+  test(`[${engine}] a \`weiter\` that would break the Location header or leave the site: login works over a real socket and lands on a local path`, () => withApp(engine, async (t) => {
+    await registeredReader(t);
+    const server = await listen(t.app);
+    // TestBrowser over Node's HTTP layer, which refuses control characters in headers (app.request would not notice)
+    const overSocket = { request: (input: string | URL | Request, init?: RequestInit) => fetch(typeof input === 'string' ? `${server.url}${input}` : input, init) };
+    try {
+      const cases: [string, string][] = [
+        ['/%7F', '/konto'], ['/%0d%0aSet-Cookie:%20x=y', '/konto'], ['/%00', '/konto'], ['/%C2%85', '/konto'],
+        ['/%5C%5Cevil.example', '/konto'], ['%2F%2Fevil.example', '/konto'], ['/%2F%2Fevil.example', '/konto'], ['/.%2F%2Fevil.example', '/konto'],
+        [`/${'a'.repeat(600)}`, '/konto'], ['/artikel/%C3%BCber?x=%C3%A4', '/artikel/%C3%BCber?x=%C3%A4'],
+      ];
+      for (const [raw, expected] of cases) {
+        const next = decodeURIComponent(raw);
+        const b = new TestBrowser(overSocket);
+        const form = await b.get(`/anmelden?weiter=${raw}`);
+        assert.equal(form.status, 200, `GET ${raw}`);
+        const r = await b.post('/anmelden', { email: 'ina@example.de', password: PW, weiter: next });
+        assert.equal(r.status, 303, `POST ${raw}`);
+        assert.equal(r.location, expected, raw);
+        assert.ok(b.cookies.has('klartext_session'), `logged in with ${raw}`);
+        const again = await b.get(`/anmelden?weiter=${raw}`);
+        assert.equal(again.status, 303, `GET ${raw} when logged in`);
+        assert.equal(again.location, expected, raw);
+      }
+    } finally {
+      await server.close();
+    }
+  }));
+
+  test(`[${engine}] a broken multipart form body is a 400 naming the form, never a 500`, () => withApp(engine, async (t) => {
+    const reader = await registeredReader(t);
+    const part = (boundary: string) => `--${boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\nina@example.de`;
+    const bodies: [string, string][] = [
+      ['multipart/form-data; boundary=x', 'garbage'],
+      ['multipart/form-data', `${part('x')}\r\n--x--\r\n`],
+      ['multipart/form-data; boundary=y', `${part('x')}\r\n--x--\r\n`],
+      ['multipart/form-data; boundary=x', part('x')],
+      ['multipart/form-data; boundary="', '--"\r\n'],
+    ];
+    for (const path of ['/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden']) {
+      for (const [type, body] of bodies) {
+        // without the header the CSRF check reads the form; with the token in the header the route itself reads it
+        const withHeader = path === '/abmelden' ? [false] : [false, true];
+        for (const header of withHeader) {
+          const headers: Record<string, string> = { 'content-type': type, ...(header ? { 'x-klartext-csrf': reader.csrf } : {}) };
+          const r = await (header ? reader : new TestBrowser(t.app)).request(path, { method: 'POST', body, headers });
+          assert.equal(r.status, 400, `${path} ${type} ${JSON.stringify(body)} csrf header: ${header}`);
+          assert.match(r.text, new RegExp(`Das Formular an ${path} ließ sich nicht lesen`));
+        }
+      }
+    }
+    const json = await reader.request('/konto/passwort', { method: 'POST', body: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=x', accept: 'application/json' } });
+    assert.equal(json.status, 400);
+    assert.equal((JSON.parse(json.text) as { error: { field: string } }).error.field, 'body');
   }));
 
   test(`[${engine}] after login only paths on this site are followed`, () => withApp(engine, async (t) => {

@@ -9,6 +9,7 @@ import {
 } from '../../mail/index.ts';
 import { DomainError } from '../../domain-error.ts';
 import { HttpError } from '../platform/app-error.ts';
+import { parseFormBody } from '../platform/request-body.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import { clientIp, type ProxyTrust } from '../platform/request-info.ts';
@@ -32,7 +33,7 @@ export async function formOf(c: AccountContext): Promise<Record<string, string>>
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
     throw new HttpError('bad-request', 'Bitte senden Sie das Formular ab (application/x-www-form-urlencoded).', 'content-type');
   }
-  const body = await c.req.parseBody();
+  const body = await parseFormBody(c);
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 

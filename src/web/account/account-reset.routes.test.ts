@@ -62,6 +62,23 @@ for (const engine of testEngines()) {
     assert.equal(repost.status, 400);
   }));
 
+  test(`[${engine}] a password change in the account settings ends an outstanding reset link; opening it says why`, () => withApp(engine, async (t) => {
+    const reader = await registerAndLogIn(t);
+    const stranger = new TestBrowser(t.app);
+    await stranger.get('/passwort-vergessen');
+    await stranger.post('/passwort-vergessen', { email: 'ina@example.de' });
+    const link = linkIn((await resetMail(t))!.text_body, '/passwort-vergessen/neu');
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    assert.equal((await reader.post('/konto/passwort', { currentPassword: TEST_PASSWORD, newPassword: 'Neues-Passwort-am-Deich' })).location, '/konto?ok=passwort');
+    const opened = await stranger.get(link);
+    assert.equal(opened.status, 400);
+    assert.match(opened.text, /Dieser Link gilt nicht mehr: Inzwischen wurde das Passwort des Kontos geändert/);
+    const posted = await stranger.post('/passwort-vergessen/neu', { token, password: 'Ein-fremdes-Passwort-9' });
+    assert.equal(posted.status, 400);
+    await stranger.get('/anmelden');
+    assert.equal((await stranger.post('/anmelden', { email: 'ina@example.de', password: 'Ein-fremdes-Passwort-9' })).status, 401, 'the old link set nothing');
+  }));
+
   test(`[${engine}] an expired or forged reset link is refused with the reason`, () => withApp(engine, async (t) => {
     await registerAndLogIn(t);
     const b = new TestBrowser(t.app);

@@ -17,7 +17,7 @@ export interface PaywallDeps {
   config: Pick<ServingConfig, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl' | 'acceptedHosts'>;
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
-  /** the clock for meter months and gift expiry; tests move it instead of sleeping */
+  /** the clock for meter months, gift expiry and the unlock path's session memory; tests move it instead of sleeping */
   now: () => Date;
 }
 
@@ -49,7 +49,7 @@ export function makePaywall(deps: PaywallDeps): Paywall {
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
     meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(masterKey) },
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
-    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS }),
+    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS, now: () => deps.now().getTime() }),
   };
 }
 

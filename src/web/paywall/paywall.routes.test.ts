@@ -2,6 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decryptPremium } from '../../access/index.ts';
+import { endSessionByToken } from '../../accounts/index.ts';
 import { importDocument } from '../../content/index.ts';
 import { fixtureDocument, PREMIUM_SENTENCES } from '../../content/content.fixtures.ts';
 import { testEngines } from '../../db/test-stores.ts';
@@ -38,6 +39,22 @@ for (const engine of testEngines()) {
       const r = await t.unlock(null, articleId, { keyId });
       assert.equal(r.status, 403);
       assert.equal(r.json.need, 'login');
+    });
+
+    test('an ended session is still remembered by the unlock endpoint for up to 5 seconds, and refused after that', async () => {
+      const MEMORY_MS = 5000; // the bound the security model promises (UNLOCK_MEMORY_MS), written out so a longer memory fails here
+      const { browser } = await t.reader('reader');
+      const { articleId, keyId } = await t.page(REGISTERED_SLUG);
+      assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200, 'logged in: the key');
+      const rememberedAt = t.clock.now.getTime();
+      await endSessionByToken(t.store.db, browser.cookies.get('klartext_session')!);
+      t.clock.now = new Date(rememberedAt + MEMORY_MS - 1);
+      assert.equal((await t.unlock(browser, articleId, { keyId })).status, 200, 'within the memory the ended session still counts');
+      t.clock.now = new Date(rememberedAt + MEMORY_MS + 1);
+      const after = await t.unlock(browser, articleId, { keyId });
+      assert.equal(after.status, 403, 'past the memory the ended session is seen');
+      assert.equal(after.json.need, 'login');
+      assert.equal(after.json.key, undefined);
     });
 
     test('a subscriber gets the key that opens the page ciphertext, without touching the meter', async () => {

@@ -12,3 +12,11 @@ export class HttpError extends Error {
   }
   get status(): 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503 { return STATUS[this.kind]; }
 }
+
+/** The client hung up before its request body was complete: nothing broke on our side, and nobody reads the answer. */
+export class RequestAbortedError extends HttpError {
+  constructor() {
+    super('bad-request', 'Die Anfrage wurde abgebrochen, bevor sie vollständig angekommen war.', 'body');
+    this.name = 'RequestAbortedError';
+  }
+}

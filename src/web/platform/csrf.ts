@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { newToken } from '../../db/index.ts';
 import { HttpError } from './app-error.ts';
+import { parseFormBody } from './request-body.ts';
 import type { AppEnv } from './request-context.middleware.ts';
 import { NO_PROXY } from '../../config.ts';
 import { isHttps, isOwnOrigin, type ProxyTrust } from './request-info.ts';
@@ -73,7 +74,7 @@ export async function verifyCsrf(c: Context<AppEnv>, fallback?: Partial<ProxyTru
   if (!token) {
     const type = c.req.header('content-type') ?? '';
     if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-      const field = (await c.req.parseBody())[CSRF_FIELD];
+      const field = (await parseFormBody(c))[CSRF_FIELD];
       if (typeof field === 'string') token = field;
     }
   }

@@ -96,8 +96,21 @@ export function isHttps(c: Context, o: ProxyTrust): boolean {
   return fromTrustedProxy(c, o.trustProxy) && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
-/** A relative path on this site to continue to after login; anything else (other hosts, `//evil`) becomes /konto. */
+const NEXT_FALLBACK = '/konto';
+const MAX_NEXT_LENGTH = 500;
+const LOCAL_ORIGIN = 'http://klartext.invalid';
+
+/**
+ * A path on this site to continue to after login, safe to put into a Location header; anything else becomes /konto:
+ * other hosts (`//evil`, `/\\evil`, `/.//evil`), control characters (C0, DEL, C1: Node refuses them in a header,
+ * which would end the login in a 500 after the session was made), and over-long values. The path comes back as
+ * the URL parser writes it: printable ASCII, everything else percent-encoded.
+ */
 export function safeNextPath(raw: string | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f]/.test(raw)) return '/konto';
-  return raw.slice(0, 500);
+  if (!raw || raw.length > MAX_NEXT_LENGTH || !raw.startsWith('/') || /[\u0000-\u001f\u007f-\u009f\\]/.test(raw)) return NEXT_FALLBACK;
+  let url: URL;
+  try { url = new URL(raw, LOCAL_ORIGIN); } catch { return NEXT_FALLBACK; }
+  const path = url.pathname + url.search + url.hash;
+  if (url.origin !== LOCAL_ORIGIN || path.startsWith('//') || path.length > MAX_NEXT_LENGTH) return NEXT_FALLBACK;
+  return path;
 }

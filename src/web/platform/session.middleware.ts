@@ -54,16 +54,17 @@ export function sessionMiddleware(deps: SessionDeps): MiddlewareHandler<AppEnv> 
  * For one hot private path (the unlock endpoint every article view of a logged-in reader calls): sessions
  * remembered for `ttlMs` instead of asked of the database each time. Mounted before `sessionMiddleware`,
  * which skips when `reader` is set; a miss goes through it unchanged and its answer is kept. A logout or
- * role change reaches that path within `ttlMs`.
+ * role change reaches that path within `ttlMs` of `now` (the app's clock, so tests move it instead of sleeping).
  */
-export function rememberSessions(o: { ttlMs: number; maxEntries?: number }): MiddlewareHandler<AppEnv> {
+export function rememberSessions(o: { ttlMs: number; maxEntries?: number; now?: () => number }): MiddlewareHandler<AppEnv> {
   const maxEntries = o.maxEntries ?? 50_000;
+  const now = o.now ?? Date.now;
   const known = new Map<string, { reader: Reader; until: number }>();
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (!token || c.get('reader') !== undefined) return next();
     const hit = known.get(token);
-    if (hit && hit.until > Date.now()) {
+    if (hit && hit.until > now()) {
       // The route sets `no-store` itself; c.header() after the answer exists would rebuild the Response.
       c.set('reader', hit.reader);
       return next();
@@ -73,7 +74,7 @@ export function rememberSessions(o: { ttlMs: number; maxEntries?: number }): Mid
     const reader = c.get('reader');
     if (!reader) return;
     if (known.size >= maxEntries) known.delete(known.keys().next().value!);
-    known.set(token, { reader, until: Date.now() + o.ttlMs });
+    known.set(token, { reader, until: now() + o.ttlMs });
   };
 }
 

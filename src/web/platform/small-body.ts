@@ -1,7 +1,8 @@
 // Reads a small request body as text. On Node it reads the socket stream directly: building the web Request object for a 40-byte JSON body costs more than the whole unlock.
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './app-error.ts';
+import { HttpError, RequestAbortedError } from './app-error.ts';
+import { bodyReadError } from './request-body.ts';
 
 /**
  * The body as UTF-8 text, refused with 413 past `maxBytes`. The Node fast path is taken only while nobody else
@@ -13,6 +14,8 @@ export async function readSmallBody(c: Context, maxBytes: number): Promise<strin
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming && typeof incoming.on === 'function' && incoming.readableFlowing === null && !incoming.readableDidRead) {
+    // gone before we got here: its 'error' and 'close' have been emitted already and would never reach the listeners below
+    if (incoming.destroyed && !incoming.complete) throw new RequestAbortedError();
     return new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -22,10 +25,17 @@ export async function readSmallBody(c: Context, maxBytes: number): Promise<strin
         chunks.push(chunk);
       });
       incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
-      incoming.once('error', reject);
+      // A hang-up mid-body: Node reports it as ECONNRESET, which must not read as "database unavailable".
+      incoming.once('error', () => reject(new RequestAbortedError()));
+      incoming.once('close', () => { if (!incoming.complete) reject(new RequestAbortedError()); });
     });
   }
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (e) {
+    throw bodyReadError(c, e, () => new HttpError('bad-request', 'Der Inhalt der Anfrage ließ sich nicht lesen.', 'body'));
+  }
   if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
   return text;
 }

@@ -4,7 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { escapeHtml } from '../../html-escape.ts';
-import { HttpError } from './app-error.ts';
+import { HttpError, RequestAbortedError } from './app-error.ts';
+import { bodyReadError } from './request-body.ts';
 import { hostGuard } from './host-guard.middleware.ts';
 import { errorView } from './error-response.ts';
 import { renderPage, type SiteDeps } from './render.tsx';
@@ -53,7 +54,8 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
       if (Number(declared) > MAX_BODY) tooLarge();
       return next();
     }
-    return limitBody(c, next);
+    // The limit reads a chunked body itself: a client hanging up meanwhile is an abort, not a database outage.
+    return limitBody(c, next).catch((e: unknown) => { throw bodyReadError(c, e); });
   });
 
   app.notFound(() => { throw new HttpError('not-found', 'Diese Seite gibt es nicht. Vielleicht wurde sie verschoben oder die Adresse ist falsch geschrieben.'); });
@@ -63,6 +65,7 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
     const v = errorView(e);
     const requestId = c.get('requestId');
     if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    else if (e instanceof RequestAbortedError) logger.info({ reqId: requestId }, 'request aborted by the client');
     const headers = { 'cache-control': 'no-store' };
     if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
     try {
