@@ -24,7 +24,7 @@ import { DEFAULT_SITE, type SiteInfo } from './site/site-info.ts';
 import { dnsResolver, type HostResolver } from './access/index.ts';
 import { createPaywall } from './site/paywall.routes.tsx';
 // --- end paywall ---
-import { STANDARD_HASHING, atLeastStandard, type PasswordHashing } from './accounts/index.ts';
+import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from './accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from './mail/index.ts';
 import { mountAccounts, isPrivatePath, sessionMiddleware } from './site/accounts.routes.ts';
 
@@ -41,6 +41,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** argon2id cost; tests pass TEST_HASHING, production never goes below argon2's defaults */
   passwordHashing?: PasswordHashing;
+  /** bounds argon2 work (default: one gate per app from config.hashGate); tests pass a tiny one */
+  hashGate?: HashGate;
 }
 
 export interface KlartextApp {
@@ -118,7 +120,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   // --- end paywall ---
   // --- accounts (issue 3): session on private paths, account pages; mounted before the public cache ---
   const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db));
-  const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
+  const cost = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
+  // every argon2 call of the app waits here, so a login flood cannot take the threadpool that serves /bilder and DNS
+  const hashing: PasswordHashing = { ...cost, gate: deps.hashGate ?? new HashGate(config.hashGate) };
   mountAccounts(app, { session, site: siteDeps, mailer, hashing, logger, trustProxy: config.trustProxy, publicUrl: config.publicUrl });
   // --- end accounts ---
   // --- paywall (issue 4): unlock API, no-JS reading page, crawler check, gifts, search, /abo; mounted before the public cache ---
@@ -134,8 +138,9 @@ export function createApp(deps: AppDeps): KlartextApp {
     const e = err instanceof HTTPException && err.status === 413 ? new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.') : err;
     const v = errorView(e);
     const requestId = c.get('requestId');
-    if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
-    const headers = { 'cache-control': 'no-store' };
+    if (v.code === 'busy') logger.warn({ reqId: requestId, retryAfter: v.retryAfterSeconds }, 'password hashing queue full');
+    else if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    const headers: Record<string, string> = { 'cache-control': 'no-store', ...(v.retryAfterSeconds ? { 'retry-after': String(v.retryAfterSeconds) } : {}) };
     if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
     try {
       const res = await renderPage(c, siteDeps, { title: v.title, noindex: true }, <ErrorPage status={v.status} title={v.title} message={v.message} requestId={requestId} />, { status: v.status });

@@ -18,6 +18,9 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Klartext <redaktion@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KLARTEXT_HASH_CONCURRENCY: intFrom(1, 64).default(2),
+  KLARTEXT_HASH_QUEUE: intFrom(0, 10000).default(16),
+  KLARTEXT_HASH_PER_SECOND: intFrom(1, 10000).default(4),
   KLARTEXT_TRUST_PROXY: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   NODE_ENV: z.string().default('development'),
 });
@@ -35,6 +38,8 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   trustProxy: boolean;
+  /** argon2 at once, callers that may wait, hashes per second: see HashGate */
+  hashGate: { concurrency: number; queue: number; perSecond: number };
   production: boolean;
 }
 
@@ -64,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KLARTEXT_TRUST_PROXY,
+    hashGate: Object.freeze({ concurrency: e.KLARTEXT_HASH_CONCURRENCY, queue: e.KLARTEXT_HASH_QUEUE, perSecond: e.KLARTEXT_HASH_PER_SECOND }),
     production: e.NODE_ENV === 'production',
   });
 }

@@ -99,7 +99,7 @@ export async function logIn(db: Kysely<Database>, input: LoginInput, o: { hashin
     await burnVerifyTime(password, o.hashing);
     throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
   }
-  if (!(await verifyPassword(row.password_hash, password))) throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
+  if (!(await verifyPassword(row.password_hash, password, o.hashing))) throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
   await clearThrottle(db, THROTTLES.loginAccount, email!);
   if (needsRehash(row.password_hash, o.hashing)) await updateUserRow(db, row.id, { password_hash: await hashPassword(password, o.hashing), updated_at: nowIso(now) });
   const session = await createSession(db, row.id, { persistent: input.persistent, userAgent: o.requester.userAgent, ip: o.requester.ip, now });
