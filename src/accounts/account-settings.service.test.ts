@@ -6,7 +6,7 @@ import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import {
   register, logIn, resolveSession, requestEmailChange, confirmEmailChange, pendingEmailChange, changePassword, exportUserData, deleteAccount,
-  createUser, updateProfile, TEST_HASHING, type AccountNotice,
+  createUser, updateProfile, requestPasswordReset, resetPassword, TEST_HASHING, HashGate, HashingBusyError, type AccountNotice,
 } from './index.ts';
 
 const hashing = TEST_HASHING;
@@ -129,4 +129,20 @@ for (const engine of testEngines()) {
       await s.close();
     }
   });
+
+  test(`[${engine}] every password operation waits in the hashing gate: with no slot free each is refused as busy and nothing changes`, () => withReader(engine, async ({ db }, userId, sessionId) => {
+    const shut = { ...TEST_HASHING, gate: new HashGate({ concurrency: 0, queue: 0, perSecond: 1 }) };
+    const busy = (e: unknown) => e instanceof HashingBusyError && e.code === 'busy';
+    const token = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice ?? undefined);
+    await assert.rejects(register(db, { email: 'neu@example.de', password: PW, acceptTerms: true, acceptPrivacy: true, newsletter: false }, { hashing: shut, requester }), busy, 'register');
+    await assert.rejects(logIn(db, { email: 'ina@example.de', password: PW, persistent: false }, { hashing: shut, requester }), busy, 'login');
+    await assert.rejects(logIn(db, { email: 'nie@example.de', password: PW, persistent: false }, { hashing: shut, requester }), busy, 'login, unknown address');
+    await assert.rejects(resetPassword(db, { token, password: 'Neues-Passwort-am-Deich' }, { hashing: shut }), busy, 'reset');
+    await assert.rejects(changePassword(db, userId, sessionId, { currentPassword: PW, newPassword: 'Neues-Passwort-am-Deich' }, { hashing: shut }), busy, 'password change');
+    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }, { hashing: shut }), busy, 'email change');
+    await assert.rejects(deleteAccount(db, userId, PW, { hashing: shut }), busy, 'deletion');
+    assert.equal((await db.selectFrom('users').selectAll().execute()).length, 1);
+    await logIn(db, { email: 'ina@example.de', password: PW, persistent: false }, { hashing, requester });
+    await resetPassword(db, { token, password: 'Neues-Passwort-am-Deich' }, { hashing });
+  }));
 }
