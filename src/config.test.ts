@@ -8,6 +8,7 @@ test('defaults give an embedded site on port 3000 with a meter of 3', () => {
   assert.equal(c.port, 3000);
   assert.equal(c.databaseUrl, undefined);
   assert.equal(c.meterPerMonth, 3);
+  assert.deepEqual(c.hashGate, { concurrency: 2, queue: 16, perSecond: 4 });
   assert.ok(Object.isFrozen(c));
 });
 
@@ -20,6 +21,8 @@ test('each wrong value names the variable and what is allowed', () => {
     [{ KLARTEXT_MASTER_KEY: 'short' }, /^Invalid KLARTEXT_MASTER_KEY="short": expected 32 bytes in base64/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL="loud": expected one of/],
     [{ SMTP_URL: 'http://x' }, /^Invalid SMTP_URL/],
+    [{ KLARTEXT_HASH_CONCURRENCY: '0' }, /^Invalid KLARTEXT_HASH_CONCURRENCY="0": expected a whole number from 1 to 64$/],
+    [{ KLARTEXT_HASH_PER_SECOND: 'viele' }, /^Invalid KLARTEXT_HASH_PER_SECOND/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
