@@ -138,8 +138,7 @@ export function createApp(deps: AppDeps): KlartextApp {
     const e = err instanceof HTTPException && err.status === 413 ? new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.') : err;
     const v = errorView(e);
     const requestId = c.get('requestId');
-    if (v.code === 'busy') logger.warn({ reqId: requestId, retryAfter: v.retryAfterSeconds }, 'password hashing queue full');
-    else if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    if (v.status >= 500 && v.code !== 'busy') logger.error({ err, reqId: requestId }, 'request failed'); // a full hashing queue is load, not a bug
     const headers: Record<string, string> = { 'cache-control': 'no-store', ...(v.retryAfterSeconds ? { 'retry-after': String(v.retryAfterSeconds) } : {}) };
     if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
     try {

@@ -68,18 +68,37 @@ test('an imitated verify takes a slot like a verify and waits as long as a recen
   let now = 0;
   const slept: number[] = [];
   const gate = new HashGate({ concurrency: 1, queue: 1, perSecond: 1000, now: () => now, sleep: async (ms) => { slept.push(ms); } });
-  let realVerifies = 0;
-  const realVerify = () => gate.run('verify', async () => { realVerifies++; now += 240; return false; });
-  await gate.imitateVerify(realVerify);
-  assert.equal(realVerifies, 1, 'without a recent real verify, a real one runs (and is measured)');
-  assert.deepEqual(gate.recentVerifyMs(), [240]);
-  await gate.imitateVerify(realVerify);
+  let realVerifies = 0; let prepared = 0;
+  const realVerify = async () => { realVerifies++; now += 240; return false; };
+  const prepare = async () => { prepared++; now += 1000; };
+  await gate.imitateVerify(realVerify, prepare);
+  assert.equal(realVerifies, 1, 'without a recent real verify, a real one runs in the slot');
+  assert.deepEqual(gate.recentVerifyMs(), [240], 'only the verify is measured, not making the throwaway hash');
+  await gate.imitateVerify(realVerify, prepare);
   assert.equal(realVerifies, 1, 'then no more hashing');
   assert.deepEqual(slept, [240], 'it waits as long as the real verify took');
-  assert.deepEqual({ ...gate.counts }, { hash: 0, verify: 2, imitated: 1, refused: 0 });
+  assert.deepEqual({ ...gate.counts }, { hash: 0, verify: 2, imitated: 1, refused: 0 }, 'one verify slot each time');
+  await gate.run('verify', async () => { now += 260; });
+  await gate.imitateVerify(realVerify, prepare);
+  assert.ok([240, 260].includes(slept[1]!), 'real verifies of known addresses feed the estimate too');
   now += 61_000;
-  await gate.imitateVerify(realVerify);
+  await gate.imitateVerify(realVerify, prepare);
   assert.equal(realVerifies, 2, 'an old estimate is refreshed by a real verify');
+});
+
+test('while one slot refreshes an old estimate, the others imitate', async () => {
+  let now = 0;
+  const gate = new HashGate({ concurrency: 2, queue: 0, perSecond: 1000, now: () => now, sleep: async () => {} });
+  await gate.run('verify', async () => { now += 240; });
+  now += 61_000;
+  const refresh = held();
+  let realVerifies = 0;
+  const realVerify = () => { realVerifies++; return refresh.promise; };
+  const first = gate.imitateVerify(realVerify);
+  await gate.imitateVerify(realVerify);
+  assert.equal(realVerifies, 1);
+  refresh.finish();
+  await first;
 });
 
 test('under load an imitated verify queues and is refused like a real one', async () => {
