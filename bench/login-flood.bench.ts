@@ -9,19 +9,23 @@ const readers = 2; // steady clients per URL, one request at a time each
 const klartext = await startKlartext({ KLARTEXT_TRUST_PROXY: '1', LOG_LEVEL: 'fatal' });
 const url = klartext.url;
 
-interface Sample { ms: number[]; failed: number }
+interface Sample { ms: number[]; failed: number; unanswered: number }
 
-/** `readers` clients each fetch `path` one after the other until `until`; latencies of 2xx answers. */
+/**
+ * `readers` clients each fetch `path` one after the other until `until`; latencies of 2xx answers. A request still
+ * open 5 s after the end is given up (counted as unanswered, its latency as those 5 s and more is not in the percentiles).
+ */
 async function steady(path: string, until: number): Promise<Sample> {
-  const s: Sample = { ms: [], failed: 0 };
+  const s: Sample = { ms: [], failed: 0, unanswered: 0 };
+  const giveUp = AbortSignal.timeout(Math.max(0, until - Date.now()) + 5000);
   await Promise.all(Array.from({ length: readers }, async () => {
     while (Date.now() < until) {
       const t = performance.now();
       try {
-        const res = await fetch(url + path, { headers: { 'accept-encoding': 'br, gzip' } });
+        const res = await fetch(url + path, { headers: { 'accept-encoding': 'br, gzip' }, signal: giveUp });
         await res.arrayBuffer();
         if (res.ok) s.ms.push(performance.now() - t); else s.failed++;
-      } catch { s.failed++; }
+      } catch { if (giveUp.aborted) s.unanswered++; else s.failed++; }
       await new Promise((r) => setTimeout(r, 10));
     }
   }));
@@ -92,7 +96,7 @@ try {
   const [frontFlood, imageFlood, logins] = await Promise.all([steady('/', end), steady(image, end), loginFlood(end, { cookie, token })]);
 
   const row = (name: string, a: Sample, b: Sample) =>
-    `${name.padEnd(12)} ${ms(pct(a.ms, 50)).padStart(8)} ${ms(pct(a.ms, 99)).padStart(8)} ${String(a.ms.length).padStart(6)} │ ${ms(pct(b.ms, 50)).padStart(8)} ${ms(pct(b.ms, 99)).padStart(8)} ${String(b.ms.length).padStart(6)}${b.failed ? `  (${b.failed} failed)` : ''}`;
+    `${name.padEnd(12)} ${ms(pct(a.ms, 50)).padStart(8)} ${ms(pct(a.ms, 99)).padStart(8)} ${String(a.ms.length).padStart(6)} │ ${ms(pct(b.ms, 50)).padStart(8)} ${ms(pct(b.ms, 99)).padStart(8)} ${String(b.ms.length).padStart(6)}${b.failed ? `  ${b.failed} failed` : ''}${b.unanswered ? `  ${b.unanswered} unanswered after ${seconds + 5}s` : ''}`;
   console.log('');
   console.log(`${''.padEnd(12)} ${'alone'.padStart(24)} │ ${'during the flood'.padStart(24)}`);
   console.log(`${'ms'.padEnd(12)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'n'.padStart(6)} │ ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'n'.padStart(6)}`);
