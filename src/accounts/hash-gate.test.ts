@@ -20,6 +20,7 @@ test('with one slot and a queue of one, a third concurrent hash is refused as bu
   let secondRan = false;
   const b = gate.run('hash', async () => { secondRan = true; return 'b'; });
   assert.deepEqual(gate.state(), { active: 1, waiting: 1 });
+  assert.throws(() => gate.refuseIfFull(), isBusy, 'a caller can ask before doing any other work');
   const refused = await gate.run('hash', async () => 'c').catch((e: unknown) => e);
   assert.ok(isBusy(refused), 'the third is refused');
   const v = errorView(refused);
@@ -31,7 +32,8 @@ test('with one slot and a queue of one, a third concurrent hash is refused as bu
   assert.deepEqual(await Promise.all([a, b]), ['a', 'b']);
   assert.equal(secondRan, true);
   assert.deepEqual(gate.state(), { active: 0, waiting: 0 });
-  assert.deepEqual({ ...gate.counts }, { hash: 2, verify: 0, imitated: 0, refused: 1 });
+  gate.refuseIfFull();
+  assert.deepEqual({ ...gate.counts }, { hash: 2, verify: 0, imitated: 0, refused: 2 });
 });
 
 test('a slot is released when the hashing fails, for the running and the queued one', async () => {

@@ -99,6 +99,16 @@ export class HashGate {
     }
   }
 
+  /**
+   * Refuses at once when the queue is full, before a login or registration touches the database: under a flood the
+   * refusals stay cheap (no throttle rows, no lookup). The same for every address, so it tells nothing about accounts.
+   */
+  refuseIfFull(): void {
+    if (this.waiting.length < this.options.queue || this.active < this.options.concurrency) return;
+    this.counts.refused++;
+    throw new HashingBusyError(this.retryAfterSeconds());
+  }
+
   /** Recent real verify durations in ms, newest last. */
   recentVerifyMs(): readonly number[] { return this.samples; }
 

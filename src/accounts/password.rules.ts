@@ -52,6 +52,9 @@ export function assertPasswordAcceptable(password: string, field: string, email?
 const ungated = unboundedHashGate();
 const gateOf = (h: PasswordHashing): HashGate => h.gate ?? ungated;
 
+/** Throws HashingBusyError when the hashing queue is full: checked first, so a refused attempt costs next to nothing. */
+export const refuseIfHashingBusy = (h: PasswordHashing): void => gateOf(h).refuseIfFull();
+
 export const hashPassword = (password: string, h: PasswordHashing): Promise<string> =>
   gateOf(h).run('hash', () => argon2.hash(password, { type: argon2.argon2id, memoryCost: h.memoryCost, timeCost: h.timeCost, parallelism: h.parallelism }));
 

@@ -246,6 +246,8 @@ for (const engine of testEngines()) {
       const first = b1!.post('/anmelden', { email: 'nie1@example.de', password: 'falsch-falsch-1' });
       const second = b2!.post('/anmelden', { email: 'nie2@example.de', password: 'falsch-falsch-1' });
       await settled();
+      const throttleRows = async () => (await t.store.db.selectFrom('throttle_events').selectAll().execute()).length;
+      const rowsBefore = await throttleRows();
       const page = await b3!.post('/anmelden', { email: 'nie3@example.de', password: 'falsch-falsch-1' });
       assert.equal(page.status, 503);
       assert.ok(Number(page.headers.get('retry-after')) >= 1, 'Retry-After says when');
@@ -256,6 +258,7 @@ for (const engine of testEngines()) {
       const body = JSON.parse(json.text) as { error: { code: string; message: string } };
       assert.equal(body.error.code, 'busy');
       assert.match(body.error.message, /sehr viele Menschen/);
+      assert.equal(await throttleRows(), rowsBefore, 'a refusal is cheap: it is answered before the database is touched');
       while (gate.state().active || gate.state().waiting) { waits.splice(0).forEach((go) => go()); await new Promise(setImmediate); }
       assert.equal((await first).status, 401);
       assert.equal((await second).status, 401);
