@@ -1,4 +1,5 @@
 // bench:login-flood — image and front page latency under a small steady load, alone and while ~120 logins for unknown addresses run.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startKlartext } from './bench-servers.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -102,7 +103,11 @@ try {
   let end = Date.now() + seconds * 1000;
   const [frontAlone, imageAlone] = await Promise.all([steady('/', end), steady(image, end)]);
   end = Date.now() + seconds * 1000;
+  // the load generator shares the machine: if its own event loop stalls, the latencies are its, not the server's
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const [frontFlood, imageFlood, logins] = await Promise.all([steady('/', end), steady(image, end), loginFlood(end, { cookie, token })]);
+  lag.disable();
 
   const row = (name: string, a: Sample, b: Sample) =>
     `${name.padEnd(12)} ${ms(pct(a.ms, 50)).padStart(8)} ${ms(pct(a.ms, 99)).padStart(8)} ${String(a.ms.length).padStart(6)} │ ${ms(pct(b.ms, 50)).padStart(8)} ${ms(pct(b.ms, 99)).padStart(8)} ${String(b.ms.length).padStart(6)}${b.failed ? `  ${b.failed} failed` : ''}${b.unanswered ? `  ${b.unanswered} unanswered after 5 s more` : ''}`;
@@ -112,6 +117,7 @@ try {
   console.log(row('front page', frontAlone, frontFlood));
   console.log(row('image', imageAlone, imageFlood));
   const answers = [...logins.answers].sort().map(([k, v]) => `${k}: ${v}`).join(', ');
+  console.log(`load generator's own event-loop delay during the flood: max ${ms(lag.max / 1e6)} ms`);
   console.log(`logins: ${logins.started} sent; answers ${answers}; answered p50 ${ms(pct(logins.ms, 50))} ms, p99 ${ms(pct(logins.ms, 99))} ms; 503s: ${logins.answers.get('503') ?? 0}`);
 } finally {
   await klartext.stop();
