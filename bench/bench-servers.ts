@@ -22,7 +22,12 @@ async function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
   });
 }
 
-const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+/** SIGTERM, and SIGKILL when open requests keep it busy for more than 5 s (a flooded server may never finish them). */
+const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => {
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+  child.once('exit', () => { clearTimeout(kill); resolve(); });
+  child.kill('SIGTERM');
+});
 
 /** Starts `klartext serve` on a fresh data dir (seeded with the demo) and a free port; resolves when /healthz answers. */
 export async function startKlartext(env: Record<string, string> = {}): Promise<Running & { dataDir: string }> {

@@ -8,6 +8,7 @@ test('defaults give an embedded site on port 3000 with a meter of 3', () => {
   assert.equal(c.port, 3000);
   assert.equal(c.databaseUrl, undefined);
   assert.equal(c.meterPerMonth, 3);
+  assert.deepEqual(c.hashGate, { concurrency: 2, queue: 16, perSecond: 4 });
   assert.ok(Object.isFrozen(c));
 });
 
@@ -32,6 +33,8 @@ test('each wrong value names the variable and what is allowed', () => {
     [{ KLARTEXT_ALLOWED_HOSTS: 'https://www.zeitung.example' }, /^Invalid KLARTEXT_ALLOWED_HOSTS="https:\/\/www.zeitung.example": expected comma-separated hostnames/],
     [{ KLARTEXT_ALLOWED_HOSTS: 'www.zeitung.example:8080' }, /^Invalid KLARTEXT_ALLOWED_HOSTS/],
     [{ NODE_ENV: 'production' }, /^Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production/],
+    [{ KLARTEXT_HASH_CONCURRENCY: '0' }, /^Invalid KLARTEXT_HASH_CONCURRENCY="0": expected a whole number from 1 to 64$/],
+    [{ KLARTEXT_HASH_PER_SECOND: 'viele' }, /^Invalid KLARTEXT_HASH_PER_SECOND/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));

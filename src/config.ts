@@ -66,6 +66,9 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Klartext <redaktion@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KLARTEXT_HASH_CONCURRENCY: intFrom(1, 64).default(2),
+  KLARTEXT_HASH_QUEUE: intFrom(0, 10000).default(16),
+  KLARTEXT_HASH_PER_SECOND: intFrom(1, 10000).default(4),
   KLARTEXT_TRUST_PROXY: z.string().default('0').transform((v, ctx): TrustProxy => {
     const trust = parseTrustProxy(v);
     if (typeof trust === 'string') ctx.addIssue({ code: 'custom', message: trust });
@@ -93,6 +96,8 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   trustProxy: TrustProxy;
+  /** argon2 at once, callers that may wait, hashes per second: see HashGate */
+  hashGate: { concurrency: number; queue: number; perSecond: number };
   production: boolean;
 }
 
@@ -126,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KLARTEXT_TRUST_PROXY,
+    hashGate: Object.freeze({ concurrency: e.KLARTEXT_HASH_CONCURRENCY, queue: e.KLARTEXT_HASH_QUEUE, perSecond: e.KLARTEXT_HASH_PER_SECOND }),
     production,
   });
 }

@@ -6,7 +6,7 @@ import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import {
   register, logIn, resolveSession, requestEmailChange, confirmEmailChange, pendingEmailChange, changePassword, exportUserData, deleteAccount,
-  createUser, updateProfile, requestPasswordReset, checkResetToken, TEST_HASHING, type AccountNotice,
+  createUser, updateProfile, requestPasswordReset, checkResetToken, resetPassword, TEST_HASHING, HashGate, HashingBusyError, type AccountNotice,
 } from './index.ts';
 
 const hashing = TEST_HASHING;
@@ -27,7 +27,7 @@ const tokenOf = (n: AccountNotice | undefined): string => (n && 'token' in n ? n
 
 for (const engine of testEngines()) {
   test(`[${engine}] an email change takes effect only when confirmed at the new address; the old address is told`, () => withReader(engine, async ({ db }, userId) => {
-    const notices = await requestEmailChange(db, userId, { newEmail: 'Neu@Example.de', password: PW });
+    const notices = await requestEmailChange(db, userId, { newEmail: 'Neu@Example.de', password: PW }, { hashing });
     assert.deepEqual(notices.map((n) => [n.kind, n.to]), [['confirm-new-email', 'neu@example.de'], ['email-change-requested', 'ina@example.de']]);
     const token = tokenOf(notices[0]);
     assert.equal((await db.selectFrom('users').select('email').executeTakeFirstOrThrow()).email, 'ina@example.de');
@@ -39,20 +39,20 @@ for (const engine of testEngines()) {
   }));
 
   test(`[${engine}] an email change needs the right password and a different, valid address`, () => withReader(engine, async ({ db }, userId) => {
-    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: 'falsch-falsch-1' }), (e: unknown) => e instanceof DomainError && e.field === 'password');
-    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'kaputt@', password: PW }), (e: unknown) => e instanceof DomainError && e.field === 'newEmail');
-    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'INA@example.de', password: PW }), /bereits Ihre/);
+    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: 'falsch-falsch-1' }, { hashing }), (e: unknown) => e instanceof DomainError && e.field === 'password');
+    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'kaputt@', password: PW }, { hashing }), (e: unknown) => e instanceof DomainError && e.field === 'newEmail');
+    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'INA@example.de', password: PW }, { hashing }), /bereits Ihre/);
     assert.equal((await db.selectFrom('account_tokens').selectAll().where('kind', '=', 'change-email').execute()).length, 0);
   }));
 
   test(`[${engine}] changing to an address of another account only tells that address`, () => withReader(engine, async ({ db }, userId) => {
     await createUser(db, { email: 'andere@example.de', role: 'reader', password: 'Ein-anderes-Konto-1' }, { hashing });
-    const notices = await requestEmailChange(db, userId, { newEmail: 'andere@example.de', password: PW });
+    const notices = await requestEmailChange(db, userId, { newEmail: 'andere@example.de', password: PW }, { hashing });
     assert.deepEqual(notices, [{ kind: 'email-taken', to: 'andere@example.de' }]);
   }));
 
   test(`[${engine}] a confirmation link loses when the address was taken in the meantime`, () => withReader(engine, async ({ db }, userId) => {
-    const token = tokenOf((await requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }))[0]);
+    const token = tokenOf((await requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }, { hashing }))[0]);
     await createUser(db, { email: 'neu@example.de', role: 'reader', password: 'Ein-anderes-Konto-1' }, { hashing });
     await assert.rejects(confirmEmailChange(db, token), (e: unknown) => e instanceof DomainError && e.code === 'conflict');
     assert.equal((await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email, 'ina@example.de');
@@ -71,7 +71,7 @@ for (const engine of testEngines()) {
 
   test(`[${engine}] a password change ends the open reset links and email changes of the account; they say why`, () => withReader(engine, async ({ db }, userId, sessionId) => {
     const reset = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice ?? undefined);
-    const change = tokenOf((await requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }))[0]);
+    const change = tokenOf((await requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }, { hashing }))[0]);
     await changePassword(db, userId, sessionId, { currentPassword: PW, newPassword: 'Neues-Passwort-am-Deich' }, { hashing });
     await assert.rejects(checkResetToken(db, reset), /gilt nicht mehr: Inzwischen wurde das Passwort des Kontos geändert/);
     await assert.rejects(confirmEmailChange(db, change), /gilt nicht mehr/);
@@ -99,9 +99,9 @@ for (const engine of testEngines()) {
     const now = nowIso();
     await db.insertInto('subscriptions').values({ id: newId(), user_id: userId, status: 'active', source: 'manual', starts_at: now, ends_at: null, created_at: now, updated_at: now }).execute();
     await db.insertInto('mail_outbox').values({ id: newId(), recipient: 'ina@example.de', subject: 's', text_body: 't', html_body: 'h', created_at: now }).execute();
-    await assert.rejects(deleteAccount(db, userId, 'falsch-falsch-1'), (e: unknown) => e instanceof DomainError && e.field === 'password');
+    await assert.rejects(deleteAccount(db, userId, 'falsch-falsch-1', { hashing }), (e: unknown) => e instanceof DomainError && e.field === 'password');
     assert.equal((await db.selectFrom('users').selectAll().execute()).length, 1);
-    await deleteAccount(db, userId, PW);
+    await deleteAccount(db, userId, PW, { hashing });
     assert.equal((await db.selectFrom('users').selectAll().execute()).length, 0);
     assert.equal((await db.selectFrom('sessions').selectAll().execute()).length, 0);
     assert.equal((await db.selectFrom('account_tokens').selectAll().execute()).length, 0);
@@ -115,9 +115,9 @@ for (const engine of testEngines()) {
     const s = await openTestStore(engine);
     try {
       const { user } = await createUser(s.db, { email: 'chefin@example.de', role: 'admin', password: 'Chefredaktion-2026!' }, { hashing });
-      await assert.rejects(deleteAccount(s.db, user.id, 'Chefredaktion-2026!'), (e: unknown) => e instanceof DomainError && e.code === 'conflict');
+      await assert.rejects(deleteAccount(s.db, user.id, 'Chefredaktion-2026!', { hashing }), (e: unknown) => e instanceof DomainError && e.code === 'conflict');
       await createUser(s.db, { email: 'zweite@example.de', role: 'admin' }, { hashing });
-      await deleteAccount(s.db, user.id, 'Chefredaktion-2026!');
+      await deleteAccount(s.db, user.id, 'Chefredaktion-2026!', { hashing });
     } finally {
       await s.close();
     }
@@ -138,4 +138,20 @@ for (const engine of testEngines()) {
       await s.close();
     }
   });
+
+  test(`[${engine}] every password operation waits in the hashing gate: with no slot free each is refused as busy and nothing changes`, () => withReader(engine, async ({ db }, userId, sessionId) => {
+    const shut = { ...TEST_HASHING, gate: new HashGate({ concurrency: 0, queue: 0, perSecond: 1 }) };
+    const busy = (e: unknown) => e instanceof HashingBusyError && e.code === 'busy';
+    const token = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice ?? undefined);
+    await assert.rejects(register(db, { email: 'neu@example.de', password: PW, acceptTerms: true, acceptPrivacy: true, newsletter: false }, { hashing: shut, requester }), busy, 'register');
+    await assert.rejects(logIn(db, { email: 'ina@example.de', password: PW, persistent: false }, { hashing: shut, requester }), busy, 'login');
+    await assert.rejects(logIn(db, { email: 'nie@example.de', password: PW, persistent: false }, { hashing: shut, requester }), busy, 'login, unknown address');
+    await assert.rejects(resetPassword(db, { token, password: 'Neues-Passwort-am-Deich' }, { hashing: shut }), busy, 'reset');
+    await assert.rejects(changePassword(db, userId, sessionId, { currentPassword: PW, newPassword: 'Neues-Passwort-am-Deich' }, { hashing: shut }), busy, 'password change');
+    await assert.rejects(requestEmailChange(db, userId, { newEmail: 'neu@example.de', password: PW }, { hashing: shut }), busy, 'email change');
+    await assert.rejects(deleteAccount(db, userId, PW, { hashing: shut }), busy, 'deletion');
+    assert.equal((await db.selectFrom('users').selectAll().execute()).length, 1);
+    await logIn(db, { email: 'ina@example.de', password: PW, persistent: false }, { hashing, requester });
+    await resetPassword(db, { token, password: 'Neues-Passwort-am-Deich' }, { hashing });
+  }));
 }

@@ -20,10 +20,10 @@ async function userRow(db: Kysely<Database>, userId: string): Promise<UserRow> {
 }
 
 /** Asks for the current password before a sensitive change; wrong guesses count toward the login limit. */
-async function confirmPassword(db: Kysely<Database>, row: UserRow, password: string, field: string): Promise<void> {
+async function confirmPassword(db: Kysely<Database>, row: UserRow, password: string, field: string, hashing: PasswordHashing): Promise<void> {
   if (!password) throw new DomainError('invalid-input', 'Bitte geben Sie zur Bestätigung Ihr aktuelles Passwort ein.', field, [{ path: field, message: 'Bitte geben Sie zur Bestätigung Ihr aktuelles Passwort ein.' }]);
   await enforceThrottle(db, THROTTLES.loginAccount, row.email, 'Zu viele falsche Passwörter. Bitte warten Sie eine Minute.');
-  if (!(await verifyPassword(row.password_hash, password))) {
+  if (!(await verifyPassword(row.password_hash, password, hashing))) {
     const message = 'Das Passwort stimmt nicht.';
     throw new DomainError('invalid-input', message, field, [{ path: field, message }]);
   }
@@ -43,13 +43,14 @@ export async function updateProfile(db: Kysely<Database>, userId: string, input:
  * Starts an email change: a link to the new address confirms it, the old address is told. When the new address
  * belongs to another account, only that address hears of it, and the caller answers the same way.
  */
-export async function requestEmailChange(db: Kysely<Database>, userId: string, input: { newEmail: string; password: string }, now = new Date()): Promise<AccountNotice[]> {
+export async function requestEmailChange(db: Kysely<Database>, userId: string, input: { newEmail: string; password: string }, o: { hashing: PasswordHashing; now?: Date }): Promise<AccountNotice[]> {
+  const now = o.now ?? new Date();
   const row = await userRow(db, userId);
   const problems = new FieldProblems();
   const newEmail = readEmail(problems, 'newEmail', input.newEmail);
   if (newEmail && newEmail === row.email) problems.add('newEmail', 'Das ist bereits Ihre E-Mail-Adresse.');
   problems.throwIfAny();
-  await confirmPassword(db, row, input.password, 'password');
+  await confirmPassword(db, row, input.password, 'password', o.hashing);
   if (await findUserRowByEmail(db, newEmail)) return [{ kind: 'email-taken', to: newEmail }];
   const token = await createAccountToken(db, userId, 'change-email', { newEmail, now });
   return [{ kind: 'confirm-new-email', to: newEmail, token }, { kind: 'email-change-requested', to: row.email, newEmail }];
@@ -85,7 +86,7 @@ export async function changePassword(db: Kysely<Database>, userId: string, keepS
   const row = await userRow(db, userId);
   const problem = input.newPassword ? passwordProblem(input.newPassword, row.email) : 'Bitte wählen Sie ein neues Passwort.';
   if (problem) throw new DomainError('invalid-input', problem, 'newPassword', [{ path: 'newPassword', message: problem }]);
-  await confirmPassword(db, row, input.currentPassword, 'currentPassword');
+  await confirmPassword(db, row, input.currentPassword, 'currentPassword', o.hashing);
   const hash = await hashPassword(input.newPassword, o.hashing);
   await db.transaction().execute(async (trx) => {
     await updateUserRow(trx, userId, { password_hash: hash, updated_at: nowIso(now) });
@@ -125,9 +126,9 @@ export async function exportUserData(db: Kysely<Database>, userId: string, now =
  * (meter_address_unlocks) are not linked to the account and stay until their month ends, so registering the same
  * address again does not renew the free articles (src/access/CONTEXT.md).
  */
-export async function deleteAccount(db: Kysely<Database>, userId: string, password: string): Promise<void> {
+export async function deleteAccount(db: Kysely<Database>, userId: string, password: string, o: { hashing: PasswordHashing }): Promise<void> {
   const row = await userRow(db, userId);
-  await confirmPassword(db, row, password, 'password');
+  await confirmPassword(db, row, password, 'password', o.hashing);
   await db.transaction().execute(async (trx) => {
     if (row.role === 'admin' && (await countAdmins(trx)) <= 1) {
       throw new DomainError('conflict', 'Sie sind die einzige Administratorin bzw. der einzige Administrator. Bitte ernennen Sie zuerst jemand anderen.', 'password');

@@ -5,7 +5,7 @@ import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts
 import { DomainError } from '../domain-error.ts';
 import {
   register, verifyEmail, logIn, requestPasswordReset, requestEmailChange, confirmEmailChange, resetPassword, checkResetToken, resolveSession, createSession, ThrottledError, TEST_HASHING,
-  type AccountNotice,
+  HashGate, type AccountNotice,
 } from './index.ts';
 
 const hashing = TEST_HASHING;
@@ -133,7 +133,7 @@ for (const engine of testEngines()) {
   test(`[${engine}] completing a reset ends the other reset links and a pending email change of the account`, () => withStore(engine, async ({ db }) => {
     await register(db, good, { hashing, requester });
     const { user } = await logIn(db, { email: 'ina@example.de', password: good.password, persistent: false }, { hashing, requester });
-    const change = tokenOf((await requestEmailChange(db, user.id, { newEmail: 'neu@example.de', password: good.password }))[0] ?? null);
+    const change = tokenOf((await requestEmailChange(db, user.id, { newEmail: 'neu@example.de', password: good.password }, { hashing }))[0] ?? null);
     const first = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice);
     const second = tokenOf((await requestPasswordReset(db, 'ina@example.de', { requester })).notice);
     await resetPassword(db, { token: second, password: 'Neues-Passwort-am-Deich' }, { hashing });
@@ -176,5 +176,36 @@ for (const engine of testEngines()) {
   test(`[${engine}] registrations from one IP are limited`, () => withStore(engine, async ({ db }) => {
     for (let i = 0; i < 10; i++) await register(db, { ...good, email: `leser${i}@example.de` }, { hashing, requester });
     await assert.rejects(register(db, { ...good, email: 'leser99@example.de' }, { hashing, requester }), (e: unknown) => e instanceof ThrottledError);
+  }));
+
+  test(`[${engine}] a login for an unknown address waits in the hashing gate exactly like a wrong password for a known one`, () => withStore(engine, async ({ db }) => {
+    const slept: number[] = [];
+    const gate = new HashGate({ concurrency: 2, queue: 16, perSecond: 1000, sleep: async (ms) => { slept.push(ms); } });
+    const gated = { ...TEST_HASHING, gate };
+    await register(db, good, { hashing: gated, requester });
+    const slots = async (email: string) => {
+      const before = { ...gate.counts };
+      await assert.rejects(logIn(db, { email, password: 'falsch-falsch-1', persistent: false }, { hashing: gated, requester }), /stimmen nicht/);
+      return { hash: gate.counts.hash - before.hash, verify: gate.counts.verify - before.verify, refused: gate.counts.refused - before.refused };
+    };
+    const known = await slots('ina@example.de');
+    assert.deepEqual(known, { hash: 0, verify: 1, refused: 0 });
+    assert.deepEqual(await slots('nie@example.de'), known, 'the same slots, so the same queueing and the same refusals under load');
+    assert.equal(gate.counts.imitated, 1, 'the unknown address did not hash');
+    assert.equal(slept.length, 1);
+    assert.ok(gate.recentVerifyMs().includes(slept[0]!), 'it waited as long as a real verify of a known address took');
+  }));
+
+  test(`[${engine}] registering a known address does the same hashing work as a new one`, () => withStore(engine, async ({ db }) => {
+    const gate = new HashGate({ concurrency: 2, queue: 16, perSecond: 1000 });
+    const gated = { ...TEST_HASHING, gate };
+    const work = async (email: string) => {
+      const before = { ...gate.counts };
+      await register(db, { ...good, email }, { hashing: gated, requester });
+      return { hash: gate.counts.hash - before.hash, verify: gate.counts.verify - before.verify };
+    };
+    const fresh = await work('ina@example.de');
+    assert.deepEqual(fresh, { hash: 1, verify: 0 });
+    assert.deepEqual(await work('INA@example.de'), fresh);
   }));
 }

@@ -5,7 +5,7 @@ import { DomainError } from '../domain-error.ts';
 import type { User } from './account.types.ts';
 import type { AccountNotice } from './account.notices.ts';
 import { FieldProblems, readEmail, normalizeEmail, INVALID_EMAIL } from './account-input.rules.ts';
-import { MAX_PASSWORD_LENGTH, burnVerifyTime, hashPassword, needsRehash, passwordProblem, verifyPassword, type PasswordHashing } from './password.rules.ts';
+import { MAX_PASSWORD_LENGTH, burnVerifyTime, hashPassword, needsRehash, passwordProblem, refuseIfHashingBusy, verifyPassword, type PasswordHashing } from './password.rules.ts';
 import { findUserRowByEmail, findUserRowById, insertUserRow, isUniqueViolation, toUser, updateUserRow, type Db } from './user.queries.ts';
 import { createSession, endAllSessions, type NewSession } from './session.queries.ts';
 import { checkAccountToken, consumeAccountToken, createAccountToken, endAccountTokens, LINKS_ENDED_BY_PASSWORD_CHANGE } from './account-token.queries.ts';
@@ -30,6 +30,7 @@ export interface Requester { ip: string; userAgent: string }
  */
 export async function register(db: Kysely<Database>, input: RegisterInput, o: { hashing: PasswordHashing; requester: Requester; now?: Date }): Promise<{ notice: AccountNotice }> {
   const now = o.now ?? new Date();
+  refuseIfHashingBusy(o.hashing);
   await enforceThrottle(db, THROTTLES.registerIp, o.requester.ip, 'Von Ihrem Anschluss kamen in der letzten Stunde sehr viele Registrierungen. Bitte versuchen Sie es später noch einmal.', now);
   const problems = new FieldProblems();
   const email = readEmail(problems, 'email', input.email);
@@ -91,6 +92,7 @@ export async function logIn(db: Kysely<Database>, input: LoginInput, o: { hashin
   if (!email) problems.add('email', input.email.trim() ? INVALID_EMAIL : 'Bitte geben Sie Ihre E-Mail-Adresse ein.');
   if (!input.password) problems.add('password', 'Bitte geben Sie Ihr Passwort ein.');
   problems.throwIfAny();
+  refuseIfHashingBusy(o.hashing);
   await enforceThrottle(db, THROTTLES.loginIp, o.requester.ip, 'Von Ihrem Anschluss kamen sehr viele Anmeldeversuche. Bitte warten Sie einige Minuten.', now);
   await enforceThrottle(db, THROTTLES.loginAccount, email!, TOO_MANY_LOGINS, now);
   const row = await findUserRowByEmail(db, email!);
@@ -99,7 +101,7 @@ export async function logIn(db: Kysely<Database>, input: LoginInput, o: { hashin
     await burnVerifyTime(password, o.hashing);
     throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
   }
-  if (!(await verifyPassword(row.password_hash, password))) throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
+  if (!(await verifyPassword(row.password_hash, password, o.hashing))) throw new DomainError('unauthenticated', WRONG_LOGIN, 'password');
   await clearThrottle(db, THROTTLES.loginAccount, email!);
   if (needsRehash(row.password_hash, o.hashing)) await updateUserRow(db, row.id, { password_hash: await hashPassword(password, o.hashing), updated_at: nowIso(now) });
   const session = await createSession(db, row.id, { persistent: input.persistent, userAgent: o.requester.userAgent, ip: o.requester.ip, now });

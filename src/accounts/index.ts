@@ -5,6 +5,7 @@ export { normalizeEmail } from './account-input.rules.ts';
 export {
   MIN_PASSWORD_LENGTH, STANDARD_HASHING, TEST_HASHING, atLeastStandard, passwordProblem, type PasswordHashing,
 } from './password.rules.ts';
+export { HashGate, HashingBusyError, HASHING_BUSY, DEFAULT_HASH_GATE, type HashGateOptions } from './hash-gate.ts';
 export { findUserById, listUsers } from './user.queries.ts';
 export {
   createSession, resolveSession, listSessions, endSession, endOtherSessions, endSessionByToken, pruneExpiredSessions,

@@ -7,7 +7,8 @@ import type { Hono } from 'hono';
 export interface TestServer { port: number; url: string; server: Server; close(): Promise<void> }
 
 export async function listen(app: Pick<Hono, 'fetch'>): Promise<TestServer> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  // overrideGlobalObjects: false — the test process goes on calling app.request() in-process with the standard Request/Response
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }) as Server;
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

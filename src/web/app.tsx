@@ -8,7 +8,7 @@ import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
 import { contentStamp, imageFile } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
-import { STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
+import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from '../mail/index.ts';
 import { HttpError } from './platform/app-error.ts';
 import { PageCache } from './platform/page-cache.ts';
@@ -39,6 +39,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** argon2id cost; tests pass TEST_HASHING, production never goes below argon2's defaults */
   passwordHashing?: PasswordHashing;
+  /** bounds argon2 work (default: one gate per app from config.hashGate); tests pass a tiny one */
+  hashGate?: HashGate;
 }
 
 export interface KlartextApp {
@@ -121,7 +123,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   privateApp.use('/api/unlock/*', paywall.unlockSession);
   privateApp.use('*', sessionMiddleware({ db: store.db, ...proxyTrust }));
   const mailer = deps.mailer ?? (config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(store.db, { keepSecrets: !config.production }));
-  const hashing = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
+  const cost = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
+  // every argon2 call of the app waits here, so a login flood cannot take the threadpool that serves /bilder and DNS
+  const hashing: PasswordHashing = { ...cost, gate: deps.hashGate ?? new HashGate(config.hashGate) };
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, ...proxyTrust }));
   privateApp.route('/', paywall.privateRoutes);
   privateApp.route('/', searchRoutes({ site, now }));

@@ -6,6 +6,7 @@ import { TestBrowser, linkIn } from '../../testing/test-browser.ts';
 import { testEngines } from '../../db/test-stores.ts';
 import { registerAndLogIn as registeredReader } from '../../testing/test-accounts.ts';
 import { listen } from '../../testing/test-server.ts';
+import { HashGate } from '../../accounts/index.ts';
 
 const PW = 'Regenbogen-Fahrrad-7';
 const REG = { email: 'ina@example.de', password: PW, acceptTerms: 'on', acceptPrivacy: 'on' };
@@ -312,4 +313,48 @@ for (const engine of testEngines()) {
       assert.equal(r.location, expected);
     }
   }));
+
+  test(`[${engine}] a login flood beyond the hashing queue gets 503 with Retry-After and a German message, not a 500`, async () => {
+    const waits: (() => void)[] = [];
+    // the imitated verify of an unknown address holds its slot until the test lets go
+    const gate = new HashGate({ concurrency: 1, queue: 1, perSecond: 1000, sleep: () => new Promise<void>((resolve) => waits.push(resolve)) });
+    const t = await createTestApp(engine, { hashGate: gate, env: { KLARTEXT_TRUST_PROXY: '1' } });
+    try {
+      await registeredReader(t); // a real verify: the imitation has a duration to copy
+      const attacker = async (n: number) => {
+        const b = new TestBrowser(t.app, { 'x-forwarded-for': `198.51.100.${n}` });
+        await b.get('/anmelden');
+        return b;
+      };
+      const [b1, b2, b3, b4] = await Promise.all([1, 2, 3, 4].map(attacker));
+      const settled = async () => {
+        for (let turns = 0; waits.length < 1 || gate.state().waiting < 1; turns++) {
+          if (turns > 10_000) assert.fail('the first login never took the slot and the second never queued');
+          await new Promise(setImmediate);
+        }
+      };
+      const first = b1!.post('/anmelden', { email: 'nie1@example.de', password: 'falsch-falsch-1' });
+      const second = b2!.post('/anmelden', { email: 'nie2@example.de', password: 'falsch-falsch-1' });
+      await settled();
+      const throttleRows = async () => (await t.store.db.selectFrom('throttle_events').selectAll().execute()).length;
+      const rowsBefore = await throttleRows();
+      const page = await b3!.post('/anmelden', { email: 'nie3@example.de', password: 'falsch-falsch-1' });
+      assert.equal(page.status, 503);
+      assert.ok(Number(page.headers.get('retry-after')) >= 1, 'Retry-After says when');
+      assert.match(page.text, /Gerade melden sich sehr viele Menschen an\. Bitte versuchen Sie es in ein paar Sekunden noch einmal\./);
+      const json = await b4!.post('/anmelden', { email: 'ina@example.de', password: PW }, { accept: 'application/json' });
+      assert.equal(json.status, 503, 'a known address is refused alike');
+      assert.ok(Number(json.headers.get('retry-after')) >= 1);
+      const body = JSON.parse(json.text) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'busy');
+      assert.match(body.error.message, /sehr viele Menschen/);
+      assert.equal(await throttleRows(), rowsBefore, 'a refusal is cheap: it is answered before the database is touched');
+      while (gate.state().active || gate.state().waiting) { waits.splice(0).forEach((go) => go()); await new Promise(setImmediate); }
+      assert.equal((await first).status, 401);
+      assert.equal((await second).status, 401);
+      assert.equal((await b4!.post('/anmelden', { email: 'ina@example.de', password: PW })).status, 303, 'once the queue is empty, logins work again');
+    } finally {
+      await t.close();
+    }
+  });
 }

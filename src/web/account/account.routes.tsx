@@ -60,7 +60,7 @@ export function accountPageRoutes(deps: AccountRouteDeps): Hono<AppEnv> {
   }));
 
   app.post('/konto/email', (c) => handle(c, 'email', ['newEmail'], async (f, r) => {
-    await deliver(c, deps, await requestEmailChange(db, r.user.id, { newEmail: f.newEmail ?? '', password: f.password ?? '' }));
+    await deliver(c, deps, await requestEmailChange(db, r.user.id, { newEmail: f.newEmail ?? '', password: f.password ?? '' }, { hashing: deps.hashing }));
     return 'email';
   }));
 
@@ -98,7 +98,7 @@ export function accountPageRoutes(deps: AccountRouteDeps): Hono<AppEnv> {
     const reader = readerOf(c);
     const f = await formOf(c);
     try {
-      await deleteAccount(db, reader.user.id, f.password ?? '');
+      await deleteAccount(db, reader.user.id, f.password ?? '', { hashing: deps.hashing });
     } catch (e) {
       if (wantsJson(c)) throw e;
       const { status, problems } = problemsOf(e);

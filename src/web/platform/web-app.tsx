@@ -64,9 +64,9 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
     const e = err instanceof HTTPException && err.status === 413 ? new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.') : err;
     const v = errorView(e);
     const requestId = c.get('requestId');
-    if (v.status >= 500) logger.error({ err, reqId: requestId }, 'request failed');
+    if (v.status >= 500 && v.code !== 'busy') logger.error({ err, reqId: requestId }, 'request failed'); // a full hashing queue is load, not a bug
     else if (e instanceof RequestAbortedError) logger.info({ reqId: requestId }, 'request aborted by the client');
-    const headers = { 'cache-control': 'no-store' };
+    const headers: Record<string, string> = { 'cache-control': 'no-store', ...(v.retryAfterSeconds ? { 'retry-after': String(v.retryAfterSeconds) } : {}) };
     if (wantsJson(c)) return c.json({ error: { code: v.code, message: v.message, ...(v.field ? { field: v.field } : {}), requestId } }, v.status as 400, headers);
     try {
       const res = await renderPage(c, o.site, { title: v.title, noindex: true }, <ErrorPage status={v.status} title={v.title} message={v.message} requestId={requestId} />, { status: v.status });
