@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps, type KlartextApp } from '../web/app.tsx';
 import { loadConfig, servingConfig, type ServingConfig } from '../config.ts';
@@ -13,6 +13,8 @@ import type { AppEnv } from '../web/platform/request-context.middleware.ts';
 export interface TestAppOverrides extends Partial<Omit<AppDeps, 'config' | 'store'>> {
   /** extra environment for loadConfig, e.g. { KLARTEXT_TRUST_PROXY: '1' } */
   env?: Record<string, string>;
+  /** where the app logs; default: silent (KLARTEXT_TEST_LOG=info shows it) */
+  logger?: Logger;
 }
 
 export interface TestApp {
@@ -29,7 +31,7 @@ export async function createTestApp(engine: string, overrides: TestAppOverrides 
   const store = await openTestStore(engine);
   // no port: the public origin is http://localhost, the origin app.request() uses, unless env sets KLARTEXT_PUBLIC_URL
   const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, ...env }));
-  const klartext = createApp({ config, store, logger: pino({ level: process.env.KLARTEXT_TEST_LOG ?? 'silent' }), clientJs: '', passwordHashing: TEST_HASHING, ...deps });
+  const klartext = createApp({ config, store, logger: overrides.logger ?? pino({ level: process.env.KLARTEXT_TEST_LOG ?? 'silent' }), clientJs: '', passwordHashing: TEST_HASHING, ...deps });
   return {
     app: klartext.app, store, config, klartext,
     close: async () => {
