@@ -14,7 +14,7 @@ import { escapeHtml } from '../html-escape.ts';
 import { PageCache } from './platform/page-cache.ts';
 import { publicCache } from './platform/public-cache.middleware.ts';
 import { requestContext, type AppEnv } from './platform/request-context.middleware.ts';
-import { contentStamp } from '../content/index.ts';
+import { contentStamp, listSections } from '../content/index.ts';
 import { loadAssets, type Assets } from './platform/assets.ts';
 import { isHttps } from './platform/request-info.ts';
 import { renderPage, type SiteDeps } from './platform/render.tsx';
@@ -58,8 +58,11 @@ const wantsJson = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/'
 export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const assets = loadAssets(deps.clientJs);
-  const siteDeps: SiteDeps = { db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir };
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
+  const siteDeps: SiteDeps = {
+    db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
+    sections: () => pageCache.memo('sections', () => listSections(store.db)),
+  };
 
   const app = new Hono<AppEnv>();
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl };

@@ -34,3 +34,26 @@ test('the ETag depends on the body only, so every process and every encoding sha
   assert.equal(a.etag, b.etag);
   assert.notEqual(makeCachedPage(200, 'text/html', BODY + ' ', 'public', 0).etag, a.etag);
 });
+
+test('a memo is computed once and again only after the content stamp changed or the cache was cleared, also with the page cache off', async () => {
+  let clock = 10_000;
+  let stamp = 'v1';
+  const cache = new PageCache({ ttlMs: 0, stamp: async () => stamp, stampEveryMs: 2000, now: () => clock });
+  let computed = 0;
+  const sections = () => cache.memo('sections', async () => [`Liste ${++computed}`]);
+  assert.deepEqual(await sections(), ['Liste 1']);
+  assert.deepEqual(await sections(), ['Liste 1']);
+  stamp = 'v2';
+  clock += 2001;
+  assert.deepEqual(await sections(), ['Liste 2'], 'a new stamp drops the memo');
+  clock += 2001;
+  assert.deepEqual(await sections(), ['Liste 2'], 'the same stamp keeps it');
+  cache.clear();
+  assert.deepEqual(await sections(), ['Liste 3'], 'clear() drops it');
+});
+
+test('a failed memo is not kept', async () => {
+  const cache = new PageCache({ ttlMs: 0 });
+  await assert.rejects(cache.memo('sections', async () => { throw new Error('Datenbank weg'); }));
+  assert.equal(await cache.memo('sections', async () => 'wieder da'), 'wieder da');
+});

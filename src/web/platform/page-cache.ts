@@ -68,6 +68,7 @@ export function makeCachedPage(status: number, contentType: string, body: string
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  private readonly memos = new Map<string, Promise<unknown>>();
   private lastStamp: string | undefined;
   private stampCheckedAt = 0;
   private stampInFlight: Promise<void> | undefined;
@@ -93,7 +94,27 @@ export class PageCache {
     this.entries.set(key, page);
   }
 
-  clear(): void { this.entries.clear(); }
+  /**
+   * Data every page derives from the content, such as the section list of the navigation: computed once and
+   * kept until the content stamp changes or the cache is cleared — also with the page cache off (ttl 0), so a
+   * render that misses every page still does not ask the database for it. A failed computation is not kept.
+   */
+  async memo<T>(name: string, compute: () => Promise<T>): Promise<T> {
+    await this.checkStamp();
+    let pending = this.memos.get(name) as Promise<T> | undefined;
+    if (!pending) {
+      const computing = compute();
+      pending = computing;
+      this.memos.set(name, computing);
+      computing.catch(() => { if (this.memos.get(name) === computing) this.memos.delete(name); });
+    }
+    return pending;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.memos.clear();
+  }
   get size(): number { return this.entries.size; }
 
   private async checkStamp(): Promise<void> {
