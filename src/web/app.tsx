@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
-import { contentStamp, imageFile } from '../content/index.ts';
+import { contentStamp, imageFile, listSections } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from '../mail/index.ts';
@@ -73,8 +73,12 @@ export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const assets = loadAssets(deps.clientJs);
-  const site: SiteDeps = { db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir };
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
+  const site: SiteDeps = {
+    db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
+    // the section list changes only with the content: remembered until the content stamp moves
+    sections: () => pageCache.memo('sections', () => listSections(store.db)),
+  };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
   const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now });

@@ -2,7 +2,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
-  PLUS_OFFER, encryptPremium, offerJson, premiumHash, premiumPlaintext, recordMeterUnlock, resolveEntitlement, unlockArticle,
+  PLUS_OFFER, offerJson, recordMeterUnlock, resolveEntitlement, unlockArticle,
   GIFT_TOKEN_PATTERN,
 } from '../../access/index.ts';
 import { premiumBlocks, type Article } from '../../content/index.ts';
@@ -12,8 +12,9 @@ import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { blocksHtml } from '../ui/article-page.view.tsx';
 import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
+import { createSealedPremium } from './sealed-premium.tsx';
 import { isVerifiedCrawler, makePaywall, markPrivate, readerUser, type PaywallDeps } from './paywall-context.ts';
-import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, PremiumSection, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
+import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin } from '../platform/request-info.ts';
 import type { ServingConfig } from '../../config.ts';
@@ -94,12 +95,8 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   const app = new Hono<AppEnv>();
   const publicRoutes = new Hono<AppEnv>();
 
-  const premiumSlot: PremiumSlot = async (article) => {
-    const premium = premiumBlocks(article);
-    const { keyId, key } = await p.keys.currentKey(db, article.id, premiumHash(premium));
-    const ciphertext = encryptPremium(premiumPlaintext(blocksHtml(premium)), key, keyId);
-    return <PremiumSection article={article} sealed={{ keyId, ciphertext, decoy: p.keys.decoy(keyId, premium) }} />;
-  };
+  const sealedPremium = createSealedPremium(p.keys);
+  const premiumSlot: PremiumSlot = (article) => sealedPremium(db, article);
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
   // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.

@@ -65,51 +65,95 @@ export function Layout({ site, sections, assets, meta, activeSection, children }
         </head>
         <body>
           <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
-          <header class="masthead">
-            <div class="masthead__bar wrap">
-              <a class="masthead__search" href="/suche" aria-label="Suche">
-                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2.2" /><path d="M15.5 15.5 21 21" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" /></svg>
-                <span>Suche</span>
-              </a>
-              <a class="masthead__brand" href="/">
-                <span class="masthead__name">{site.name}</span>
-                <span class="masthead__claim">{site.claim}</span>
-              </a>
-              <div class="masthead__account">
-                <a class="masthead__login" href="/konto" data-account-link>Anmelden</a>
-                <a class="button button--plus" href="/abo">Plus-Abo</a>
-              </div>
-            </div>
-            <nav class="sections-nav" aria-label="Ressorts">
-              <ul class="wrap">
-                <li><a href="/" aria-current={activeSection === '' ? 'page' : undefined}>Startseite</a></li>
-                {sections.map((s) => (
-                  <li><a href={`/${s.slug}`} aria-current={activeSection === s.slug ? 'page' : undefined}>{s.name}</a></li>
-                ))}
-              </ul>
-            </nav>
-          </header>
+          {raw(chrome(site, sections).masthead(activeSection))}
           <main id="inhalt" class="wrap">{children}</main>
-          <footer class="site-footer">
-            <div class="wrap site-footer__inner">
-              <div>
-                <p class="site-footer__name">{site.name}</p>
-                <p>{site.claim}</p>
-              </div>
-              <ul class="site-footer__links">
-                {sections.map((s) => <li><a href={`/${s.slug}`}>{s.name}</a></li>)}
-              </ul>
-              <ul class="site-footer__links">
-                <li><a href="/impressum">Impressum</a></li>
-                <li><a href="/datenschutz">Datenschutz</a></li>
-                <li><a href="/feed.xml">RSS-Feed</a></li>
-                <li><a href="/konto">Mein Konto</a></li>
-              </ul>
-            </div>
-            <p class="wrap site-footer__legal">© {site.publisher}. Alle Rechte vorbehalten. Diese Seite lädt keine Inhalte von Dritten.</p>
-          </footer>
+          {raw(chrome(site, sections).footer)}
         </body>
       </html>
     </>
+  );
+}
+
+/**
+ * Masthead and footer depend only on the site and the section list (and the masthead on the active section):
+ * rendered once per section list instead of on every page. The list the app passes is kept while the content
+ * stays the same, so it is the same array for many renders; a new list is a new entry and the old one is
+ * collected with it.
+ */
+interface Chrome { masthead: (activeSection: string | undefined) => string; footer: string }
+const chromes = new WeakMap<Section[], WeakMap<SiteInfo, Chrome>>();
+
+function chrome(site: SiteInfo, sections: Section[]): Chrome {
+  let bySite = chromes.get(sections);
+  if (!bySite) chromes.set(sections, (bySite = new WeakMap()));
+  let c = bySite.get(site);
+  if (!c) {
+    const mastheads = new Map<string | undefined, string>();
+    c = {
+      footer: String(<Footer site={site} sections={sections} />),
+      masthead: (activeSection) => {
+        let html = mastheads.get(activeSection);
+        if (html === undefined) {
+          html = String(<Masthead site={site} sections={sections} activeSection={activeSection} />);
+          // Active sections come from the section list (or '' for the front page), so this stays small.
+          if (mastheads.size <= sections.length + 2) mastheads.set(activeSection, html);
+        }
+        return html;
+      },
+    };
+    bySite.set(site, c);
+  }
+  return c;
+}
+
+function Masthead({ site, sections, activeSection }: { site: SiteInfo; sections: Section[]; activeSection: string | undefined }) {
+  return (
+    <header class="masthead">
+      <div class="masthead__bar wrap">
+        <a class="masthead__search" href="/suche" aria-label="Suche">
+          <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2.2" /><path d="M15.5 15.5 21 21" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" /></svg>
+          <span>Suche</span>
+        </a>
+        <a class="masthead__brand" href="/">
+          <span class="masthead__name">{site.name}</span>
+          <span class="masthead__claim">{site.claim}</span>
+        </a>
+        <div class="masthead__account">
+          <a class="masthead__login" href="/konto" data-account-link>Anmelden</a>
+          <a class="button button--plus" href="/abo">Plus-Abo</a>
+        </div>
+      </div>
+      <nav class="sections-nav" aria-label="Ressorts">
+        <ul class="wrap">
+          <li><a href="/" aria-current={activeSection === '' ? 'page' : undefined}>Startseite</a></li>
+          {sections.map((s) => (
+            <li><a href={`/${s.slug}`} aria-current={activeSection === s.slug ? 'page' : undefined}>{s.name}</a></li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+function Footer({ site, sections }: { site: SiteInfo; sections: Section[] }) {
+  return (
+    <footer class="site-footer">
+      <div class="wrap site-footer__inner">
+        <div>
+          <p class="site-footer__name">{site.name}</p>
+          <p>{site.claim}</p>
+        </div>
+        <ul class="site-footer__links">
+          {sections.map((s) => <li><a href={`/${s.slug}`}>{s.name}</a></li>)}
+        </ul>
+        <ul class="site-footer__links">
+          <li><a href="/impressum">Impressum</a></li>
+          <li><a href="/datenschutz">Datenschutz</a></li>
+          <li><a href="/feed.xml">RSS-Feed</a></li>
+          <li><a href="/konto">Mein Konto</a></li>
+        </ul>
+      </div>
+      <p class="wrap site-footer__legal">© {site.publisher}. Alle Rechte vorbehalten. Diese Seite lädt keine Inhalte von Dritten.</p>
+    </footer>
   );
 }

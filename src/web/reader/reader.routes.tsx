@@ -1,9 +1,9 @@
 // Reader pages: front page, sections, authors, articles and the static pages.
 import { Hono } from 'hono';
-import { countArticles, getAuthorBySlug, getSectionBySlug, listArticles, listSections } from '../../content/index.ts';
+import { countArticles, getAuthorBySlug, getSectionBySlug, listArticles } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { pageNumber } from '../platform/query-params.ts';
-import { renderPage, type SiteDeps } from '../platform/render.tsx';
+import { renderPage, siteSections, type SiteDeps } from '../platform/render.tsx';
 import { variesBy } from '../platform/public-cache.middleware.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
 import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
@@ -15,7 +15,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40 }), listSections(deps.db)]);
+    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40 }), siteSections(deps)]);
     const lead = latest[0];
     const used = new Set(lead ? [lead.id] : []);
     const blocks = sections.map((section) => {

@@ -1,0 +1,40 @@
+// The premium slot of the guest page, made once per article version: only ciphertext and decoy go in, and the result is kept by key id.
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Kysely } from 'kysely';
+import { encryptPremium, premiumHash, premiumPlaintext, type ContentKeyStore } from '../../access/index.ts';
+import { premiumBlocks, type Article } from '../../content/index.ts';
+import type { Database } from '../../db/index.ts';
+import { LruMap } from '../../lru-map.ts';
+import { blocksHtml } from '../ui/article-page.view.tsx';
+import { PremiumSection } from './paywall.view.tsx';
+
+/** About 20 KB per Plus article: 2,000 recent versions are some 40 MB at most. */
+export const SEALED_SECTIONS_MAX = 2000;
+
+export type SealedPremiumRenderer = (db: Kysely<Database>, article: Article) => Promise<HtmlEscapedString>;
+
+/**
+ * Encrypting the premium HTML, making the decoy and rendering the section around them cost more than the rest
+ * of a Plus page, and change only with the premium text. The cache key starts with the key id, which belongs to
+ * one (article, premium hash) pair, and the premium hash itself: a changed text gets a new key id and is never
+ * answered from an older entry. The slug and access level are in the key too, because the section links to the
+ * article and names its level. Only finished guest HTML is stored — ciphertext and decoy, never the plain text,
+ * which exists only for the moment it is encrypted.
+ */
+export function createSealedPremium(keys: ContentKeyStore, o: { maxEntries?: number } = {}): SealedPremiumRenderer {
+  const sections = new LruMap<string, string>(o.maxEntries ?? SEALED_SECTIONS_MAX);
+  return async (db, article) => {
+    const premium = premiumBlocks(article);
+    const hash = premiumHash(premium);
+    const { keyId, key } = await keys.currentKey(db, article.id, hash);
+    const cacheKey = `${keyId}\0${hash}\0${article.id}\0${article.slug}\0${article.access}`;
+    let html = sections.get(cacheKey);
+    if (html === undefined) {
+      const ciphertext = encryptPremium(premiumPlaintext(blocksHtml(premium)), key, keyId);
+      html = String(<PremiumSection article={article} sealed={{ keyId, ciphertext, decoy: keys.decoy(keyId, premium) }} />);
+      sections.set(cacheKey, html);
+    }
+    return raw(html);
+  };
+}

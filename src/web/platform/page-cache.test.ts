@@ -1,0 +1,59 @@
+// The page cache's encodings: made only when asked for, kept with the page, and a stored page compressed at the better quality.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
+import { makeCachedPage, ON_THE_FLY_BROTLI_QUALITY, PageCache, STORED_BROTLI_QUALITY } from './page-cache.ts';
+
+const BODY = `<!doctype html><html lang="de"><body>${'<p>Die Mühlentorbrücke bleibt bis Ende Mai gesperrt. '.repeat(200)}</p></body></html>`;
+const brotli = (quality: number) => brotliCompressSync(Buffer.from(BODY), { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(BODY) } });
+
+test('both encodings decompress to the body, and asking twice gives the same bytes', () => {
+  const page = makeCachedPage(200, 'text/html; charset=utf-8', BODY, 'public', 0);
+  assert.equal(brotliDecompressSync(page.brotli).toString(), BODY);
+  assert.equal(gunzipSync(page.gzip).toString(), BODY);
+  assert.equal(page.brotli, page.brotli, 'compressed once, then kept');
+  assert.equal(page.gzip, page.gzip, 'compressed once, then kept');
+});
+
+test('a page no cache keeps is compressed at the on-the-fly quality; a page the cache keeps at the stored quality', () => {
+  assert.notDeepEqual(brotli(ON_THE_FLY_BROTLI_QUALITY), brotli(STORED_BROTLI_QUALITY), 'the test body tells the qualities apart');
+  const off = new PageCache({ ttlMs: 0 });
+  const notKept = makeCachedPage(200, 'text/html', BODY, 'public', 0);
+  off.set('/a', notKept);
+  assert.deepEqual(notKept.brotli, brotli(ON_THE_FLY_BROTLI_QUALITY));
+
+  const on = new PageCache({ ttlMs: 60_000, now: () => 0 });
+  const kept = makeCachedPage(200, 'text/html', BODY, 'public', 0);
+  on.set('/a', kept);
+  assert.deepEqual(kept.brotli, brotli(STORED_BROTLI_QUALITY));
+});
+
+test('the ETag depends on the body only, so every process and every encoding shares it', () => {
+  const a = makeCachedPage(200, 'text/html', BODY, 'public', 0);
+  const b = makeCachedPage(200, 'text/html', Buffer.from(BODY), 'public', 99);
+  assert.equal(a.etag, b.etag);
+  assert.notEqual(makeCachedPage(200, 'text/html', BODY + ' ', 'public', 0).etag, a.etag);
+});
+
+test('a memo is computed once and again only after the content stamp changed or the cache was cleared, also with the page cache off', async () => {
+  let clock = 10_000;
+  let stamp = 'v1';
+  const cache = new PageCache({ ttlMs: 0, stamp: async () => stamp, stampEveryMs: 2000, now: () => clock });
+  let computed = 0;
+  const sections = () => cache.memo('sections', async () => [`Liste ${++computed}`]);
+  assert.deepEqual(await sections(), ['Liste 1']);
+  assert.deepEqual(await sections(), ['Liste 1']);
+  stamp = 'v2';
+  clock += 2001;
+  assert.deepEqual(await sections(), ['Liste 2'], 'a new stamp drops the memo');
+  clock += 2001;
+  assert.deepEqual(await sections(), ['Liste 2'], 'the same stamp keeps it');
+  cache.clear();
+  assert.deepEqual(await sections(), ['Liste 3'], 'clear() drops it');
+});
+
+test('a failed memo is not kept', async () => {
+  const cache = new PageCache({ ttlMs: 0 });
+  await assert.rejects(cache.memo('sections', async () => { throw new Error('Datenbank weg'); }));
+  assert.equal(await cache.memo('sections', async () => 'wieder da'), 'wieder da');
+});
