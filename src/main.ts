@@ -1,5 +1,5 @@
 // Loads config, opens and migrates the database, seeds the demo when empty, builds the app, serves, shuts down cleanly.
-import { serve } from '@hono/node-server';
+import http, { type RequestListener } from 'node:http';
 import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts';
 import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
@@ -25,14 +25,18 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   const { js } = await buildClient();
   // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
   // Until the app exists (the next microtask, before any connection is read) a request would get 503.
-  const started: { fetch?: ReturnType<typeof createApp>['app']['fetch'] } = {};
-  const server = serve({ fetch: (req, env) => started.fetch ? started.fetch(req, env) : new Response('Klartext startet gerade.', { status: 503 }), port: config.port, hostname: config.host });
-  const port = await new Promise<number>((resolve) => server.once('listening', () => {
-    const address = server.address();
-    resolve(typeof address === 'object' && address ? address.port : config.port);
-  }));
+  let handle: RequestListener = (_req, res) => { res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }); res.end('Klartext startet gerade.'); };
+  const server = http.createServer((req, res) => handle(req, res));
+  server.listen(config.port, config.host);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : config.port);
+    });
+  });
   const serving = servingConfig(config, port);
-  started.fetch = createApp({ config: serving, store, logger, clientJs: js }).app.fetch;
+  handle = createApp({ config: serving, store, logger, clientJs: js }).listener;
   const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
   logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;

@@ -1,6 +1,8 @@
 // createApp(deps): the composition root. Two apps — public (page cache, no session) and private (session, CSRF, no-store) — and one
 // dispatcher that picks the app by the path alone (platform/private-paths.ts), so no route's privacy depends on the order of lines.
 import fs from 'node:fs';
+import type { RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
@@ -21,6 +23,7 @@ import { DEFAULT_SITE, type SiteInfo } from './platform/site-info.ts';
 import { isPrivatePath } from './platform/private-paths.ts';
 import { sessionMiddleware } from './platform/session.middleware.ts';
 import { createWebApp } from './platform/web-app.tsx';
+import { cachedPageListener } from './platform/cached-page-listener.ts';
 import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
@@ -52,6 +55,8 @@ export interface KlartextApp {
   privateApp: Hono<AppEnv>;
   pageCache: PageCache;
   assets: Assets;
+  /** for a Node `http` server: cache hits answered before routing, everything else through `app` */
+  listener: RequestListener;
 }
 
 /** Every answer of the private app is private, whatever a route set: no shared cache may ever store it. */
@@ -136,5 +141,9 @@ export function createApp(deps: AppDeps): KlartextApp {
 
   const app = new Hono<AppEnv>();
   app.all('*', (c) => (isPrivatePath(c.req.path) ? privateApp : publicApp).fetch(c.req.raw, c.env));
-  return { app, publicApp, privateApp, pageCache, assets };
+  const listener = cachedPageListener(
+    { pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger },
+    getRequestListener(app.fetch) as RequestListener,
+  );
+  return { app, publicApp, privateApp, pageCache, assets, listener };
 }

@@ -87,6 +87,8 @@ export interface PaywallArea {
   privateRoutes: Hono<AppEnv>;
   /** private app, before the session middleware on /api/unlock/*: sessions from memory for a few seconds */
   unlockSession: MiddlewareHandler<AppEnv>;
+  /** whether a user agent claims to be a search crawler (such requests skip the cache-hit fast path) */
+  claimsCrawler: (userAgent: string) => boolean;
 }
 
 export function createPaywall(deps: PaywallDeps): PaywallArea {
@@ -174,7 +176,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
       <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
 
   app.route('/', giftRoutes(p));
-  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession };
+  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null };
 }
 
 export const meterNote = (remaining: number): string =>

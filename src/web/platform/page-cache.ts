@@ -87,6 +87,20 @@ export class PageCache {
     return e;
   }
 
+  /**
+   * The entry without waiting: only while the content stamp was checked recently (otherwise a check starts in the
+   * background and this answers undefined, so the caller takes the ordinary path). For the cache-hit fast path.
+   */
+  peek(key: string): CachedPage | undefined {
+    if (this.o.stamp && this.now() - this.stampCheckedAt >= (this.o.stampEveryMs ?? 2000)) {
+      void this.checkStamp();
+      return undefined;
+    }
+    const e = this.entries.get(key);
+    if (!e || this.now() - e.storedAt > this.o.ttlMs) return undefined;
+    return e;
+  }
+
   set(key: string, page: CachedPage): void {
     if (this.o.ttlMs <= 0) return;
     if (page instanceof RenderedPage) page.stored = true;

@@ -23,6 +23,20 @@ export type AppEnv = {
 // Unique per process start and cheap per request: a random prefix and a counter.
 const ID_PREFIX = randomBytes(4).toString('hex');
 let requestCounter = 0;
+export const nextRequestId = (): string => `${ID_PREFIX}${(++requestCounter).toString(36)}`;
+
+/** The security headers of every answer (also written by the cache-hit fast path, platform/cached-page-listener.ts). */
+export function securityHeaders(https: boolean): [string, string][] {
+  const h: [string, string][] = [
+    ['content-security-policy', CONTENT_SECURITY_POLICY],
+    ['x-content-type-options', 'nosniff'],
+    ['referrer-policy', 'strict-origin-when-cross-origin'],
+    ['x-frame-options', 'DENY'],
+    ['permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()'],
+  ];
+  if (https) h.push(['strict-transport-security', 'max-age=31536000']);
+  return h;
+}
 
 export interface RequestContextOptions {
   /**
@@ -34,18 +48,13 @@ export interface RequestContextOptions {
 
 export function requestContext(logger: Logger, o: RequestContextOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const requestId = `${ID_PREFIX}${(++requestCounter).toString(36)}`;
+    const requestId = nextRequestId();
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
     const h = c.res.headers;
     h.set('x-request-id', requestId);
-    h.set('content-security-policy', CONTENT_SECURITY_POLICY);
-    h.set('x-content-type-options', 'nosniff');
-    h.set('referrer-policy', 'strict-origin-when-cross-origin');
-    h.set('x-frame-options', 'DENY');
-    h.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-    if (o.isHttps(c)) h.set('strict-transport-security', 'max-age=31536000');
+    for (const [k, v] of securityHeaders(o.isHttps(c))) h.set(k, v);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');

@@ -1,0 +1,80 @@
+// The hot path of the whole product: a guest asking for a page the cache holds is answered at the Node `http` level,
+// before routing and middleware; everything else (and anything this path is not sure about) falls through to the apps.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { etagMatches, pickEncoding, type PageCache } from './page-cache.ts';
+import { isPrivatePath } from './private-paths.ts';
+import { nextRequestId, securityHeaders } from './request-context.middleware.ts';
+
+export interface CachedPageListenerOptions {
+  pageCache: PageCache;
+  /** host names the site answers to; any other Host falls through (and gets the 421 of the host guard) */
+  acceptedHosts: readonly string[];
+  /** the public origin: HSTS on every answer when it is https */
+  publicUrl: string;
+  /** a user agent that claims to be a search crawler goes through the crawler check, never this path */
+  claimsCrawler: (userAgent: string) => boolean;
+  logger: Logger;
+  /** tests count the answers of this path */
+  onHit?: (path: string) => void;
+}
+
+/** `Host` without the port, lower case; IPv6 literals keep their brackets, as acceptedHosts lists them. */
+function hostnameOf(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const h = host.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.indexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/**
+ * Answers exactly what the public app would answer for a cache hit — same body, status, ETag/304, `Vary`, security
+ * headers, request id — and only where that is certain: GET/HEAD, a plain path (no query, no percent-encoding), a
+ * public path, an accepted host, no claimed crawler, no forwarded scheme to judge (unless the origin is https anyway),
+ * and an entry whose content stamp was checked recently. A test compares its answers with the app's.
+ */
+export function cachedPageListener(o: CachedPageListenerOptions, fallback: RequestListener): RequestListener {
+  const accepted = new Set(o.acceptedHosts.map((h) => h.toLowerCase()));
+  const httpsOrigin = o.publicUrl.startsWith('https:');
+  const frame = securityHeaders(httpsOrigin);
+  const logInfo = o.logger.isLevelEnabled('info');
+
+  function tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const path = req.url;
+    if (!path || path.charCodeAt(0) !== 47 /* / */ || path.includes('?') || path.includes('%') || isPrivatePath(path)) return false;
+    const hostname = hostnameOf(req.headers.host);
+    if (!hostname || !accepted.has(hostname)) return false;
+    if (!httpsOrigin && req.headers['x-forwarded-proto'] !== undefined) return false;
+    if (o.claimsCrawler(req.headers['user-agent'] ?? '')) return false;
+    const page = o.pageCache.peek(path);
+    if (!page) return false;
+
+    const requestId = nextRequestId();
+    const headers: [string, string][] = [
+      ['content-type', page.contentType], ['cache-control', page.cacheControl], ['etag', page.etag], ['vary', 'Accept-Encoding'], ['x-cache', 'hit'],
+      ['x-request-id', requestId], ...frame,
+    ];
+    let status = page.status;
+    let body: Buffer | undefined;
+    if (etagMatches(req.headers['if-none-match'], page.etag)) {
+      status = 304;
+    } else {
+      const enc = pickEncoding(req.headers['accept-encoding']);
+      body = enc === 'br' ? page.brotli : enc === 'gzip' ? page.gzip : page.body;
+      if (enc) headers.push(['content-encoding', enc]);
+      headers.push(['content-length', String(body.length)]);
+    }
+    res.writeHead(status, headers.flat());
+    res.end(method === 'HEAD' ? undefined : body);
+    if (logInfo) o.logger.info({ reqId: requestId, method, path, status, ms: 0, fast: true }, 'request');
+    o.onHit?.(path);
+    return true;
+  }
+
+  return (req, res) => {
+    if (!tryServe(req, res)) fallback(req, res);
+  };
+}
