@@ -2,7 +2,7 @@
 // before routing and middleware; everything else (and anything this path is not sure about) falls through to the apps.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { etagMatches, pickEncoding, type PageCache } from './page-cache.ts';
+import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { isPrivatePath } from './private-paths.ts';
 import { nextRequestId, securityHeaders } from './request-context.middleware.ts';
 
@@ -37,8 +37,22 @@ function hostnameOf(host: string | undefined): string | undefined {
 export function cachedPageListener(o: CachedPageListenerOptions, fallback: RequestListener): RequestListener {
   const accepted = new Set(o.acceptedHosts.map((h) => h.toLowerCase()));
   const httpsOrigin = o.publicUrl.startsWith('https:');
-  const frame = securityHeaders(httpsOrigin);
+  const frame = securityHeaders(httpsOrigin).flat();
   const logInfo = o.logger.isLevelEnabled('info');
+  // The headers of a page per encoding (and for 304), built once per cached page; only the request id is per answer.
+  const prepared = new WeakMap<CachedPage, Map<string, string[]>>();
+  function headersOf(page: CachedPage, variant: 'br' | 'gzip' | 'identity' | '304', length: number): string[] {
+    let byVariant = prepared.get(page);
+    if (!byVariant) prepared.set(page, (byVariant = new Map()));
+    let h = byVariant.get(variant);
+    if (!h) {
+      h = ['content-type', page.contentType, 'cache-control', page.cacheControl, 'etag', page.etag, 'vary', 'Accept-Encoding', 'x-cache', 'hit', ...frame];
+      if (variant === 'br' || variant === 'gzip') h.push('content-encoding', variant);
+      if (variant !== '304') h.push('content-length', String(length));
+      byVariant.set(variant, h);
+    }
+    return h;
+  }
 
   function tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     const method = req.method;
@@ -53,21 +67,20 @@ export function cachedPageListener(o: CachedPageListenerOptions, fallback: Reque
     if (!page) return false;
 
     const requestId = nextRequestId();
-    const headers: [string, string][] = [
-      ['content-type', page.contentType], ['cache-control', page.cacheControl], ['etag', page.etag], ['vary', 'Accept-Encoding'], ['x-cache', 'hit'],
-      ['x-request-id', requestId], ...frame,
-    ];
     let status = page.status;
     let body: Buffer | undefined;
+    let headers: string[];
     if (etagMatches(req.headers['if-none-match'], page.etag)) {
       status = 304;
+      headers = headersOf(page, '304', 0);
     } else {
       const enc = pickEncoding(req.headers['accept-encoding']);
       body = enc === 'br' ? page.brotli : enc === 'gzip' ? page.gzip : page.body;
-      if (enc) headers.push(['content-encoding', enc]);
-      headers.push(['content-length', String(body.length)]);
+      headers = headersOf(page, enc ?? 'identity', body.length);
     }
-    res.writeHead(status, headers.flat());
+    const out = headers.slice();
+    out.push('x-request-id', requestId);
+    res.writeHead(status, out);
     res.end(method === 'HEAD' ? undefined : body);
     if (logInfo) o.logger.info({ reqId: requestId, method, path, status, ms: 0, fast: true }, 'request');
     o.onHit?.(path);
