@@ -43,3 +43,27 @@ test('docs and code comments point only at files inside the repository', () => {
   for (const dir of ['.']) walk(dir);
   assert.deepEqual(offenders, []);
 });
+
+test('every test docs/security.md names as `file` › name exists in that file', () => {
+  const doc = read('docs/security.md');
+  const refs = [...doc.matchAll(/`([\w./-]+\.test\.tsx?)` › ([^|\n]+?)(?=<br>|\s\||$)/gm)].map((m) => ({ file: m[1]!, name: m[2]!.trim() }));
+  assert.ok(refs.length >= 50, `found ${refs.length} test references`);
+  const missing: string[] = [];
+  for (const { file, name } of refs) {
+    if (!fs.existsSync(path.join(root, file))) { missing.push(`${file} (no such file)`); continue; }
+    // test names are written in quotes or template literals: undo the escapes
+    const source = read(file).replace(/\\(['"`])/g, '$1');
+    if (!source.includes(name)) missing.push(`${file} › ${name}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('file paths named in docs/architecture.md, docs/security.md and the README exist', () => {
+  const missing: string[] = [];
+  for (const doc of ['docs/architecture.md', 'docs/security.md', 'README.md']) {
+    for (const m of read(doc).matchAll(/`((?:src|tests|docs|bench)\/[\w./-]+\.(?:ts|tsx|md|js|mjs))`/g)) {
+      if (!fs.existsSync(path.join(root, m[1]!))) missing.push(`${doc}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
