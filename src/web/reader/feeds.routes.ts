@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { getSectionBySlug, listArticles, listSections, listAuthors, type ArticleSummary } from '../../content/index.ts';
 import { escapeHtml as x } from '../../html-escape.ts';
 import { HttpError } from '../platform/app-error.ts';
+import { ROBOTS_DISALLOW } from '../platform/private-paths.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { imageUrl } from '../ui/teaser.view.tsx';
 
@@ -74,7 +75,8 @@ export function feedRoutes(deps: SiteDeps): Hono {
 
   app.get('/robots.txt', (c) => {
     const base = deps.publicUrl;
-    return c.text(`User-agent: *\nDisallow: /konto\nDisallow: /api/\nDisallow: /klartext/\nSitemap: ${base}/sitemap.xml\nSitemap: ${base}/news-sitemap.xml\n`);
+    const lines = ['User-agent: *', ...ROBOTS_DISALLOW.map((p) => `Disallow: ${p}`), '', `Sitemap: ${base}/sitemap.xml`, `Sitemap: ${base}/news-sitemap.xml`];
+    return c.text(`${lines.join('\n')}\n`);
   });
 
   return app;
