@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { contentStamp, imageFile, listSections } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
@@ -32,9 +33,10 @@ export interface AppDeps {
   logger: Logger;
   clientJs: string;
   site?: SiteInfo;
-  /** paywall: DNS for crawler verification (default: the system resolver) and the clock for meter and gift links (tests) */
+  /** paywall: DNS for crawler verification (default: the system resolver) */
   crawlerResolver?: HostResolver;
-  now?: () => Date;
+  /** the one clock of the app (default: the system's): publishing, feeds, page cache, meter, gift links, unlock memory (not yet: session expiry and the account services) */
+  now?: Clock;
   /** where account mails go; default: SMTP when config.smtpUrl is set, else the outbox table */
   mailer?: Mailer;
   /** argon2id cost; tests pass TEST_HASHING, production never goes below argon2's defaults */
@@ -71,13 +73,14 @@ const neverSetsCookies = (logger: Logger): MiddlewareHandler<AppEnv> => async (c
 
 export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const assets = loadAssets(deps.clientJs);
-  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
+  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db), now });
   const site: SiteDeps = {
     db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
     // the section list changes only with the content: remembered until the content stamp moves
     sections: () => pageCache.memo('sections', () => listSections(store.db)),
+    now,
   };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
