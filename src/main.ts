@@ -36,7 +36,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     });
   });
   const serving = servingConfig(config, port);
-  handle = createApp({ config: serving, store, logger, clientJs: js }).listener;
+  handle = createApp({ config: serving, store, logger, clientJs: js }).nodeListener();
   const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
   logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;

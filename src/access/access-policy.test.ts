@@ -1,9 +1,10 @@
 // Checks every combination of article, reader and context against an independently written expectation, plus named cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAccess, type AccessDecision, type AccessLevel, type AccessReader, type GrantReason, type ReaderMeter, type UserRole } from './access-policy.ts';
+import { checkAccess, type AccessDecision, type AccessLevel, type AccessReader, type GrantReason, type ReaderMeter } from './access-policy.ts';
+import type { Role } from '../accounts/index.ts';
 
-type UserKind = 'guest' | UserRole;
+type UserKind = 'guest' | Role;
 type MeterState = 'disabled' | 'available' | 'exhausted' | 'alreadyCounted';
 
 const LEVELS: AccessLevel[] = ['free', 'registered', 'plus'];

@@ -1,7 +1,7 @@
 // Who may read an article: one pure function from article, reader and request context to a decision the paywall and unlock endpoint act on.
+import { isStaffRole, type Role } from '../accounts/index.ts';
 
 export type AccessLevel = 'free' | 'registered' | 'plus';
-export type UserRole = 'reader' | 'author' | 'editor' | 'admin';
 export type GrantReason = 'free' | 'registered' | 'subscriber' | 'staff' | 'meter' | 'gift' | 'crawler';
 
 export interface AccessArticle { access: AccessLevel }
@@ -17,7 +17,7 @@ export interface ReaderMeter {
 
 export interface AccessReader {
   /** `emailVerified`: the account's address is confirmed — the meter is only for confirmed addresses. */
-  user: null | { role: UserRole; emailVerified: boolean };
+  user: null | { role: Role; emailVerified: boolean };
   subscriber: boolean;
   meter: ReaderMeter;
 }
@@ -42,8 +42,6 @@ export type AccessDecision =
   | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus };
 
 export type AccessNeed = 'login' | 'subscription' | 'verification';
-
-const STAFF_ROLES: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
 
 const meterStatus = (limit: number, used: number): MeterStatus => ({ limit, used, remaining: Math.max(0, limit - used) });
 
@@ -70,7 +68,7 @@ const meterStatus = (limit: number, used: number): MeterStatus => ({ limit, used
 export function checkAccess(article: AccessArticle, reader: AccessReader, context: AccessContext): AccessDecision {
   if (article.access === 'free') return { granted: true, reason: 'free' };
   const { user, meter } = reader;
-  if (user && STAFF_ROLES.has(user.role)) return { granted: true, reason: 'staff' };
+  if (user && isStaffRole(user.role)) return { granted: true, reason: 'staff' };
   if (user && reader.subscriber) return { granted: true, reason: 'subscriber' };
   if (user && article.access === 'registered') return { granted: true, reason: 'registered' };
   if (context.verifiedCrawler) return { granted: true, reason: 'crawler' };

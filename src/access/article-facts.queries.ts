@@ -1,5 +1,6 @@
 // What the unlock path needs to know of an article — access level, publication, premium blocks and their hash — in one query.
 import type { Kysely, Transaction } from 'kysely';
+import { systemClock, type Clock } from '../clock.ts';
 import { premiumBlocks, type AccessLevel, type Block } from '../content/index.ts';
 import type { Database } from '../db/index.ts';
 import { premiumHash } from './content-key.store.ts';
@@ -24,10 +25,11 @@ export type ArticleFactsReader = (db: Db, articleId: string, o?: { fresh?: boole
  * 2 s, as long as the page cache takes to notice a change); `fresh` reads the row again. Parsing and hashing
  * the blocks is remembered per (id, stored blocks text), so an edit is noticed as soon as the row is read.
  */
-export function createArticleFactsReader(o: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}): ArticleFactsReader {
+export function createArticleFactsReader(o: { maxEntries?: number; ttlMs?: number; now?: Clock } = {}): ArticleFactsReader {
   const maxEntries = o.maxEntries ?? 5000;
   const ttlMs = o.ttlMs ?? 2000;
-  const now = o.now ?? Date.now;
+  const clock = o.now ?? systemClock;
+  const now = () => clock().getTime();
   const derived = new Map<string, { source: string; premium: Block[]; hash: string }>();
   const recent = new Map<string, { facts: ArticleFacts | undefined; until: number }>();
   return async (db, articleId, opts = {}) => {

@@ -1,5 +1,6 @@
 // Content keys per article version: created on first use, stored wrapped under the master key, cached unwrapped in memory.
 import { createHash } from 'node:crypto';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso, type Database } from '../db/index.ts';
 import { deriveDecoySeed, generateContentKey, newKeyId, unwrapContentKey, wrapContentKey } from './content-crypto.ts';
@@ -29,9 +30,9 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
-export function createContentKeyStore(masterKey: Buffer, o: { maxEntries?: number; now?: () => Date } = {}): ContentKeyStore {
+export function createContentKeyStore(masterKey: Buffer, o: { maxEntries?: number; now?: Clock } = {}): ContentKeyStore {
   const maxEntries = o.maxEntries ?? 20_000;
-  const now = o.now ?? (() => new Date());
+  const now = o.now ?? systemClock;
   const keys = new BoundedMap<string, Promise<ContentKey>>(maxEntries);
   const decoys = new BoundedMap<string, string[]>(maxEntries);
 

@@ -1,7 +1,8 @@
 // Gathers the facts checkAccess needs — subscription, gift link, meter — asking the database only for those that can still matter, and records meter unlocks.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { checkAccess, type AccessDecision, type AccessLevel, type ReaderMeter, type UserRole } from './access-policy.ts';
+import { checkAccess, type AccessDecision, type AccessLevel, type ReaderMeter } from './access-policy.ts';
+import { isStaffRole, type Role } from '../accounts/index.ts';
 import { giftState, type GiftState } from './gift-link.service.ts';
 import { meterAddressOf, type MeterSettings } from './meter-address.ts';
 import { insertMeterUnlock, lockReader, pruneMeterAddresses, readMeter } from './meter.queries.ts';
@@ -9,10 +10,8 @@ import { hasActiveSubscription, type SubscriptionCheck } from './subscription.qu
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
-
 /** The signed-in reader as access decisions need them: the address counts for the meter once it is confirmed. */
-export interface AccessUser { id: string; role: UserRole; email: string; emailVerified: boolean }
+export interface AccessUser { id: string; role: Role; email: string; emailVerified: boolean }
 
 export interface EntitlementInput {
   article: { id: string; access: AccessLevel };
@@ -50,7 +49,7 @@ export async function resolveEntitlement(db: Db, input: EntitlementInput): Promi
     decision: checkAccess(article, { user, subscriber, meter }, { giftLinkValid: gift === 'valid', verifiedCrawler: input.verifiedCrawler }),
     gift,
   });
-  if (article.access === 'free' || (user && STAFF.has(user.role))) return decide(false, null, noMeter);
+  if (article.access === 'free' || (user && isStaffRole(user.role))) return decide(false, null, noMeter);
   const subscriber = user ? await (input.isSubscriber ?? hasActiveSubscription)(db, user.id, now) : false;
   if (subscriber || (user && article.access === 'registered') || input.verifiedCrawler) return decide(subscriber, null, noMeter);
   const gift = input.giftToken ? await giftState(db, { token: input.giftToken, articleId: article.id, now }) : null;
@@ -81,7 +80,7 @@ export async function recordMeterUnlock(db: Kysely<Database>, input: { user: Acc
 }
 
 /** Whether the reader may read every Plus article (staff or subscriber) — what search asks before looking into premium text. */
-export async function readsAllPlus(db: Db, user: { id: string; role: UserRole } | null, now: Date): Promise<boolean> {
+export async function readsAllPlus(db: Db, user: { id: string; role: Role } | null, now: Date): Promise<boolean> {
   if (!user) return false;
-  return STAFF.has(user.role) || hasActiveSubscription(db, user.id, now);
+  return isStaffRole(user.role) || hasActiveSubscription(db, user.id, now);
 }

@@ -1,6 +1,7 @@
 // Gift links ("Artikel verschenken"): a subscriber's link that opens one article for anyone for 14 days while the giver may still read it, limited per month, revocable.
 import type { Kysely, Transaction } from 'kysely';
 import { newId, newToken, nowIso, type Database } from '../db/index.ts';
+import { isStaffRole } from '../accounts/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { berlinMonthStart } from './berlin-calendar.ts';
 import { lockReader } from './meter.queries.ts';
@@ -15,8 +16,6 @@ export const GIFT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** `lapsed`: the giver no longer reads Plus (subscription ended, staff role gone) or has no confirmed address. */
 export type GiftState = 'valid' | 'expired' | 'revoked' | 'lapsed' | 'unknown';
-
-const STAFF_ROLES = ['author', 'editor', 'admin'];
 
 export interface GiftLink {
   id: string;
@@ -38,7 +37,7 @@ const stateOf = (row: { expires_at: string; revoked_at: string | null }, giverEn
 export async function mayGive(db: Db, userId: string, now: Date): Promise<boolean> {
   const giver = await db.selectFrom('users').select(['role', 'email_verified_at']).where('id', '=', userId).executeTakeFirst();
   if (!giver || giver.email_verified_at === null) return false;
-  return STAFF_ROLES.includes(giver.role) || hasActiveSubscription(db, userId, now);
+  return isStaffRole(giver.role) || hasActiveSubscription(db, userId, now);
 }
 
 /** What a token in a link is worth for this article: a token for another article is as good as none. */
@@ -54,7 +53,7 @@ export async function giftState(db: Db, input: { token: string; articleId: strin
         .as('subscribed')])
     .where('gift_links.token', '=', input.token).executeTakeFirst();
   if (!row || row.article_id !== input.articleId) return 'unknown';
-  const giverEntitled = row.email_verified_at !== null && (STAFF_ROLES.includes(row.role) || Boolean(row.subscribed));
+  const giverEntitled = row.email_verified_at !== null && (isStaffRole(row.role) || Boolean(row.subscribed));
   return stateOf(row, giverEntitled, input.now);
 }
 

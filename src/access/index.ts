@@ -3,7 +3,7 @@ export { AccessError, type AccessErrorCode } from './access-error.ts';
 export {
   checkAccess,
   type AccessArticle, type AccessContext, type AccessDecision, type AccessLevel, type AccessNeed, type AccessReader,
-  type GrantReason, type MeterStatus, type ReaderMeter, type UserRole,
+  type GrantReason, type MeterStatus, type ReaderMeter,
 } from './access-policy.ts';
 export {
   decryptPremium, deriveDecoySeed, encryptPremium, generateContentKey, loadOrCreateMasterKey,

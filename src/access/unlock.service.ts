@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely';
 import { nowIso, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
-import type { AccessNeed, GrantReason, MeterStatus, UserRole } from './access-policy.ts';
+import { isStaffRole } from '../accounts/index.ts';
+import type { AccessNeed, GrantReason, MeterStatus } from './access-policy.ts';
 import type { ArticleFactsReader } from './article-facts.queries.ts';
 import type { ContentKeyStore } from './content-key.store.ts';
 import { recordMeterUnlock, resolveEntitlement, type AccessUser } from './entitlement.service.ts';
@@ -30,8 +31,6 @@ export type UnlockResult =
   | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus }
   | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string };
 
-const STAFF: ReadonlySet<UserRole> = new Set(['author', 'editor', 'admin']);
-
 /**
  * Order matters: unknown article (not-found) → entitlement (a denial says nothing about keys) → key id of the
  * page (conflict when the text changed since the page was rendered: the old key would keep a corrected text
@@ -41,7 +40,7 @@ export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, inpu
   const { user, now } = input;
   let article = await deps.articleFacts(db, input.articleId);
   // A scheduled article does not exist yet for readers and subscribers: its key must not leave before it is published.
-  const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && STAFF.has(user.role)));
+  const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && isStaffRole(user.role)));
   if (!article || !visible) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
   // A free article has no premium part and no key; asking for one is a client's mistake, not a reason to make a key.
   if (article.access === 'free') throw new DomainError('invalid-input', 'Dieser Artikel ist frei lesbar; es gibt nichts freizuschalten.', 'articleId');

@@ -1,6 +1,10 @@
 // Domain types of accounts: users, roles, the reader of a request, sessions — what callers see, never the rows.
 export const ROLES = ['reader', 'author', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+/** Staff read every article and may give Plus articles away; the one list every access rule asks. */
+export const STAFF_ROLES = ['author', 'editor', 'admin'] as const satisfies readonly Role[];
+/** Takes a string, not a Role: database rows carry the role as plain text. */
+export const isStaffRole = (role: string): boolean => (STAFF_ROLES as readonly string[]).includes(role);
 
 export interface User {
   id: string;
@@ -27,5 +31,3 @@ export interface SessionInfo {
   lastSeenAt: string;
   expiresAt: string;
 }
-
-export const isStaff = (role: Role): boolean => role !== 'reader';

@@ -1,5 +1,5 @@
 // Public face of accounts: readers and staff, sessions, passwords, mail links, throttling. No web framework in here.
-export { ROLES, isStaff, type Role, type User, type Reader, type SessionInfo } from './account.types.ts';
+export { ROLES, STAFF_ROLES, isStaffRole, type Role, type User, type Reader, type SessionInfo } from './account.types.ts';
 export type { AccountNotice } from './account.notices.ts';
 export { normalizeEmail } from './account-input.rules.ts';
 export {

@@ -31,11 +31,12 @@ function summaries(db: Db) {
     .select(summaryColumns);
 }
 
-export interface ListOptions { limit: number; offset?: number; sectionSlug?: string; authorSlug?: string; since?: string; until?: string }
+/** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
+export interface ListOptions { limit: number; offset?: number; sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
 
-/** Published articles, newest first. `until` hides scheduled ones (published_at in the future). */
+/** Published articles, newest first. */
 export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSummary[]> {
-  let q = summaries(db).where('articles.published_at', '<=', o.until ?? new Date().toISOString());
+  let q = summaries(db).where('articles.published_at', '<=', o.now.toISOString());
   if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
   if (o.since) q = q.where('articles.published_at', '>=', o.since);
   if (o.authorSlug) {
@@ -46,18 +47,19 @@ export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSumma
   return rows.map(toSummary);
 }
 
-export async function countArticles(db: Db, o: { sectionSlug?: string; until?: string }): Promise<number> {
+export async function countArticles(db: Db, o: { sectionSlug?: string; now: Date }): Promise<number> {
   let q = db.selectFrom('articles').innerJoin('sections', 'sections.id', 'articles.section_id')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('articles.published_at', '<=', o.until ?? new Date().toISOString());
+    .where('articles.published_at', '<=', o.now.toISOString());
   if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
   const r = await q.executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-export async function getArticleBySlug(db: Db, slug: string, o: { includeScheduled?: boolean } = {}): Promise<Article | undefined> {
+/** Readers ask with `now` (a scheduled article does not exist for them yet); import and export take every article. */
+export async function getArticleBySlug(db: Db, slug: string, o: { now: Date } | { includeScheduled: true }): Promise<Article | undefined> {
   let q = summaries(db).select(['articles.paywall_after', 'articles.blocks_json']).where('articles.slug', '=', slug);
-  if (!o.includeScheduled) q = q.where('articles.published_at', '<=', new Date().toISOString());
+  if ('now' in o) q = q.where('articles.published_at', '<=', o.now.toISOString());
   const row = await q.executeTakeFirst();
   if (!row) return undefined;
   const authors = await db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')

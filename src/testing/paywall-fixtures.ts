@@ -73,7 +73,7 @@ export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: 
       t.klartext.pageCache.clear();
       const res = await t.app.request(`/artikel/${slug}`);
       const html = await res.text();
-      const article = await getArticleBySlug(t.store.db, slug);
+      const article = await getArticleBySlug(t.store.db, slug, { now: clock.now });
       const keyId = /data-key-id="([^"]+)"/.exec(html)?.[1] ?? '';
       return { articleId: article!.id, keyId, html };
     },

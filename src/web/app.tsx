@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { contentStamp, imageFile, listSections } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
@@ -35,9 +36,10 @@ export interface AppDeps {
   logger: Logger;
   clientJs: string;
   site?: SiteInfo;
-  /** paywall: DNS for crawler verification (default: the system resolver) and the clock for meter and gift links (tests) */
+  /** paywall: DNS for crawler verification (default: the system resolver) */
   crawlerResolver?: HostResolver;
-  now?: () => Date;
+  /** the one clock of the app (default: the system's): publishing, feeds, page cache, meter, gift links, unlock memory (not yet: session expiry and the account services) */
+  now?: Clock;
   /** where account mails go; default: SMTP when config.smtpUrl is set, else the outbox table */
   mailer?: Mailer;
   /** argon2id cost; tests pass TEST_HASHING, production never goes below argon2's defaults */
@@ -55,8 +57,12 @@ export interface KlartextApp {
   privateApp: Hono<AppEnv>;
   pageCache: PageCache;
   assets: Assets;
-  /** for a Node `http` server: cache hits answered before routing, everything else through `app` */
-  listener: RequestListener;
+  /**
+   * For a Node `http` server: cache hits answered before routing, everything else through `app`. Made on demand:
+   * @hono/node-server's listener replaces the global Request/Response with its lighter ones, which a process that
+   * only calls `app.request()` (tests) should not get as a side effect of building an app.
+   */
+  nodeListener(): RequestListener;
 }
 
 /** Every answer of the private app is private, whatever a route set: no shared cache may ever store it. */
@@ -76,13 +82,14 @@ const neverSetsCookies = (logger: Logger): MiddlewareHandler<AppEnv> => async (c
 
 export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const assets = loadAssets(deps.clientJs);
-  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db) });
+  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db), now });
   const site: SiteDeps = {
     db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
     // the section list changes only with the content: remembered until the content stamp moves
     sections: () => pageCache.memo('sections', () => listSections(store.db)),
+    now,
   };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
@@ -141,9 +148,9 @@ export function createApp(deps: AppDeps): KlartextApp {
 
   const app = new Hono<AppEnv>();
   app.all('*', (c) => (isPrivatePath(c.req.path) ? privateApp : publicApp).fetch(c.req.raw, c.env));
-  const listener = cachedPageListener(
+  const nodeListener = () => cachedPageListener(
     { pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger },
     getRequestListener(app.fetch) as RequestListener,
   );
-  return { app, publicApp, privateApp, pageCache, assets, listener };
+  return { app, publicApp, privateApp, pageCache, assets, nodeListener };
 }

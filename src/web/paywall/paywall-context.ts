@@ -1,5 +1,6 @@
 // What the paywall's routes share: their dependencies, the content keys and crawler verifier made once, and who is asking.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Clock } from '../../clock.ts';
 import {
   cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, deriveMeterAddressKey, loadOrCreateMasterKey,
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
@@ -18,7 +19,7 @@ export interface PaywallDeps {
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
   /** the clock for meter months, gift expiry and the unlock path's session memory; tests move it instead of sleeping */
-  now: () => Date;
+  now: Clock;
 }
 
 export interface Paywall extends PaywallDeps {
@@ -45,11 +46,11 @@ export function makePaywall(deps: PaywallDeps): Paywall {
   return {
     ...deps,
     keys: createContentKeyStore(masterKey, { now: deps.now }),
-    articleFacts: createArticleFactsReader({ now: () => deps.now().getTime() }),
+    articleFacts: createArticleFactsReader({ now: deps.now }),
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
     meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(masterKey) },
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
-    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS, now: () => deps.now().getTime() }),
+    unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS, now: deps.now }),
   };
 }
 

@@ -33,8 +33,8 @@ for (const engine of testEngines()) {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-sealed-'));
       await writeFixtureImages(dir);
       await importDocument(store.db, fixtureDocument(), { baseDir: dir, dataDir: dir });
-      plus = (await getArticleBySlug(store.db, PLUS_SLUG))!;
-      registered = (await getArticleBySlug(store.db, REGISTERED_SLUG))!;
+      plus = (await getArticleBySlug(store.db, PLUS_SLUG, { now: new Date() }))!;
+      registered = (await getArticleBySlug(store.db, REGISTERED_SLUG, { now: new Date() }))!;
     });
     after(async () => { await store.close(); });
 

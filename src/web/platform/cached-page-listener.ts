@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { isPrivatePath } from './private-paths.ts';
-import { nextRequestId, securityHeaders } from './request-context.middleware.ts';
+import { nextRequestId, securityHeaderList } from './request-context.middleware.ts';
 
 export interface CachedPageListenerOptions {
   pageCache: PageCache;
@@ -37,7 +37,9 @@ function hostnameOf(host: string | undefined): string | undefined {
 export function cachedPageListener(o: CachedPageListenerOptions, fallback: RequestListener): RequestListener {
   const accepted = new Set(o.acceptedHosts.map((h) => h.toLowerCase()));
   const httpsOrigin = o.publicUrl.startsWith('https:');
-  const frame = securityHeaders(httpsOrigin).flat();
+  // Taken from the security-header middleware once at start; until then every request takes the ordinary path.
+  let frame: string[] | undefined;
+  void securityHeaderList(httpsOrigin).then((h) => { frame = h.flat(); });
   const logInfo = o.logger.isLevelEnabled('info');
   // The headers of a page per encoding (and for 304), built once per cached page; only the request id is per answer.
   const prepared = new WeakMap<CachedPage, Map<string, string[]>>();
@@ -46,7 +48,7 @@ export function cachedPageListener(o: CachedPageListenerOptions, fallback: Reque
     if (!byVariant) prepared.set(page, (byVariant = new Map()));
     let h = byVariant.get(variant);
     if (!h) {
-      h = ['content-type', page.contentType, 'cache-control', page.cacheControl, 'etag', page.etag, 'vary', 'Accept-Encoding', 'x-cache', 'hit', ...frame];
+      h = ['content-type', page.contentType, 'cache-control', page.cacheControl, 'etag', page.etag, 'vary', 'Accept-Encoding', 'x-cache', 'hit', ...frame!];
       if (variant === 'br' || variant === 'gzip') h.push('content-encoding', variant);
       if (variant !== '304') h.push('content-length', String(length));
       byVariant.set(variant, h);
@@ -56,7 +58,7 @@ export function cachedPageListener(o: CachedPageListenerOptions, fallback: Reque
 
   function tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     const method = req.method;
-    if (method !== 'GET' && method !== 'HEAD') return false;
+    if ((method !== 'GET' && method !== 'HEAD') || !frame) return false;
     const path = req.url;
     if (!path || path.charCodeAt(0) !== 47 /* / */ || path.includes('?') || path.includes('%') || isPrivatePath(path)) return false;
     const hostname = hostnameOf(req.headers.host);

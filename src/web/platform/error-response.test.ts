@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HashGate } from '../../accounts/index.ts';
+import { DomainError } from '../../domain-error.ts';
+import { HttpError } from './app-error.ts';
 import { errorView } from './error-response.ts';
 
 test('a refusal of the hashing gate becomes 503 with a Retry-After and the German message', async () => {
@@ -16,4 +18,17 @@ test('a refusal of the hashing gate becomes 503 with a Retry-After and the Germa
   assert.match(v.message, /Gerade melden sich sehr viele Menschen an/);
   release();
   await running;
+});
+
+test('every web-layer kind and domain code keeps its status and the code string readers see', () => {
+  const http = { 'bad-request': 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'payload-too-large': 413, 'too-many-requests': 429, unavailable: 503 } as const;
+  const domain = { 'invalid-input': 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-large': 413, 'rate-limited': 429, unavailable: 503, busy: 503 } as const;
+  for (const [kind, status] of Object.entries(http)) {
+    const v = errorView(new HttpError(kind as keyof typeof http, 'x'));
+    assert.deepEqual([v.status, v.code], [status, kind]);
+  }
+  for (const [code, status] of Object.entries(domain)) {
+    const v = errorView(new DomainError(code as keyof typeof domain, 'x'));
+    assert.deepEqual([v.status, v.code], [status, code]);
+  }
 });

@@ -1,16 +1,12 @@
 // Turns any thrown error into a page or JSON with a request id; users never see a stack trace.
-import { DomainError, type DomainErrorCode } from '../../domain-error.ts';
-import { HttpError } from './app-error.ts';
+import { DomainError } from '../../domain-error.ts';
+import { HttpError, STATUS_OF_CODE } from './app-error.ts';
 
 export interface ErrorView { status: number; title: string; message: string; field?: string; code: string; retryAfterSeconds?: number }
 
 const TITLES: Record<number, string> = {
   400: 'Das hat nicht geklappt', 401: 'Bitte melden Sie sich an', 403: 'Kein Zugriff', 404: 'Seite nicht gefunden', 409: 'Konflikt',
   413: 'Die Anfrage ist zu groß', 429: 'Zu viele Versuche', 500: 'Ein Fehler ist aufgetreten', 503: 'Gerade nicht erreichbar',
-};
-
-const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
-  'invalid-input': 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'too-large': 413, 'rate-limited': 429, unavailable: 503, busy: 503,
 };
 
 /** Errors of the database driver that mean "the database is away", as opposed to a bug. */
@@ -28,7 +24,7 @@ export function errorView(e: unknown): ErrorView {
   if (e instanceof DomainError) {
     // refusals that pass (throttles, a full hashing queue) say when to come back
     const retry = (e as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    return { ...view(DOMAIN_STATUS[e.code], e.message, e.code, e.field), ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}) };
+    return { ...view(STATUS_OF_CODE[e.code], e.message, e.code, e.field), ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}) };
   }
   if (isDatabaseUnavailable(e)) return view(503, 'Die Zeitung ist gerade nicht erreichbar. Bitte versuchen Sie es in einer Minute noch einmal.', 'unavailable');
   return view(500, 'Das lag an uns, nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal.', 'internal');

@@ -22,7 +22,7 @@ test('a page no cache keeps is compressed at the on-the-fly quality; a page the 
   off.set('/a', notKept);
   assert.deepEqual(notKept.brotli, brotli(ON_THE_FLY_BROTLI_QUALITY));
 
-  const on = new PageCache({ ttlMs: 60_000, now: () => 0 });
+  const on = new PageCache({ ttlMs: 60_000, now: () => new Date(0) });
   const kept = makeCachedPage(200, 'text/html', BODY, 'public', 0);
   on.set('/a', kept);
   assert.deepEqual(kept.brotli, brotli(STORED_BROTLI_QUALITY));
@@ -38,7 +38,7 @@ test('the ETag depends on the body only, so every process and every encoding sha
 test('a memo is computed once and again only after the content stamp changed or the cache was cleared, also with the page cache off', async () => {
   let clock = 10_000;
   let stamp = 'v1';
-  const cache = new PageCache({ ttlMs: 0, stamp: async () => stamp, stampEveryMs: 2000, now: () => clock });
+  const cache = new PageCache({ ttlMs: 0, stamp: async () => stamp, stampEveryMs: 2000, now: () => new Date(clock) });
   let computed = 0;
   const sections = () => cache.memo('sections', async () => [`Liste ${++computed}`]);
   assert.deepEqual(await sections(), ['Liste 1']);

@@ -1,6 +1,7 @@
 // In-memory cache of rendered public pages: one byte-identical body per URL, precompressed, with a strong ETag.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import type { Clock } from '../../clock.ts';
 
 export interface CachedPage {
   status: number;
@@ -59,7 +60,8 @@ export interface PageCacheOptions {
   stamp?: () => Promise<string>;
   /** how often the stamp is asked, at most */
   stampEveryMs?: number;
-  now?: () => number;
+  /** the app's clock (default: the system's) */
+  now?: Clock;
 }
 
 export function makeCachedPage(status: number, contentType: string, body: string | Buffer, cacheControl: string, now: number): CachedPage {
@@ -74,7 +76,8 @@ export class PageCache {
   private stampInFlight: Promise<void> | undefined;
   constructor(private readonly o: PageCacheOptions) {}
 
-  private now(): number { return this.o.now?.() ?? Date.now(); }
+  /** milliseconds on the cache's clock: entries are stamped and aged with it */
+  now(): number { return this.o.now?.().getTime() ?? Date.now(); }
 
   async get(key: string): Promise<CachedPage | undefined> {
     await this.checkStamp();

@@ -4,7 +4,14 @@
 export const PRIVATE_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden', '/api', '/suche'] as const;
 
 /** Per-article private pages: the no-JS reading page and the gift form (`/artikel/:slug/klartext`, `/artikel/:slug/verschenken`). */
-const PRIVATE_ARTICLE_PAGE = /^\/artikel\/[^/]+\/(klartext|verschenken)\/?$/;
+export const PRIVATE_ARTICLE_PAGES = ['klartext', 'verschenken'] as const;
+const PRIVATE_ARTICLE_PAGE = new RegExp(`^/artikel/[^/]+/(${PRIVATE_ARTICLE_PAGES.join('|')})/?$`);
+
+/**
+ * The private paths as robots.txt `Disallow` rules: crawlers have no business on per-person pages. A rule is a prefix
+ * (so `/suche` also covers `/suche?q=…`), and `*` is the wildcard Google and Bing understand.
+ */
+export const ROBOTS_DISALLOW: readonly string[] = [...PRIVATE_PREFIXES, ...PRIVATE_ARTICLE_PAGES.map((page) => `/artikel/*/${page}`)];
 
 export function isPrivatePath(path: string): boolean {
   for (const p of PRIVATE_PREFIXES) {

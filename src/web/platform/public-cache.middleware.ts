@@ -68,7 +68,7 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     // the same for every guest asking this, so shared caches may keep it; only this process does not
     if (key === undefined) return void res.headers.set('cache-control', o.cacheControl ?? PUBLIC_CACHE_CONTROL);
     variesOfPath.set(path, varies);
-    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', Buffer.from(await res.arrayBuffer()), o.cacheControl ?? PUBLIC_CACHE_CONTROL, Date.now());
+    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', Buffer.from(await res.arrayBuffer()), o.cacheControl ?? PUBLIC_CACHE_CONTROL, cache.now());
     cache.set(key, page);
     const out = respond(page, ae, inm, c.req.method === 'HEAD');
     out.headers.set('x-cache', 'miss');

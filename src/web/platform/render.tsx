@@ -1,5 +1,6 @@
 // Wraps a page body in the layout; the one place that knows what every page needs from the database.
 import type { Context } from 'hono';
+import type { Clock } from '../../clock.ts';
 import type { Child } from 'hono/jsx';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
@@ -19,6 +20,8 @@ export interface SiteDeps {
   dataDir: string;
   /** the section list of the navigation, kept while the content stays the same; without it, asked per render */
   sections?: () => Promise<Section[]>;
+  /** the app's clock: what is published, what the feeds and sitemaps hold */
+  now: Clock;
 }
 
 /** The sections in navigation order: from the memo the app provides, or from the database. */

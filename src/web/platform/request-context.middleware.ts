@@ -1,21 +1,41 @@
 // Request id, structured access log and security headers for every response.
-import type { Context, MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Reader } from '../../accounts/index.ts';
 import type { TrustProxy } from '../../config.ts';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
-  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
-].join('; ');
+type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
+
+/** No inline script or style anywhere: the page's own origin only, and nobody may frame it. */
+const CONTENT_SECURITY_POLICY: SecureHeadersOptions['contentSecurityPolicy'] = {
+  defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], fontSrc: ["'self'"], connectSrc: ["'self'"],
+  formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
+};
+
+/**
+ * Exactly the headers Klartext sent by hand before, nothing of secureHeaders' other defaults (their effect on
+ * assets and gift links was never checked). HSTS is off here because secureHeaders cannot make it depend on the
+ * request; requestContext adds it for HTTPS answers. `interest-cohort` is not in Hono's list of features, hence the cast.
+ */
+const SECURITY_HEADERS: SecureHeadersOptions = {
+  contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+  xContentTypeOptions: true,
+  referrerPolicy: 'strict-origin-when-cross-origin',
+  xFrameOptions: 'DENY',
+  permissionsPolicy: { camera: [], microphone: [], geolocation: [], interestCohort: [] } as SecureHeadersOptions['permissionsPolicy'],
+  strictTransportSecurity: false,
+  crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false, originAgentCluster: false, xDnsPrefetchControl: false,
+  xDownloadOptions: false, xPermittedCrossDomainPolicies: false, xXssProtection: false,
+};
 
 export type AppEnv = {
   Variables: {
     requestId: string;
-    /** the logged-in person; set by sessionMiddleware (src/site/session.middleware.ts) on private paths only, undefined elsewhere */
+    /** the logged-in person; set by sessionMiddleware (src/web/platform/session.middleware.ts) on private paths only, undefined elsewhere */
     reader: Reader | null;
-    /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/site/csrf.ts */
+    /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/web/platform/csrf.ts */
     csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] };
   };
 };
@@ -25,22 +45,24 @@ const ID_PREFIX = randomBytes(4).toString('hex');
 let requestCounter = 0;
 export const nextRequestId = (): string => `${ID_PREFIX}${(++requestCounter).toString(36)}`;
 
-/** The security headers of every answer (also written by the cache-hit fast path, platform/cached-page-listener.ts). */
-export function securityHeaders(https: boolean): [string, string][] {
-  const h: [string, string][] = [
-    ['content-security-policy', CONTENT_SECURITY_POLICY],
-    ['x-content-type-options', 'nosniff'],
-    ['referrer-policy', 'strict-origin-when-cross-origin'],
-    ['x-frame-options', 'DENY'],
-    ['permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()'],
-  ];
-  if (https) h.push(['strict-transport-security', 'max-age=31536000']);
-  return h;
+const applySecurityHeaders = secureHeaders(SECURITY_HEADERS);
+export const HSTS: [string, string] = ['strict-transport-security', 'max-age=31536000'];
+
+/**
+ * The security headers as a list, for the cache-hit fast path (platform/cached-page-listener.ts), which answers before
+ * any middleware: taken once from what the secureHeaders middleware itself sets, so there is one definition.
+ */
+export async function securityHeaderList(https: boolean): Promise<[string, string][]> {
+  const probe = new Hono();
+  probe.use(applySecurityHeaders);
+  probe.get('/', (c) => c.body(null));
+  const headers = [...(await probe.request('/')).headers].filter(([k]) => k !== 'content-type') as [string, string][];
+  return https ? [...headers, HSTS] : headers;
 }
 
 export interface RequestContextOptions {
   /**
-   * Whether the request came over HTTPS (src/site/request-info.ts isHttps: directly, through a trusted proxy, or the
+   * Whether the request came over HTTPS (platform/request-info.ts isHttps: directly, through a trusted proxy, or the
    * public URL is https). Answers it says came over HTTPS carry HSTS; browsers ignore HSTS on plain HTTP anyway.
    */
   isHttps: (c: Context) => boolean;
@@ -51,10 +73,10 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const requestId = nextRequestId();
     c.set('requestId', requestId);
     const started = performance.now();
-    await next();
+    await applySecurityHeaders(c, next);
     const h = c.res.headers;
     h.set('x-request-id', requestId);
-    for (const [k, v] of securityHeaders(o.isHttps(c))) h.set(k, v);
+    if (o.isHttps(c)) h.set(...HSTS);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');

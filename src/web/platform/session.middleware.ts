@@ -6,6 +6,7 @@ import type { Database } from '../../db/index.ts';
 import type { Reader } from '../../accounts/index.ts';
 import type { AccessUser } from '../../access/index.ts';
 import { resolveSession, pruneExpiredSessions, pruneThrottleEvents, type NewSession } from '../../accounts/index.ts';
+import type { Clock } from '../../clock.ts';
 import type { AppEnv } from './request-context.middleware.ts';
 import { isHttps, type ProxyTrust } from './request-info.ts';
 
@@ -56,9 +57,9 @@ export function sessionMiddleware(deps: SessionDeps): MiddlewareHandler<AppEnv> 
  * which skips when `reader` is set; a miss goes through it unchanged and its answer is kept. A logout or
  * role change reaches that path within `ttlMs` of `now` (the app's clock, so tests move it instead of sleeping).
  */
-export function rememberSessions(o: { ttlMs: number; maxEntries?: number; now?: () => number }): MiddlewareHandler<AppEnv> {
+export function rememberSessions(o: { ttlMs: number; maxEntries?: number; now: Clock }): MiddlewareHandler<AppEnv> {
   const maxEntries = o.maxEntries ?? 50_000;
-  const now = o.now ?? Date.now;
+  const now = () => o.now().getTime();
   const known = new Map<string, { reader: Reader; until: number }>();
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);

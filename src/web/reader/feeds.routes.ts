@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { getSectionBySlug, listArticles, listSections, listAuthors, type ArticleSummary } from '../../content/index.ts';
 import { escapeHtml as x } from '../../html-escape.ts';
 import { HttpError } from '../platform/app-error.ts';
+import { ROBOTS_DISALLOW } from '../platform/private-paths.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { imageUrl } from '../ui/teaser.view.tsx';
 
@@ -39,7 +40,7 @@ export function feedRoutes(deps: SiteDeps): Hono {
 
   app.get('/feed.xml', async () => {
     const base = deps.publicUrl;
-    const items = await listArticles(deps.db, { limit: FEED_SIZE });
+    const items = await listArticles(deps.db, { limit: FEED_SIZE, now: deps.now() });
     return xml(rss({ title: deps.site.name, link: `${base}/`, self: `${base}/feed.xml`, description: deps.site.claim, items, base }), 'application/rss+xml; charset=utf-8');
   });
 
@@ -47,13 +48,13 @@ export function feedRoutes(deps: SiteDeps): Hono {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht.');
     const base = deps.publicUrl;
-    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug });
+    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug, now: deps.now() });
     return xml(rss({ title: `${deps.site.name}: ${section.name}`, link: `${base}/${section.slug}`, self: `${base}/${section.slug}/feed.xml`, description: `Nachrichten aus dem Ressort ${section.name}`, items, base }), 'application/rss+xml; charset=utf-8');
   });
 
   app.get('/sitemap.xml', async () => {
     const base = deps.publicUrl;
-    const [articles, sections, authors] = await Promise.all([listArticles(deps.db, { limit: 50000 }), listSections(deps.db), listAuthors(deps.db)]);
+    const [articles, sections, authors] = await Promise.all([listArticles(deps.db, { limit: 50000, now: deps.now() }), listSections(deps.db), listAuthors(deps.db)]);
     const url = (loc: string, lastmod?: string) => `<url><loc>${x(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
     const body = [
       url(`${base}/`, articles[0]?.updatedAt),
@@ -66,15 +67,17 @@ export function feedRoutes(deps: SiteDeps): Hono {
 
   app.get('/news-sitemap.xml', async () => {
     const base = deps.publicUrl;
-    const since = new Date(Date.now() - 48 * 3600_000).toISOString();
-    const articles = await listArticles(deps.db, { limit: 1000, since });
+    const now = deps.now();
+    const since = new Date(now.getTime() - 48 * 3600_000).toISOString();
+    const articles = await listArticles(deps.db, { limit: 1000, since, now });
     const body = articles.map((a) => `<url><loc>${x(`${base}/artikel/${a.slug}`)}</loc><news:news><news:publication><news:name>${x(deps.site.name)}</news:name><news:language>de</news:language></news:publication><news:publication_date>${a.publishedAt}</news:publication_date><news:title>${x(a.headline)}</news:title></news:news></url>`).join('\n');
     return xml(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n${body}\n</urlset>\n`);
   });
 
   app.get('/robots.txt', (c) => {
     const base = deps.publicUrl;
-    return c.text(`User-agent: *\nDisallow: /konto\nDisallow: /api/\nDisallow: /klartext/\nSitemap: ${base}/sitemap.xml\nSitemap: ${base}/news-sitemap.xml\n`);
+    const lines = ['User-agent: *', ...ROBOTS_DISALLOW.map((p) => `Disallow: ${p}`), '', `Sitemap: ${base}/sitemap.xml`, `Sitemap: ${base}/news-sitemap.xml`];
+    return c.text(`${lines.join('\n')}\n`);
   });
 
   return app;

@@ -110,6 +110,24 @@ for (const engine of testEngines()) {
       assert.equal((await get('/gibtsnicht/feed.xml')).status, 404);
     });
 
+    test('robots.txt keeps crawlers off every private page, not off public ones, and names both sitemaps', async () => {
+      const res = await get('/robots.txt');
+      assert.equal(res.status, 200);
+      const robots = await res.text();
+      const rules = [...robots.matchAll(/^Disallow: (.+)$/gm)].map((m) => m[1]!);
+      // how Google and Bing read a rule: a prefix of path and query, `*` any run of characters, `$` the end
+      const disallowed = (url: string) => rules.some((r) => new RegExp(`^${r.replace(/[.?+^()[\]{}|\\]/g, '\\$&').replace(/\*/g, '.*')}`).test(url));
+      for (const p of ['/konto', '/konto/sitzungen', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden', '/api/me', '/api/unlock',
+        '/suche', '/suche?q=Haushalt', '/artikel/haushalt-in-not/klartext', '/artikel/haushalt-in-not/verschenken']) {
+        assert.ok(disallowed(p), `${p} is not disallowed`);
+      }
+      for (const p of ['/', '/artikel/haushalt-in-not', '/kultur', '/kultur/feed.xml', '/autor/ina-beispiel', '/abo', '/feed.xml', '/sitemap.xml']) {
+        assert.ok(!disallowed(p), `${p} is disallowed`);
+      }
+      assert.match(robots, /^Sitemap: https:\/\/zeitung\.example\/sitemap\.xml$/m);
+      assert.match(robots, /^Sitemap: https:\/\/zeitung\.example\/news-sitemap\.xml$/m);
+    });
+
     test('security headers: CSP without inline script, nosniff, frame denial', async () => {
       const res = await get('/');
       assert.match(res.headers.get('content-security-policy')!, /script-src 'self'(;|$)/);

@@ -15,7 +15,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40 }), siteSections(deps)]);
+    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40, now: deps.now() }), siteSections(deps)]);
     const lead = latest[0];
     const used = new Set(lead ? [lead.id] : []);
     const blocks = sections.map((section) => {
@@ -39,7 +39,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
     if (!author) throw new HttpError('not-found', 'Diese Autorin oder diesen Autor gibt es bei uns nicht.');
     variesBy(c, 'seite');
     const page = pageNumber(c.req.query('seite'));
-    const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug });
+    const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug, now: deps.now() });
     if (page > 1 && articles.length === 0) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
     const pages = page + (articles.length > PAGE_SIZE ? 1 : 0);
     return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${deps.publicUrl}/autor/${author.slug}${page > 1 ? `?seite=${page}` : ''}` },
@@ -56,10 +56,10 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
     if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
     variesBy(c, 'seite');
     const page = pageNumber(c.req.query('seite'));
-    const total = await countArticles(deps.db, { sectionSlug: section.slug });
+    const total = await countArticles(deps.db, { sectionSlug: section.slug, now: deps.now() });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > pages) throw new HttpError('not-found', `Das Ressort ${section.name} hat nur ${pages} Seite${pages === 1 ? '' : 'n'}.`);
-    const articles = await listArticles(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sectionSlug: section.slug });
+    const articles = await listArticles(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sectionSlug: section.slug, now: deps.now() });
     return renderPage(c, deps, {
       title: section.name, description: section.description || `Nachrichten aus dem Ressort ${section.name}`,
       canonical: `${deps.publicUrl}/${section.slug}${page > 1 ? `?seite=${page}` : ''}`,

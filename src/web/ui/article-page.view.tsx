@@ -88,8 +88,8 @@ export function articleJsonLd(a: Article, baseUrl: string, publisher: string): o
 /** Renders what stands where the premium blocks would be; the paywall supplies it. */
 export type PremiumSlot = (article: Article) => Promise<Child> | Child;
 
-export async function articleOr404(deps: Pick<SiteDeps, 'db'>, slug: string): Promise<Article> {
-  const article = await getArticleBySlug(deps.db, slug);
+export async function articleOr404(deps: Pick<SiteDeps, 'db' | 'now'>, slug: string): Promise<Article> {
+  const article = await getArticleBySlug(deps.db, slug, { now: deps.now() });
   if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
   return article;
 }
