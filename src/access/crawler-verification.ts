@@ -1,5 +1,5 @@
 // Verifies search crawlers by network address — reverse DNS to the crawler's domain, then forward DNS back to the same IP — never by user agent alone.
-import { lookup, reverse } from 'node:dns/promises';
+import { resolve4, resolve6, reverse } from 'node:dns/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type CrawlerName = 'googlebot' | 'bingbot';
@@ -30,7 +30,13 @@ export interface CrawlerVerifierOptions {
 
 export const dnsResolver: HostResolver = {
   reverse: (ip) => reverse(ip),
-  lookup: async (host) => (await lookup(host, { all: true, family: 0 })).map((entry) => entry.address),
+  // resolve4/resolve6 ask DNS through c-ares; dns.lookup would take a libuv threadpool slot (shared with argon2 and
+  // file reads) for as long as a slow name server keeps it — one an attacker may run for its own reverse zone.
+  lookup: async (host) => {
+    const none = (): string[] => [];
+    const [v4, v6] = await Promise.all([resolve4(host).catch(none), resolve6(host).catch(none)]);
+    return [...v4, ...v6];
+  },
 };
 
 const CRAWLERS: ReadonlyArray<{ name: CrawlerName; userAgent: RegExp; domains: readonly string[] }> = [

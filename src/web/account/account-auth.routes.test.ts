@@ -134,6 +134,23 @@ for (const engine of testEngines()) {
     assert.equal((await b.post('/anmelden', { email: 'a@example.de', password: PW }, { origin: 'http://localhost' })).status, 401, 'same origin passes on to the password check');
   }));
 
+  test(`[${engine}] logged in, a token made from a planted anonymous CSRF cookie is refused`, () => withApp(engine, async (t) => {
+    // The attacker knows a klartext_csrf value (planted from a sibling subdomain) and the token it gives.
+    const attacker = new TestBrowser(t.app);
+    const page = await attacker.get('/anmelden');
+    const plantedCookie = attacker.cookies.get('klartext_csrf')!;
+    const plantedToken = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const victim = await registeredReader(t);
+    victim.cookies.set('klartext_csrf', plantedCookie);
+    const forged = await victim.request('/konto/profil', {
+      method: 'POST', body: new URLSearchParams({ _csrf: plantedToken, displayName: 'Gekapert' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(forged.status, 403);
+    const row = await t.store.db.selectFrom('users').select('display_name').where('email', '=', 'ina@example.de').executeTakeFirstOrThrow();
+    assert.notEqual(row.display_name, 'Gekapert');
+  }));
+
   test(`[${engine}] an oversized form is refused with 413`, () => withApp(engine, async (t) => {
     const b = new TestBrowser(t.app);
     await b.get('/registrieren');

@@ -80,7 +80,9 @@ export async function verifyCsrf(c: Context<AppEnv>, fallback?: Partial<ProxyTru
   }
   const raw = token ? unmask(token) : null;
   if (!raw) return fail();
-  const keys = [secret, getCookie(c, ANON_CSRF_COOKIE)].filter((k): k is string => !!k);
+  // Logged in, only the session's key counts: the anonymous cookie could have been planted (a sibling subdomain can set
+  // cookies for this one), and a token made from a known cookie must not act for the person behind the session.
+  const keys = (secret ? [secret] : [getCookie(c, ANON_CSRF_COOKIE)]).filter((k): k is string => !!k);
   if (!keys.some((k) => timingSafeEqual(mac(k), raw))) fail();
 }
 
