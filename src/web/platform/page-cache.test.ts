@@ -1,8 +1,8 @@
 // The page cache's encodings: made only when asked for, kept with the page, and a stored page compressed at the better quality.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
-import { makeCachedPage, ON_THE_FLY_BROTLI_QUALITY, PageCache, STORED_BROTLI_QUALITY } from './page-cache.ts';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
+import { makeCachedPage, ON_THE_FLY_BROTLI_QUALITY, ON_THE_FLY_GZIP_LEVEL, PageCache, STORED_BROTLI_QUALITY, STORED_GZIP_LEVEL } from './page-cache.ts';
 
 const BODY = `<!doctype html><html lang="de"><body>${'<p>Die Mühlentorbrücke bleibt bis Ende Mai gesperrt. '.repeat(200)}</p></body></html>`;
 const brotli = (quality: number) => brotliCompressSync(Buffer.from(BODY), { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(BODY) } });
@@ -17,15 +17,18 @@ test('both encodings decompress to the body, and asking twice gives the same byt
 
 test('a page no cache keeps is compressed at the on-the-fly quality; a page the cache keeps at the stored quality', () => {
   assert.notDeepEqual(brotli(ON_THE_FLY_BROTLI_QUALITY), brotli(STORED_BROTLI_QUALITY), 'the test body tells the qualities apart');
+  assert.notDeepEqual(gzipSync(BODY, { level: ON_THE_FLY_GZIP_LEVEL }), gzipSync(BODY, { level: STORED_GZIP_LEVEL }), 'the test body tells the levels apart');
   const off = new PageCache({ ttlMs: 0 });
   const notKept = makeCachedPage(200, 'text/html', BODY, 'public', 0);
   off.set('/a', notKept);
   assert.deepEqual(notKept.brotli, brotli(ON_THE_FLY_BROTLI_QUALITY));
+  assert.deepEqual(notKept.gzip, gzipSync(BODY, { level: ON_THE_FLY_GZIP_LEVEL }));
 
   const on = new PageCache({ ttlMs: 60_000, now: () => new Date(0) });
   const kept = makeCachedPage(200, 'text/html', BODY, 'public', 0);
   on.set('/a', kept);
   assert.deepEqual(kept.brotli, brotli(STORED_BROTLI_QUALITY));
+  assert.deepEqual(kept.gzip, gzipSync(BODY, { level: STORED_GZIP_LEVEL }));
 });
 
 test('the ETag depends on the body only, so every process and every encoding shares it', () => {
