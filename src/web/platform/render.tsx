@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { Clock } from '../../clock.ts';
 import type { Child } from 'hono/jsx';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { DialectCapabilities } from '../../db/index.ts';
@@ -27,12 +28,24 @@ export interface SiteDeps {
 /** The sections in navigation order: from the memo the app provides, or from the database. */
 export const siteSections = (deps: Pick<SiteDeps, 'db' | 'sections'>): Promise<Section[]> => deps.sections?.() ?? listSections(deps.db);
 
+/**
+ * The HTML of each response renderPage made, so the page cache takes the string instead of reading the Response
+ * back through a web stream (a tenth of a render's CPU). Keyed by the Response object: a middleware that replaces
+ * the response (another body) is not found here and the cache reads that one.
+ */
+const renderedHtml = new WeakMap<Response, string>();
+export const renderedHtmlOf = (res: Response): string | undefined => renderedHtml.get(res);
+
 export async function renderPage(c: Context, deps: SiteDeps, meta: PageMeta, body: Child, o: { status?: number; activeSection?: string } = {}) {
   const sections = await siteSections(deps);
-  const html = (
+  const node = (
     <Layout site={deps.site} sections={sections} assets={deps.assets} meta={meta} activeSection={o.activeSection}>
       {body}
     </Layout>
   );
-  return c.html(html, (o.status ?? 200) as 200);
+  // what c.html does with a JSX node, done here so the string is at hand
+  const html = await resolveCallback(node, HtmlEscapedCallbackPhase.Stringify, false, {});
+  const res = c.html(html, (o.status ?? 200) as 200);
+  renderedHtml.set(res, html);
+  return res;
 }
