@@ -60,3 +60,26 @@ test('a failed memo is not kept', async () => {
   await assert.rejects(cache.memo('sections', async () => { throw new Error('Datenbank weg'); }));
   assert.equal(await cache.memo('sections', async () => 'wieder da'), 'wieder da');
 });
+
+test('a timed memo holds until the time its computation named, and again after the content stamp moved', async () => {
+  let clock = 10_000;
+  let stamp = 'v1';
+  const cache = new PageCache({ ttlMs: 0, stamp: async () => stamp, stampEveryMs: 2000, now: () => new Date(clock) });
+  let computed = 0;
+  // as the front page's list: valid until the next scheduled article is due at 20 000
+  const latest = () => cache.memoUntil('latest', async (at) => ({ value: `Liste ${++computed} (${at})`, until: at < 20_000 ? 20_000 : Infinity }));
+  assert.equal(await latest(), 'Liste 1 (10000)');
+  clock = 19_999;
+  assert.equal(await latest(), 'Liste 1 (10000)', 'held until the time it named');
+  clock = 20_000;
+  assert.equal(await latest(), 'Liste 2 (20000)', 'computed again once that time came');
+  clock = 21_000;
+  assert.equal(await latest(), 'Liste 2 (20000)', 'nothing more scheduled: held');
+  stamp = 'v2';
+  clock = 22_001;
+  assert.equal(await latest(), 'Liste 3 (22001)', 'a new content stamp drops it');
+  clock = 15_000;
+  assert.equal(await latest(), 'Liste 4 (15000)', 'a clock set back before the computation does not trust it');
+  await assert.rejects(cache.memoUntil('broken', async () => { throw new Error('Datenbank weg'); }));
+  assert.equal(await cache.memoUntil('broken', async () => ({ value: 'wieder da', until: Infinity })), 'wieder da', 'a failure is not kept');
+});

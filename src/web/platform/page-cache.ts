@@ -75,6 +75,9 @@ export function makeCachedPage(status: number, contentType: string, body: string
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
   private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly timedMemos = new Map<string, Promise<{ until: number; at: number }>>();
+  /** the settled value of a timed memo: its expiry is known only once it is computed */
+  private readonly timedSettled = new Map<string, { until: number; at: number }>();
   private lastStamp: string | undefined;
   private stampCheckedAt = 0;
   private stampInFlight: Promise<void> | undefined;
@@ -132,9 +135,32 @@ export class PageCache {
     return pending;
   }
 
+  /**
+   * Like memo, for data that also changes with time alone (what is published: a scheduled article appears when its
+   * time comes, without moving the content stamp). compute says until when its value holds, on the cache's clock;
+   * from then on (or if the clock is set back before the computation) it is computed again.
+   */
+  async memoUntil<T>(name: string, compute: (now: number) => Promise<{ value: T; until: number }>): Promise<T> {
+    await this.checkStamp();
+    const now = this.now();
+    let pending = this.timedMemos.get(name) as Promise<{ value: T; until: number; at: number }> | undefined;
+    const held = pending && this.timedSettled.get(name);
+    if (!pending || (held && (now >= held.until || now < held.at))) {
+      const computing = compute(now).then((r) => ({ ...r, at: now }));
+      pending = computing;
+      this.timedMemos.set(name, computing);
+      this.timedSettled.delete(name);
+      computing.then((r) => { if (this.timedMemos.get(name) === computing) this.timedSettled.set(name, r); },
+        () => { if (this.timedMemos.get(name) === computing) this.timedMemos.delete(name); });
+    }
+    return (await pending).value;
+  }
+
   clear(): void {
     this.entries.clear();
     this.memos.clear();
+    this.timedMemos.clear();
+    this.timedSettled.clear();
   }
   get size(): number { return this.entries.size; }
 

@@ -6,7 +6,7 @@ import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { DialectCapabilities } from '../../db/index.ts';
-import { listSections, type Section } from '../../content/index.ts';
+import { listSections, type ArticleSummary, type Section } from '../../content/index.ts';
 import { Layout, type PageMeta } from './layout.view.tsx';
 import type { SiteInfo } from './site-info.ts';
 import type { AssetUrls } from './assets.ts';
@@ -21,6 +21,11 @@ export interface SiteDeps {
   dataDir: string;
   /** the section list of the navigation, kept while the content stays the same; without it, asked per render */
   sections?: () => Promise<Section[]>;
+  /**
+   * The newest published articles (the front page's list), kept while the content stays the same and until the next
+   * scheduled article becomes visible; without it, asked per render
+   */
+  latestArticles?: (limit: number) => Promise<ArticleSummary[]>;
   /** the app's clock: what is published, what the feeds and sitemaps hold */
   now: Clock;
 }

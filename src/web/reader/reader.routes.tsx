@@ -15,7 +15,8 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40, now: deps.now() }), siteSections(deps)]);
+    const latest$ = deps.latestArticles?.(40) ?? listArticles(deps.db, { limit: 40, now: deps.now() });
+    const [latest, sections] = await Promise.all([latest$, siteSections(deps)]);
     const lead = latest[0];
     const used = new Set(lead ? [lead.id] : []);
     const blocks = sections.map((section) => {
