@@ -83,3 +83,19 @@ test('a timed memo holds until the time its computation named, and again after t
   await assert.rejects(cache.memoUntil('broken', async () => { throw new Error('Datenbank weg'); }));
   assert.equal(await cache.memoUntil('broken', async () => ({ value: 'wieder da', until: Infinity })), 'wieder da', 'a failure is not kept');
 });
+
+test('a timed memo valid for no time (an article not found) is not kept, and at most maxTimedMemos are', async () => {
+  const cache = new PageCache({ ttlMs: 0, now: () => new Date(5_000), maxTimedMemos: 2 });
+  let asked = 0;
+  const missing = () => cache.memoUntil('article:gibt-es-nicht', async (at) => ({ value: undefined, until: at + 0 * ++asked }));
+  await missing();
+  await missing();
+  assert.equal(asked, 2, 'asked again every time');
+  let computed = 0;
+  const found = (slug: string) => cache.memoUntil(`article:${slug}`, async () => ({ value: `${slug} ${++computed}`, until: Infinity }));
+  assert.equal(await found('a'), 'a 1');
+  assert.equal(await found('b'), 'b 2');
+  assert.equal(await found('a'), 'a 1', 'kept');
+  assert.equal(await found('c'), 'c 3');
+  assert.equal(await found('a'), 'a 4', 'the oldest was dropped for the third');
+});

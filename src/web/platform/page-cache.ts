@@ -66,6 +66,8 @@ export interface PageCacheOptions {
   stampEveryMs?: number;
   /** the app's clock (default: the system's) */
   now?: Clock;
+  /** how many timed memos (memoUntil) are kept at most (default 2000) */
+  maxTimedMemos?: number;
 }
 
 export function makeCachedPage(status: number, contentType: string, body: string | Buffer, cacheControl: string, now: number): CachedPage {
@@ -138,7 +140,9 @@ export class PageCache {
   /**
    * Like memo, for data that also changes with time alone (what is published: a scheduled article appears when its
    * time comes, without moving the content stamp). compute says until when its value holds, on the cache's clock;
-   * from then on (or if the clock is set back before the computation) it is computed again.
+   * from then on (or if the clock is set back before the computation) it is computed again. A value valid for no
+   * time (until <= the moment computed) is not kept, so asking for things that do not exist leaves nothing behind;
+   * at most maxTimedMemos are kept, the oldest dropped first.
    */
   async memoUntil<T>(name: string, compute: (now: number) => Promise<{ value: T; until: number }>): Promise<T> {
     await this.checkStamp();
@@ -148,10 +152,19 @@ export class PageCache {
     if (!pending || (held && (now >= held.until || now < held.at))) {
       const computing = compute(now).then((r) => ({ ...r, at: now }));
       pending = computing;
-      this.timedMemos.set(name, computing);
+      this.timedMemos.delete(name);
       this.timedSettled.delete(name);
-      computing.then((r) => { if (this.timedMemos.get(name) === computing) this.timedSettled.set(name, r); },
-        () => { if (this.timedMemos.get(name) === computing) this.timedMemos.delete(name); });
+      if (this.timedMemos.size >= (this.o.maxTimedMemos ?? 2000)) {
+        const oldest = this.timedMemos.keys().next().value!;
+        this.timedMemos.delete(oldest);
+        this.timedSettled.delete(oldest);
+      }
+      this.timedMemos.set(name, computing);
+      const forget = () => { if (this.timedMemos.get(name) === computing) { this.timedMemos.delete(name); this.timedSettled.delete(name); } };
+      computing.then((r) => {
+        if (r.until <= r.at) forget();
+        else if (this.timedMemos.get(name) === computing) this.timedSettled.set(name, r);
+      }, forget);
     }
     return (await pending).value;
   }

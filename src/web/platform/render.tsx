@@ -6,7 +6,7 @@ import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { DialectCapabilities } from '../../db/index.ts';
-import { listSections, type ArticleSummary, type Section } from '../../content/index.ts';
+import { listSections, type Article, type ArticleSummary, type Section } from '../../content/index.ts';
 import { Layout, type PageMeta } from './layout.view.tsx';
 import type { SiteInfo } from './site-info.ts';
 import type { AssetUrls } from './assets.ts';
@@ -26,6 +26,11 @@ export interface SiteDeps {
    * scheduled article becomes visible; without it, asked per render
    */
   latestArticles?: (limit: number) => Promise<ArticleSummary[]>;
+  /**
+   * A published article by slug for the public article page, kept while the content stays the same (an article once
+   * published stays so as time passes); without it, asked per render. Not for the paywall's own routes.
+   */
+  publishedArticle?: (slug: string) => Promise<Article | undefined>;
   /** the app's clock: what is published, what the feeds and sitemaps hold */
   now: Clock;
 }

@@ -6,7 +6,7 @@ import { pageNumber } from '../platform/query-params.ts';
 import { renderPage, siteSections, type SiteDeps } from '../platform/render.tsx';
 import { variesBy } from '../platform/public-cache.middleware.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
-import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
+import { publishedArticleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
 
 const PAGE_SIZE = 12;
@@ -48,7 +48,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   });
 
   app.get('/artikel/:slug', async (c) => {
-    const article = await articleOr404(deps, c.req.param('slug'));
+    const article = await publishedArticleOr404(deps, c.req.param('slug'));
     return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article));
   });
 
