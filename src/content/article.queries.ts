@@ -47,6 +47,13 @@ export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSumma
   return rows.map(toSummary);
 }
 
+/** When the next scheduled article becomes visible (the earliest publishedAt after now), if any is scheduled. */
+export async function nextPublicationAfter(db: Db, now: Date): Promise<string | undefined> {
+  const r = await db.selectFrom('articles').select((eb) => eb.fn.min('published_at').as('next'))
+    .where('published_at', '>', now.toISOString()).executeTakeFirst();
+  return r?.next ?? undefined;
+}
+
 export async function countArticles(db: Db, o: { sectionSlug?: string; now: Date }): Promise<number> {
   let q = db.selectFrom('articles').innerJoin('sections', 'sections.id', 'articles.section_id')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))

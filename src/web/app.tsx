@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { contentStamp, imageFile, listSections } from '../content/index.ts';
+import { contentStamp, getArticleBySlug, imageFile, listArticles, listSections, nextPublicationAfter } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from '../mail/index.ts';
@@ -89,6 +89,18 @@ export function createApp(deps: AppDeps): KlartextApp {
     db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
     // the section list changes only with the content: remembered until the content stamp moves
     sections: () => pageCache.memo('sections', () => listSections(store.db)),
+    // an article once published stays so as time passes: kept until the content stamp moves; one not (yet) published is not kept
+    publishedArticle: (slug) => pageCache.memoUntil(`article:${slug}`, async (at) => {
+      const value = await getArticleBySlug(store.db, slug, { now: new Date(at) });
+      return { value, until: value ? Infinity : at };
+    }),
+    // what is published changes with the content and with time: remembered until the next scheduled article is due
+    latestArticles: (limit) => pageCache.memoUntil(`latest:${limit}`, async (at) => {
+      const when = new Date(at);
+      const [value, next] = await Promise.all([listArticles(store.db, { limit, now: when }), nextPublicationAfter(store.db, when)]);
+      const due = next === undefined ? Infinity : Date.parse(next);
+      return { value, until: Number.isNaN(due) ? at : due }; // a time we cannot read: not kept
+    }),
     now,
   };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };

@@ -1,6 +1,7 @@
 // Serves public pages from the PageCache and stores fresh renders in it; everyone gets the same bytes.
 import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, makeCachedPage, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
+import { renderedHtmlOf } from './render.tsx';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600';
 
@@ -68,7 +69,10 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     // the same for every guest asking this, so shared caches may keep it; only this process does not
     if (key === undefined) return void res.headers.set('cache-control', o.cacheControl ?? PUBLIC_CACHE_CONTROL);
     variesOfPath.set(path, varies);
-    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', Buffer.from(await res.arrayBuffer()), o.cacheControl ?? PUBLIC_CACHE_CONTROL, cache.now());
+    // a page renderPage made gives its string; anything else is read back from the response
+    const html = renderedHtmlOf(res);
+    const body = html !== undefined ? Buffer.from(html) : Buffer.from(await res.arrayBuffer());
+    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', body, o.cacheControl ?? PUBLIC_CACHE_CONTROL, cache.now());
     cache.set(key, page);
     const out = respond(page, ae, inm, c.req.method === 'HEAD');
     out.headers.set('x-cache', 'miss');

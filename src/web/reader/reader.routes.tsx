@@ -6,7 +6,7 @@ import { pageNumber } from '../platform/query-params.ts';
 import { renderPage, siteSections, type SiteDeps } from '../platform/render.tsx';
 import { variesBy } from '../platform/public-cache.middleware.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
-import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
+import { publishedArticleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
 
 const PAGE_SIZE = 12;
@@ -15,7 +15,8 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const [latest, sections] = await Promise.all([listArticles(deps.db, { limit: 40, now: deps.now() }), siteSections(deps)]);
+    const latest$ = deps.latestArticles?.(40) ?? listArticles(deps.db, { limit: 40, now: deps.now() });
+    const [latest, sections] = await Promise.all([latest$, siteSections(deps)]);
     const lead = latest[0];
     const used = new Set(lead ? [lead.id] : []);
     const blocks = sections.map((section) => {
@@ -47,7 +48,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   });
 
   app.get('/artikel/:slug', async (c) => {
-    const article = await articleOr404(deps, c.req.param('slug'));
+    const article = await publishedArticleOr404(deps, c.req.param('slug'));
     return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article));
   });
 

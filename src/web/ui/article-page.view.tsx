@@ -89,7 +89,15 @@ export function articleJsonLd(a: Article, baseUrl: string, publisher: string): o
 export type PremiumSlot = (article: Article) => Promise<Child> | Child;
 
 export async function articleOr404(deps: Pick<SiteDeps, 'db' | 'now'>, slug: string): Promise<Article> {
-  const article = await getArticleBySlug(deps.db, slug, { now: deps.now() });
+  return found(await getArticleBySlug(deps.db, slug, { now: deps.now() }));
+}
+
+/** articleOr404 through the app's memo of published articles, for the public article page only. */
+export async function publishedArticleOr404(deps: Pick<SiteDeps, 'db' | 'now' | 'publishedArticle'>, slug: string): Promise<Article> {
+  return deps.publishedArticle ? found(await deps.publishedArticle(slug)) : articleOr404(deps, slug);
+}
+
+function found(article: Article | undefined): Article {
   if (!article) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie ihn über die Suche.');
   return article;
 }
