@@ -169,6 +169,19 @@ for (const engine of testEngines()) {
       assert.equal(k.pageCache.size, 1);
     });
 
+    test('an edited headline reaches the front page and its teaser once the content changed (nothing rendered is kept stale)', async () => {
+      assert.match(await (await get('/')).text(), /Der Haushalt gerät ins Wanken/);
+      const doc = fixtureDocument();
+      const first = doc.articles.find((a) => a.slug === 'haushalt-in-not')!;
+      const dataDir = (await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-site-edit-')));
+      await writeFixtureImages(dataDir);
+      await importDocument(store.db, { articles: [{ ...first, headline: 'Der Haushalt ist gerettet' }] }, { baseDir: dataDir, dataDir });
+      k.pageCache.clear(); // what the content stamp does within two seconds, without waiting for it
+      const html = await (await get('/')).text();
+      assert.match(html, /Der Haushalt ist gerettet/);
+      assert.doesNotMatch(html, /Der Haushalt gerät ins Wanken/);
+    });
+
     test('healthz answers with the database', async () => {
       const res = await get('/healthz');
       assert.equal(res.status, 200);

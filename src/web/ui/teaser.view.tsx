@@ -1,4 +1,5 @@
 // Article teasers as they appear in lists: badge, kicker, headline, teaser text, picture.
+import { raw } from 'hono/html';
 import type { ArticleSummary, StoredImage } from '../../content/index.ts';
 import { berlinDate } from '../platform/site-info.ts';
 
@@ -26,7 +27,28 @@ export function Picture({ image, sizes, eager }: { image: StoredImage; sizes: st
   );
 }
 
-export function Teaser({ a, variant, headingLevel = 3 }: { a: ArticleSummary; variant: 'lead' | 'card' | 'row' | 'compact'; headingLevel?: 2 | 3 }) {
+type TeaserProps = { a: ArticleSummary; variant: 'lead' | 'card' | 'row' | 'compact'; headingLevel?: 2 | 3 };
+
+/**
+ * Teasers are most of a listing's rendering. Lists that are remembered (the front page's, until the content changes)
+ * hand the same summary objects to every render: their teasers are rendered once per summary object and variant and
+ * kept with the object (a WeakMap, gone with it) — a changed article is a new object, never a stale teaser.
+ */
+const renderedTeasers = new WeakMap<ArticleSummary, Map<string, string>>();
+
+export function Teaser(props: TeaserProps) {
+  let byVariant = renderedTeasers.get(props.a);
+  if (!byVariant) renderedTeasers.set(props.a, (byVariant = new Map()));
+  const key = `${props.variant}${props.headingLevel ?? 3}`;
+  let html = byVariant.get(key);
+  if (html === undefined) {
+    html = String(TeaserView(props));
+    byVariant.set(key, html);
+  }
+  return raw(html);
+}
+
+function TeaserView({ a, variant, headingLevel = 3 }: TeaserProps) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const headline = (
     <H class="teaser__headline">
