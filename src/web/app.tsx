@@ -80,6 +80,15 @@ const neverSetsCookies = (logger: Logger): MiddlewareHandler<AppEnv> => async (c
   }
 };
 
+/** The path of a request target as the router sees it: without the query, percent-decoded where that is valid. */
+function requestPath(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  const path = q === -1 ? raw : raw.slice(0, q);
+  if (!path.includes('%')) return path;
+  try { return decodeURI(path); } catch { return path; }
+}
+
 export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const now = deps.now ?? systemClock;
@@ -160,9 +169,12 @@ export function createApp(deps: AppDeps): KlartextApp {
 
   const app = new Hono<AppEnv>();
   app.all('*', (c) => (isPrivatePath(c.req.path) ? privateApp : publicApp).fetch(c.req.raw, c.env));
-  const nodeListener = () => cachedPageListener(
-    { pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger },
-    getRequestListener(app.fetch) as RequestListener,
-  );
+  const nodeListener = () => {
+    // At the Node level the choice of app is made before any web Request exists: one listener per app.
+    const toPublic = getRequestListener(publicApp.fetch) as RequestListener;
+    const toPrivate = getRequestListener(privateApp.fetch) as RequestListener;
+    const dispatch: RequestListener = (req, res) => (isPrivatePath(requestPath(req.url)) ? toPrivate : toPublic)(req, res);
+    return cachedPageListener({ pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger }, dispatch);
+  };
   return { app, publicApp, privateApp, pageCache, assets, nodeListener };
 }
