@@ -50,7 +50,7 @@ export function problemsOf(e: unknown): { status: number; problems: Problems } {
 }
 
 /** JSON clients get the error from onError; browsers get the form again with the problems next to the fields. */
-export const wantsJson = (c: AccountContext): boolean => (c.req.header('accept') ?? '').startsWith('application/json');
+export { wantsJson } from '../platform/request-info.ts';
 
 export function renderAccountPage(c: AccountContext, deps: AccountRouteDeps, title: string, body: Child, status = 200) {
   return renderPage(c, deps.site, { title, noindex: true }, body, { status });

@@ -11,7 +11,6 @@ import type { SiteDeps } from '../platform/render.tsx';
 import { clientIp } from '../platform/request-info.ts';
 import { rememberSessions } from '../platform/session.middleware.ts';
 
-export { markPrivate, readerUser } from '../platform/session.middleware.ts';
 
 export interface PaywallDeps {
   site: SiteDeps;

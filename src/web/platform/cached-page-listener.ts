@@ -2,6 +2,7 @@
 // before routing and middleware; everything else (and anything this path is not sure about) falls through to the apps.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { hostnameOf } from './host-guard.middleware.ts';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { isPrivatePath } from './private-paths.ts';
 import { nextRequestId, securityHeaderList } from './request-context.middleware.ts';
@@ -19,15 +20,6 @@ export interface CachedPageListenerOptions {
   onHit?: (path: string) => void;
 }
 
-/** `Host` without the port, lower case; IPv6 literals keep their brackets, as acceptedHosts lists them. */
-function hostnameOf(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const h = host.toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  const colon = h.indexOf(':');
-  return colon === -1 ? h : h.slice(0, colon);
-}
-
 /**
  * Answers exactly what the public app would answer for a cache hit — same body, status, ETag/304, `Vary`, security
  * headers, request id — and only where that is certain: GET/HEAD, a plain path (no query, no percent-encoding), a
@@ -36,6 +28,17 @@ function hostnameOf(host: string | undefined): string | undefined {
  */
 export function cachedPageListener(o: CachedPageListenerOptions, fallback: RequestListener): RequestListener {
   const accepted = new Set(o.acceptedHosts.map((h) => h.toLowerCase()));
+  // Host values seen and accepted by the host guard's own parser, so a hit does not parse the header again (bounded:
+  // a handful of names and ports; anything beyond the bound is simply parsed each time).
+  const acceptedHostValues = new Set<string>();
+  const hostAccepted = (host: string | undefined): boolean => {
+    if (!host) return false;
+    if (acceptedHostValues.has(host)) return true;
+    const name = hostnameOf(host);
+    if (name === null || !accepted.has(name)) return false;
+    if (acceptedHostValues.size < 64) acceptedHostValues.add(host);
+    return true;
+  };
   const httpsOrigin = o.publicUrl.startsWith('https:');
   // Taken from the security-header middleware once at start; until then every request takes the ordinary path.
   let frame: string[] | undefined;
@@ -61,8 +64,7 @@ export function cachedPageListener(o: CachedPageListenerOptions, fallback: Reque
     if ((method !== 'GET' && method !== 'HEAD') || !frame) return false;
     const path = req.url;
     if (!path || path.charCodeAt(0) !== 47 /* / */ || path.includes('?') || path.includes('%') || isPrivatePath(path)) return false;
-    const hostname = hostnameOf(req.headers.host);
-    if (!hostname || !accepted.has(hostname)) return false;
+    if (!hostAccepted(req.headers.host)) return false;
     if (!httpsOrigin && req.headers['x-forwarded-proto'] !== undefined) return false;
     if (o.claimsCrawler(req.headers['user-agent'] ?? '')) return false;
     const page = o.pageCache.peek(path);

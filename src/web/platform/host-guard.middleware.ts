@@ -1,6 +1,7 @@
 // Answers 421 to a request naming a host this site is not: nothing behind it (mails, pages, caches) ever sees a foreign Host.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './request-context.middleware.ts';
+import { wantsJson } from './request-info.ts';
 
 const MESSAGE = 'Diese Adresse gehört nicht zu dieser Website. Bitte rufen Sie die Zeitung über ihre offizielle Adresse auf.';
 
@@ -28,7 +29,7 @@ export function hostGuard(o: { accepted: readonly string[]; exempt?: readonly st
     const names = [new URL(c.req.url).hostname, ...(header === undefined ? [] : [hostnameOf(header)])];
     if (names.every((n) => n !== null && accepted.has(n))) return next();
     const headers = { 'cache-control': 'no-store' };
-    if (c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json')) {
+    if (wantsJson(c)) {
       return c.json({ error: { code: 'misdirected', message: MESSAGE, field: 'host', requestId: c.get('requestId') } }, 421, headers);
     }
     return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Falsche Adresse</title></head><body><main><h1>Falsche Adresse</h1><p>${MESSAGE}</p></main></body></html>`, 421, headers);

@@ -76,7 +76,6 @@ export function makeCachedPage(status: number, contentType: string, body: string
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
-  private readonly memos = new Map<string, Promise<unknown>>();
   private readonly timedMemos = new Map<string, Promise<{ until: number; at: number }>>();
   /** the settled value of a timed memo: its expiry is known only once it is computed */
   private readonly timedSettled = new Map<string, { until: number; at: number }>();
@@ -90,6 +89,11 @@ export class PageCache {
 
   async get(key: string): Promise<CachedPage | undefined> {
     await this.checkStamp();
+    return this.fresh(key);
+  }
+
+  /** The entry while it is younger than the ttl; an older one is dropped. */
+  private fresh(key: string): CachedPage | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (this.now() - e.storedAt > this.o.ttlMs) {
@@ -108,9 +112,7 @@ export class PageCache {
       void this.checkStamp();
       return undefined;
     }
-    const e = this.entries.get(key);
-    if (!e || this.now() - e.storedAt > this.o.ttlMs) return undefined;
-    return e;
+    return this.fresh(key);
   }
 
   set(key: string, page: CachedPage): void {
@@ -125,16 +127,8 @@ export class PageCache {
    * kept until the content stamp changes or the cache is cleared — also with the page cache off (ttl 0), so a
    * render that misses every page still does not ask the database for it. A failed computation is not kept.
    */
-  async memo<T>(name: string, compute: () => Promise<T>): Promise<T> {
-    await this.checkStamp();
-    let pending = this.memos.get(name) as Promise<T> | undefined;
-    if (!pending) {
-      const computing = compute();
-      pending = computing;
-      this.memos.set(name, computing);
-      computing.catch(() => { if (this.memos.get(name) === computing) this.memos.delete(name); });
-    }
-    return pending;
+  memo<T>(name: string, compute: () => Promise<T>): Promise<T> {
+    return this.memoUntil(name, async () => ({ value: await compute(), until: Infinity }));
   }
 
   /**
@@ -171,7 +165,6 @@ export class PageCache {
 
   clear(): void {
     this.entries.clear();
-    this.memos.clear();
     this.timedMemos.clear();
     this.timedSettled.clear();
   }

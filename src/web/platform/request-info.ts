@@ -12,6 +12,9 @@ export interface ProxyTrust { trustProxy: TrustProxy; publicUrl: string; accepte
  * True when `url` (an Origin or Referer) is this site: the public origin's scheme and port, and its host or an accepted
  * alias. The request's own Host never counts — it is whatever the client wrote.
  */
+/** JSON for the API and for clients that ask for it; everyone else gets pages. The one rule for errors and forms alike. */
+export const wantsJson = (c: Context): boolean => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
 export function isOwnOrigin(url: string, own: Pick<ProxyTrust, 'publicUrl' | 'acceptedHosts'>): boolean {
   let u: URL;
   try { u = new URL(url); } catch { return false; }

@@ -10,6 +10,7 @@ import { hostGuard } from './host-guard.middleware.ts';
 import { errorView } from './error-response.ts';
 import { renderPage, type SiteDeps } from './render.tsx';
 import { requestContext, type AppEnv } from './request-context.middleware.ts';
+import { wantsJson } from './request-info.ts';
 
 export interface WebAppOptions {
   logger: Logger;
@@ -23,8 +24,6 @@ export interface WebAppOptions {
 const MAX_BODY = 1024 * 1024;
 const tooLarge = (): never => { throw new HttpError('payload-too-large', 'Die Anfrage ist größer als 1 MB.'); };
 
-/** JSON for the API and for clients that ask for it; everyone else gets the error page. The one rule for both apps. */
-export const wantsJson = (c: Context): boolean => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
 
 function ErrorPage({ status, title, message, requestId }: { status: number; title: string; message: string; requestId?: string }) {
   return (
