@@ -48,8 +48,8 @@ export async function giftState(db: Db, input: { token: string; articleId: strin
   const row = await db.selectFrom('gift_links').innerJoin('users', 'users.id', 'gift_links.user_id')
     .select((eb) => ['gift_links.article_id', 'gift_links.expires_at', 'gift_links.revoked_at', 'users.role', 'users.email_verified_at',
       eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id')
-        .whereRef('subscriptions.user_id', '=', 'gift_links.user_id').where('subscriptions.status', 'in', ['active', 'canceled'])
-        .where('subscriptions.starts_at', '<=', at).where((w) => w.or([w('subscriptions.ends_at', 'is', null), w('subscriptions.ends_at', '>', at)])))
+        .whereRef('subscriptions.user_id', '=', 'gift_links.user_id').where('subscriptions.access_until', '>', at)
+        .where('subscriptions.starts_at', '<=', at))
         .as('subscribed')])
     .where('gift_links.token', '=', input.token).executeTakeFirst();
   if (!row || row.article_id !== input.articleId) return 'unknown';

@@ -19,7 +19,7 @@ export { PLUS_OFFER, formatEuro, offerJson, offerSummary, type Offer } from './o
 export { createContentKeyStore, premiumHash, type ContentKey, type ContentKeyStore } from './content-key.store.ts';
 export { createArticleFactsReader, type ArticleFacts, type ArticleFactsReader } from './article-facts.queries.ts';
 export {
-  MAX_GRANT_DAYS, cachedSubscriptionCheck, grantSubscription, hasActiveSubscription, revokeSubscriptions, type SubscriptionCheck, type SubscriptionGrant,
+  cachedSubscriptionCheck, hasActiveSubscription, type SubscriptionCheck,
 } from './subscription.queries.ts';
 export { readMeter } from './meter.queries.ts';
 export { deriveMeterAddressKey, meterAddressOf, normaliseMeterAddress, type MeterSettings } from './meter-address.ts';

@@ -99,12 +99,16 @@ export async function changePassword(db: Kysely<Database>, userId: string, keepS
 /** Everything stored about a person, for Art. 15/20 DSGVO; secrets (password hash, tokens) are left out. */
 export async function exportUserData(db: Kysely<Database>, userId: string, now = new Date()): Promise<object> {
   const u = await userRow(db, userId);
-  const [sessions, subscriptions, meter, gifts, mails] = await Promise.all([
+  const [sessions, subscriptions, meter, gifts, mails, mandates, invoices] = await Promise.all([
     db.selectFrom('sessions').select(['user_agent', 'ip', 'persistent', 'created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
-    db.selectFrom('subscriptions').select(['id', 'status', 'source', 'starts_at', 'ends_at', 'created_at', 'updated_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
+    db.selectFrom('subscriptions').select(['id', 'number', 'offer_name', 'kind', 'provider', 'state', 'starts_at', 'access_until', 'cancel_effective_at', 'ended_at', 'holder_name', 'buyer_email', 'created_at', 'updated_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
     db.selectFrom('meter_unlocks').select(['article_id', 'month', 'created_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
     db.selectFrom('gift_links').select(['article_id', 'created_at', 'expires_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
     db.selectFrom('mail_outbox').select(['subject', 'created_at']).where('recipient', '=', u.email).orderBy('created_at').execute(),
+    db.selectFrom('sepa_mandates').innerJoin('subscriptions', 'subscriptions.id', 'sepa_mandates.subscription_id')
+      .select(['sepa_mandates.reference', 'sepa_mandates.iban_masked', 'sepa_mandates.bic', 'sepa_mandates.signed_on', 'sepa_mandates.revoked_at', 'subscriptions.number'])
+      .where('subscriptions.user_id', '=', userId).orderBy('sepa_mandates.created_at').execute(),
+    db.selectFrom('invoices').select(['number', 'issued_on', 'description', 'gross_cents', 'subscription_number']).where('user_id', '=', userId).orderBy('year').orderBy('seq').execute(),
   ]);
   return {
     exportedAt: nowIso(now),
@@ -113,7 +117,9 @@ export async function exportUserData(db: Kysely<Database>, userId: string, now =
       termsAcceptedAt: u.terms_accepted_at, privacyAcceptedAt: u.privacy_accepted_at, createdAt: u.created_at, updatedAt: u.updated_at,
     },
     sessions: sessions.map((s) => ({ userAgent: s.user_agent, ip: s.ip, stayLoggedIn: s.persistent === 1, createdAt: s.created_at, lastSeenAt: s.last_seen_at, expiresAt: s.expires_at })),
-    subscriptions: subscriptions.map((s) => ({ id: s.id, status: s.status, source: s.source, startsAt: s.starts_at, endsAt: s.ends_at, createdAt: s.created_at, updatedAt: s.updated_at })),
+    subscriptions: subscriptions.map((s) => ({ id: s.id, number: s.number, offer: s.offer_name, kind: s.kind, paymentProvider: s.provider, state: s.state, startsAt: s.starts_at, accessUntil: s.access_until, cancellationEffectiveAt: s.cancel_effective_at, endedAt: s.ended_at, accountHolder: s.holder_name, email: s.buyer_email, createdAt: s.created_at, updatedAt: s.updated_at })),
+    sepaMandates: mandates.map((m) => ({ subscription: m.number, reference: m.reference, iban: m.iban_masked, bic: m.bic, signedOn: m.signed_on, revokedAt: m.revoked_at })),
+    invoices: invoices.map((i) => ({ number: i.number, issuedOn: i.issued_on, description: i.description, grossCents: i.gross_cents, subscription: i.subscription_number })),
     meterUnlocks: meter.map((m) => ({ articleId: m.article_id, month: m.month, createdAt: m.created_at })),
     giftLinks: gifts.map((g) => ({ articleId: g.article_id, createdAt: g.created_at, expiresAt: g.expires_at, revokedAt: g.revoked_at })),
     mailsInOutbox: mails.map((m) => ({ subject: m.subject, createdAt: m.created_at })),
@@ -133,6 +139,10 @@ export async function deleteAccount(db: Kysely<Database>, userId: string, passwo
     if (row.role === 'admin' && (await countAdmins(trx)) <= 1) {
       throw new DomainError('conflict', 'Sie sind die einzige Administratorin bzw. der einzige Administrator. Bitte ernennen Sie zuerst jemand anderen.', 'password');
     }
+    // Payment data of finished contracts goes with the account; a running contract keeps its mandate until it ends
+    // (billing erases it then). Invoices stay, without the link to the login, as tax law requires.
+    await trx.deleteFrom('sepa_mandates').where('subscription_id', 'in', (eb) => eb.selectFrom('subscriptions').select('id').where('user_id', '=', userId).where('state', '=', 'ended')).execute();
+    await trx.updateTable('invoices').set({ user_id: null }).where('user_id', '=', userId).execute();
     await trx.updateTable('subscriptions').set({ user_id: null }).where('user_id', '=', userId).execute();
     await trx.deleteFrom('mail_outbox').where('recipient', '=', row.email).execute();
     await clearThrottle(trx, THROTTLES.loginAccount, row.email);

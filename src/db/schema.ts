@@ -71,16 +71,83 @@ export interface ContentKeyRow {
   wrapped_key: string;
   created_at: string;
 }
+export type SubscriptionState = 'pending' | 'intro' | 'active' | 'past_due' | 'dunning' | 'ended';
+/** A contract: paid (recurring offer), gift (prepaid, ends by itself) or comp (free, granted by an admin). */
 export interface SubscriptionRow {
   id: string;
+  number: string;
   user_id: string | null;
-  status: 'active' | 'canceled' | 'ended';
-  source: 'manual' | 'sepa' | 'stripe';
+  offer_id: string | null;
+  kind: 'paid' | 'gift' | 'comp';
+  provider: 'sepa' | 'stripe' | 'none';
+  state: SubscriptionState;
   starts_at: string;
-  ends_at: string | null;
+  /** what the paywall reads: entitled while now < access_until; written by the state machine on every transition */
+  access_until: string | null;
+  current_period_start: string | null;
+  current_period_end: string | null;
+  min_term_end: string | null;
+  periods_paid: number;
+  offer_name: string;
+  intro_price_cents: number | null;
+  intro_months: number;
+  price_cents: number;
+  period: string;
+  min_term_months: number;
+  notice_months: number;
+  gift_months: number | null;
+  cancel_requested_at: string | null;
+  cancel_effective_at: string | null;
+  past_due_since: string | null;
+  dunning_attempts: number;
+  next_dunning_at: string | null;
+  reminder_sent_at: string | null;
+  ended_at: string | null;
+  end_reason: string | null;
+  holder_name: string;
+  buyer_email: string;
+  order_key: string | null;
+  /** sha256 of the code a gift's recipient redeems; the code itself is only in the buyer's mail */
+  gift_code_hash: string | null;
+  external_ref: string | null;
+  external_customer: string | null;
+  external_version: number;
   created_at: string;
   updated_at: string;
 }
+export interface OfferRow {
+  id: string; slug: string; name: string; description: string; kind: 'recurring' | 'gift';
+  intro_price_cents: number | null; intro_months: number; price_cents: number; period: 'month' | 'year';
+  min_term_months: number; notice_months: number; gift_months: string; payment_methods: string;
+  active: number; position: number; created_at: string; updated_at: string;
+}
+export interface SubscriptionEventRow {
+  id: string; subscription_id: string; at: string; event: string; from_state: string | null; to_state: string; cause: string; actor: string; seq: number;
+}
+export interface SepaMandateRow {
+  id: string; subscription_id: string; reference: string; holder_sealed: string; iban_sealed: string; iban_masked: string;
+  bic: string | null; signed_on: string; first_collected_at: string | null; revoked_at: string | null; created_at: string;
+}
+export interface SepaBatchRow { id: string; message_id: string; run_on: string; count: number; control_sum_cents: number; file: string; created_at: string }
+export interface ChargeRow {
+  id: string; subscription_id: string; kind: 'intro' | 'regular' | 'gift' | 'refund'; amount_cents: number;
+  period_start: string; period_end: string; due_on: string;
+  state: 'pending' | 'submitted' | 'paid' | 'failed' | 'returned' | 'refunded';
+  provider: string; sequence_type: string | null; end_to_end_id: string; batch_id: string | null; external_id: string | null;
+  return_reason: string | null; created_at: string; updated_at: string;
+}
+export interface InvoiceCounterRow { year: number; last: number }
+export interface InvoiceRow {
+  id: string; number: string; year: number; seq: number; charge_id: string; subscription_id: string; subscription_number: string;
+  user_id: string | null; buyer_name: string; buyer_email: string; issued_on: string; service_from: string; service_to: string;
+  description: string; gross_cents: number; net_cents: number; vat_cents: number; vat_rate_permille: number; payment_note: string; created_at: string;
+}
+export interface CancellationRow {
+  id: string; number: string; received_at: string; name: string; email: string; contract_hint: string;
+  kind: 'ordinary' | 'extraordinary'; reason: string; preferred_date: string | null; subscription_id: string | null; user_id: string | null;
+  effective_at: string | null; state: 'applied' | 'queued' | 'done'; handled_by: string | null; submit_key: string | null; created_at: string;
+}
+export interface PaymentEventRow { id: string; provider: string; type: string; received_at: string; outcome: string }
 export interface MeterUnlockRow { user_id: string; article_id: string; month: string; created_at: string }
 /** One meter unlock by address: HMAC of the normalised address (see access/meter-address.ts), not linked to an account. */
 export interface MeterAddressUnlockRow { address_hash: string; article_id: string; month: string; created_at: string }
@@ -100,6 +167,15 @@ export interface Database {
   mail_outbox: MailOutboxRow;
   content_keys: ContentKeyRow;
   subscriptions: SubscriptionRow;
+  offers: OfferRow;
+  subscription_events: SubscriptionEventRow;
+  sepa_mandates: SepaMandateRow;
+  sepa_batches: SepaBatchRow;
+  charges: ChargeRow;
+  invoice_counters: InvoiceCounterRow;
+  invoices: InvoiceRow;
+  cancellations: CancellationRow;
+  payment_events: PaymentEventRow;
   meter_unlocks: MeterUnlockRow;
   meter_address_unlocks: MeterAddressUnlockRow;
   gift_links: GiftLinkRow;

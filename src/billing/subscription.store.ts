@@ -1,0 +1,95 @@
+// Subscriptions in the database: rows to contracts, numbers, and the one way a state changes (transition + history, in the caller's transaction).
+import { randomInt } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { newId, nowIso, type Database, type SubscriptionRow } from '../db/index.ts';
+import { DomainError } from '../domain-error.ts';
+import { accessUntil, transition, type LifecycleEvent, type LifecycleSnapshot } from './subscription-lifecycle.ts';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+export type Subscription = SubscriptionRow;
+
+/** Who caused a change: the reader, an admin (with id), the system (billing run, dunning) or a provider event. */
+export type Actor = `reader:${string}` | `admin:${string}` | `system:${string}` | `stripe:${string}` | 'cli' | 'public-form';
+
+const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+/** A subscription number a person can read out on the phone: "KT-4HX9-P2QM" (no 0/O, 1/I). */
+export function newSubscriptionNumber(): string {
+  const pick = () => Array.from({ length: 4 }, () => NUMBER_ALPHABET[randomInt(NUMBER_ALPHABET.length)]).join('');
+  return `KT-${pick()}-${pick()}`;
+}
+
+export const monthsPerPeriod = (s: Pick<Subscription, 'period'>): number => (s.period === 'year' ? 12 : 1);
+
+export function snapshotOf(s: Subscription): LifecycleSnapshot {
+  return {
+    kind: s.kind, state: s.state, currentPeriodStart: s.current_period_start, currentPeriodEnd: s.current_period_end,
+    cancelEffectiveAt: s.cancel_effective_at, cancelRequestedAt: s.cancel_requested_at, pastDueSince: s.past_due_since,
+    dunningAttempts: s.dunning_attempts, nextDunningAt: s.next_dunning_at, periodsPaid: s.periods_paid,
+    introMonths: s.intro_months, monthsPerPeriod: monthsPerPeriod(s), endedAt: s.ended_at, endReason: s.end_reason,
+  };
+}
+
+export async function findSubscription(db: Db, id: string): Promise<Subscription | null> {
+  return (await db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function findSubscriptionByNumber(db: Db, number: string): Promise<Subscription | null> {
+  return (await db.selectFrom('subscriptions').selectAll().where('number', '=', number.trim().toUpperCase()).executeTakeFirst()) ?? null;
+}
+
+export async function subscriptionsOfUser(db: Db, userId: string): Promise<Subscription[]> {
+  return db.selectFrom('subscriptions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+}
+
+export async function recordEvent(db: Db, sub: Pick<Subscription, 'id'>, e: { at: string; event: string; from: string | null; to: string; cause: string; actor: Actor }): Promise<void> {
+  // seq is computed in the insert itself: one round trip, and the subscription row's lock (taken by the state change
+  // in the same transaction) keeps two writers from picking the same number.
+  await db.insertInto('subscription_events').columns(['id', 'subscription_id', 'at', 'event', 'from_state', 'to_state', 'cause', 'actor', 'seq'])
+    .expression((eb) => eb.selectFrom('subscription_events').select((s) => [
+      s.val(newId()).as('id'), s.val(sub.id).as('subscription_id'), s.val(e.at).as('at'), s.val(e.event).as('event'), s.val(e.from).as('from_state'),
+      s.val(e.to).as('to_state'), s.val(e.cause).as('cause'), s.val(e.actor).as('actor'),
+      sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+    ]).where('subscription_id', '=', sub.id))
+    .execute();
+}
+
+export interface ApplyOptions { cause: string; actor: Actor; graceMs: number }
+
+/**
+ * The only way a subscription's state changes: the lifecycle decides, the row is written only if nobody changed it
+ * meanwhile (compare-and-set on updated_at), access_until follows, and the history gets a line. Run it inside the
+ * transaction that also writes the charge, mandate or cancellation the change belongs to.
+ */
+export async function applyLifecycle(db: Db, sub: Subscription, event: LifecycleEvent, o: ApplyOptions): Promise<Subscription> {
+  const t = transition(snapshotOf(sub), event);
+  const n = t.next;
+  const updatedAt = nowIso(new Date(Math.max(Date.parse(event.at), Date.parse(sub.updated_at) + 1)));
+  const values = {
+    state: n.state, current_period_start: n.currentPeriodStart, current_period_end: n.currentPeriodEnd,
+    cancel_effective_at: n.cancelEffectiveAt, cancel_requested_at: n.cancelRequestedAt, past_due_since: n.pastDueSince,
+    dunning_attempts: n.dunningAttempts, next_dunning_at: n.nextDunningAt, periods_paid: n.periodsPaid,
+    ended_at: n.endedAt, end_reason: n.endReason, access_until: accessUntil(n, o.graceMs), updated_at: updatedAt,
+  };
+  const r = await db.updateTable('subscriptions').set(values).where('id', '=', sub.id).where('updated_at', '=', sub.updated_at).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new DomainError('conflict', 'Das Abo wurde gerade anderweitig geändert. Bitte laden Sie die Seite neu.', 'subscription');
+  await recordEvent(db, sub, { at: event.at, event: event.type, from: t.from, to: t.to, cause: o.cause, actor: o.actor });
+  return { ...sub, ...values };
+}
+
+/** applyLifecycle for batch work: a subscription changed meanwhile (another run got there first) is skipped, not an error. */
+export async function tryApplyLifecycle(db: Db, sub: Subscription, event: LifecycleEvent, o: ApplyOptions): Promise<Subscription | null> {
+  try {
+    return await applyLifecycle(db, sub, event, o);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'conflict' && e.field === 'subscription') return null;
+    throw e;
+  }
+}
+
+export interface SubscriptionEvent { at: string; event: string; from: string | null; to: string; cause: string; actor: string }
+
+export async function subscriptionHistory(db: Db, subscriptionId: string): Promise<SubscriptionEvent[]> {
+  const rows = await db.selectFrom('subscription_events').selectAll().where('subscription_id', '=', subscriptionId).orderBy('seq').execute();
+  return rows.map((r) => ({ at: r.at, event: r.event, from: r.from_state, to: r.to_state, cause: r.cause, actor: r.actor }));
+}
+
