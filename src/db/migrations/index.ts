@@ -5,6 +5,7 @@ import * as m001 from './001-content.ts';
 import * as m002 from './002-accounts.ts';
 import * as m003 from './003-access.ts';
 import * as m004 from './004-meter-addresses.ts';
+import * as m006 from './006-jobs.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -12,6 +13,7 @@ const steps: Record<string, Step> = {
   '002-accounts': m002.up,
   '003-access': m003.up,
   '004-meter-addresses': m004.up,
+  '006-jobs': m006.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {
