@@ -34,6 +34,8 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** how long a claim holds without being extended; the runner extends it every third of this while a handler runs */
   leaseMs?: number;
+  /** claim only these kinds (a process set aside for some work); all kinds when left out, so a job nobody handles fails visibly */
+  kinds?: readonly string[];
   /** delay before attempt n + 1 after attempt n failed */
   retryDelayMs?: (attempt: number) => number;
   log?: JobLog;
@@ -125,7 +127,7 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     await failLapsedJobs(db, { now: clock() });
     let count = 0;
     while (!halting) {
-      const job = await claimNextJob(db, caps, { workerId, now: clock(), leaseMs });
+      const job = await claimNextJob(db, caps, { workerId, now: clock(), leaseMs, kinds: opts.kinds });
       if (!job) break;
       await run(job);
       count++;
