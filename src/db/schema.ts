@@ -154,6 +154,26 @@ export interface MeterAddressUnlockRow { address_hash: string; article_id: strin
 export interface GiftLinkRow { id: string; token: string; article_id: string; user_id: string; created_at: string; expires_at: string; revoked_at: string | null }
 export interface SearchDocumentRow { article_id: string; free_text: string; premium_text: string }
 
+/** A background job (src/jobs/CONTEXT.md): queued until run_at, then held by one worker under a lease until done or failed. */
+export interface JobRow {
+  id: string;
+  kind: string;
+  /** de-duplication key, e.g. `billing-run:2026-11-28`; a second enqueue with the same key adds nothing */
+  unique_key: string | null;
+  payload_json: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  run_at: string;
+  /** claims so far, the running one included */
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   sections: SectionRow;
   authors: AuthorRow;
@@ -180,4 +200,5 @@ export interface Database {
   meter_address_unlocks: MeterAddressUnlockRow;
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
+  jobs: JobRow;
 }

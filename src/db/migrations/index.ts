@@ -6,6 +6,7 @@ import * as m002 from './002-accounts.ts';
 import * as m003 from './003-access.ts';
 import * as m004 from './004-meter-addresses.ts';
 import * as m005 from './005-billing.ts';
+import * as m006 from './006-jobs.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -14,6 +15,7 @@ const steps: Record<string, Step> = {
   '003-access': m003.up,
   '004-meter-addresses': m004.up,
   '005-billing': m005.up,
+  '006-jobs': m006.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {
