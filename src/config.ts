@@ -74,6 +74,16 @@ const schema = z.object({
     if (typeof trust === 'string') ctx.addIssue({ code: 'custom', message: trust });
     return typeof trust === 'string' ? NO_PROXY : trust;
   }),
+  KLARTEXT_SELLER_NAME: z.string().min(2).default('Klartext Demo-Verlag GmbH'),
+  KLARTEXT_SELLER_ADDRESS: z.string().min(5).default('Marktplatz 1\\n12345 Musterstadt'),
+  KLARTEXT_SELLER_EMAIL: z.string().email('an email address such as abo@zeitung.example').default('abo@localhost.invalid'),
+  KLARTEXT_SELLER_VAT_ID: z.string().regex(/^[A-Z]{2}[A-Z0-9]{2,13}$/, 'a VAT id such as DE123456789').default('DE999999999'),
+  KLARTEXT_SEPA_CREDITOR_ID: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$/, 'a SEPA creditor identifier such as DE98ZZZ09999999999').default('DE98ZZZ09999999999'),
+  KLARTEXT_SEPA_IBAN: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/, "the publisher's IBAN without spaces").default('DE02120300000000202051'),
+  KLARTEXT_SEPA_BIC: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC such as BYLADEM1001').optional(),
+  KLARTEXT_BILLING_GRACE_DAYS: intFrom(0, 30).default(3),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_live_… or sk_test_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'a Stripe webhook signing secret (whsec_…)').optional(),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -98,6 +108,12 @@ export interface Config {
   trustProxy: TrustProxy;
   /** argon2 at once, callers that may wait, hashes per second: see HashGate */
   hashGate: { concurrency: number; queue: number; perSecond: number };
+  /** the publisher as seller on invoices and as SEPA creditor */
+  seller: { name: string; address: string; email: string; vatId: string };
+  creditor: { creditorId: string; iban: string; bic: string | null };
+  billingGraceDays: number;
+  /** both keys, or null: Stripe is offered only when configured */
+  stripe: { secretKey: string; webhookSecret: string } | null;
   production: boolean;
 }
 
@@ -116,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = result.data;
   const production = e.NODE_ENV === 'production';
   // Without it, mail links would have to come from somewhere else, and the only other source is the request (issue 7).
+  if (Boolean(e.STRIPE_SECRET_KEY) !== Boolean(e.STRIPE_WEBHOOK_SECRET)) throw new ConfigError('Stripe needs both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (or neither, then only SEPA direct debit is offered)');
   if (production && !e.KLARTEXT_PUBLIC_URL) throw new ConfigError('Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production, the origin readers use, e.g. https://zeitung.example');
   return Object.freeze({
     port: e.PORT,
@@ -132,6 +149,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KLARTEXT_TRUST_PROXY,
     hashGate: Object.freeze({ concurrency: e.KLARTEXT_HASH_CONCURRENCY, queue: e.KLARTEXT_HASH_QUEUE, perSecond: e.KLARTEXT_HASH_PER_SECOND }),
+    seller: Object.freeze({ name: e.KLARTEXT_SELLER_NAME, address: e.KLARTEXT_SELLER_ADDRESS.replace(/\\n/g, '\n'), email: e.KLARTEXT_SELLER_EMAIL, vatId: e.KLARTEXT_SELLER_VAT_ID }),
+    creditor: Object.freeze({ creditorId: e.KLARTEXT_SEPA_CREDITOR_ID, iban: e.KLARTEXT_SEPA_IBAN, bic: e.KLARTEXT_SEPA_BIC ?? null }),
+    billingGraceDays: e.KLARTEXT_BILLING_GRACE_DAYS,
+    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET }) : null,
     production,
   });
 }

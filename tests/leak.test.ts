@@ -6,7 +6,7 @@ import { blocksPlainText, freeBlocks, getArticleBySlug, listArticles, premiumBlo
 import { testEngines } from '../src/db/test-stores.ts';
 import { createTestApp, type TestApp } from '../src/testing/test-app.ts';
 import { loggedInAs } from '../src/testing/test-accounts.ts';
-import { grantSubscription } from '../src/access/index.ts';
+import { grantSubscription } from '../src/billing/index.ts';
 
 /** Everything readable in a block, split into sentences long enough that finding one elsewhere means it leaked. */
 function blockSentences(b: Block): string[] {

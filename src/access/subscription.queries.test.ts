@@ -3,7 +3,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createUser, TEST_HASHING } from '../accounts/index.ts';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
-import { cachedSubscriptionCheck, grantSubscription, hasActiveSubscription, revokeSubscriptions } from './subscription.queries.ts';
+import { cachedSubscriptionCheck, hasActiveSubscription } from './subscription.queries.ts';
+import { grantSubscription, revokeSubscriptions } from '../billing/index.ts';
 
 const DAY = 24 * 3600_000;
 

@@ -1,4 +1,5 @@
 // Mein Konto rules on every engine: email change, password change, export, deletion, accounts made by an admin.
+import { grantSubscription } from '../billing/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
@@ -97,7 +98,7 @@ for (const engine of testEngines()) {
 
   test(`[${engine}] deleting the account removes the person and keeps subscriptions unlinked`, () => withReader(engine, async ({ db }, userId) => {
     const now = nowIso();
-    await db.insertInto('subscriptions').values({ id: newId(), user_id: userId, status: 'active', source: 'manual', starts_at: now, ends_at: null, created_at: now, updated_at: now }).execute();
+    await grantSubscription(db, { userId, days: 30, now: new Date() });
     await db.insertInto('mail_outbox').values({ id: newId(), recipient: 'ina@example.de', subject: 's', text_body: 't', html_body: 'h', created_at: now }).execute();
     await assert.rejects(deleteAccount(db, userId, 'falsch-falsch-1', { hashing }), (e: unknown) => e instanceof DomainError && e.field === 'password');
     assert.equal((await db.selectFrom('users').selectAll().execute()).length, 1);

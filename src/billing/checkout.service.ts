@@ -9,7 +9,7 @@ import { findOffer } from './offer.queries.ts';
 import { periodMonths, priceText, termsText, type Offer, type PaymentMethod } from './offer.ts';
 import { sealPaymentData } from './payment-data.ts';
 import { checkBic, checkIban, maskIban, newMandateReference } from './sepa/index.ts';
-import { applyLifecycle, findSubscription, newSubscriptionNumber, recordEvent, type Subscription } from './subscription.store.ts';
+import { applyLifecycle, findSubscription, newSubscriptionNumber, newSubscriptionRow, recordEvent, type Subscription } from './subscription.store.ts';
 
 /** SEPA core debits are announced at least two days ahead (the mandate text shortens the pre-notification to that). */
 export const SEPA_LEAD_DAYS = 2;
@@ -130,7 +130,7 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
   let sub: Subscription;
   try {
     sub = await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('subscriptions').values({
+      await trx.insertInto('subscriptions').values(newSubscriptionRow({
         id, number, user_id: offer.kind === 'gift' ? null : input.userId, offer_id: offer.id, kind: offer.kind === 'gift' ? 'gift' : 'paid',
         provider: input.method, state: 'pending', starts_at: at, offer_name: offer.name, intro_price_cents: offer.introPriceCents,
         intro_months: offer.introMonths, price_cents: offer.priceCents, period: offer.period, min_term_months: offer.minTermMonths,
@@ -138,7 +138,7 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
         order_key: input.orderKey, gift_code_hash: giftCode ? sha256(giftCode) : null,
         min_term_end: offer.kind === 'gift' ? null : berlinMidnight(addMonths(quote.firstPeriodFrom, offer.minTermMonths)).toISOString(),
         created_at: at, updated_at: at,
-      }).execute();
+      })).execute();
       let s = (await findSubscription(trx, id))!;
       await recordEvent(trx, s, { at, event: 'order', from: null, to: 'pending', cause: `Bestellung ${offer.name} (${input.method === 'sepa' ? 'SEPA-Lastschrift' : 'Stripe'})`, actor: `reader:${input.userId}` });
       if (sepa) {

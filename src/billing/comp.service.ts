@@ -1,7 +1,7 @@
 // Comp (free) subscriptions granted by an admin or the CLI: one kind of subscription among paid and gift, with history.
 import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
-import { applyLifecycle, newSubscriptionNumber, recordEvent, type Actor, type Db } from './subscription.store.ts';
+import { applyLifecycle, newSubscriptionNumber, newSubscriptionRow, recordEvent, type Actor, type Db } from './subscription.store.ts';
 
 const DAY_MS = 24 * 3600_000;
 export const MAX_GRANT_DAYS = 3660;
@@ -32,11 +32,11 @@ export async function grantSubscription(db: Db, input: { userId: string; days: n
     }
     const id = newId();
     const number = newSubscriptionNumber();
-    await trx.insertInto('subscriptions').values({
+    await trx.insertInto('subscriptions').values(newSubscriptionRow({
       id, number, user_id: userId, kind: 'comp', provider: 'none', state: 'active', starts_at: at, access_until: endsAt,
-      current_period_start: at, current_period_end: endsAt, periods_paid: 1, offer_name: 'Plus (Freiabo)', price_cents: 0, period: 'month',
+      current_period_start: at, current_period_end: endsAt, periods_paid: 1, offer_name: 'Plus (Freiabo)', price_cents: 0, period: 'month', gift_code_hash: null,
       created_at: at, updated_at: at,
-    }).execute();
+    })).execute();
     await recordEvent(trx, { id }, { at, event: 'grant', from: null, to: 'active', cause: `Freiabo für ${days} Tage`, actor });
     return { subscriptionId: id, number, endsAt, extended: false };
   };

@@ -31,7 +31,7 @@ export async function applyStripeFact(ctx: BillingContext, fact: PaymentFact): P
     const at = nowIso(ctx.clock());
     const fresh = await trx.insertInto('payment_events').values({ id: fact.eventId, provider: 'stripe', type: fact.type, received_at: at, outcome: 'applied' })
       .onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-    if (Number(fresh.numInsertedRows ?? 0n) !== 1) return 'duplicate';
+    if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) !== 1) return 'duplicate';
     let sub = await subscriptionFor(trx, fact);
     if (!sub) {
       await trx.updateTable('payment_events').set({ outcome: 'unknown-subscription' }).where('id', '=', fact.eventId).execute();
@@ -81,7 +81,7 @@ export async function applyStripeFact(ctx: BillingContext, fact: PaymentFact): P
           state: 'paid', provider: 'stripe', sequence_type: null, end_to_end_id: `stripe-${fact.externalInvoiceId}`, batch_id: null, external_id: fact.externalInvoiceId,
           return_reason: null, created_at: at, updated_at: at,
         }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-        if (Number(inserted.numInsertedRows ?? 0n) === 1 && fact.amountCents > 0) {
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 && fact.amountCents > 0) {
           await issueInvoices(trx, [{
             charge: { id: chargeId, amount_cents: fact.amountCents, period_start: fact.periodStart ?? fact.occurredAt, period_end: fact.periodEnd ?? fact.occurredAt, kind: 'regular' },
             subscription: sub, paymentNote: 'Bezahlt über Stripe.',

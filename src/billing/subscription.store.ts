@@ -18,6 +18,17 @@ export function newSubscriptionNumber(): string {
   return `KT-${pick()}-${pick()}`;
 }
 
+/** A full row for a new subscription: every column the caller does not name starts empty. */
+export function newSubscriptionRow(v: Pick<Subscription, 'id' | 'number' | 'user_id' | 'kind' | 'provider' | 'state' | 'starts_at' | 'offer_name' | 'price_cents' | 'period' | 'created_at' | 'updated_at'> & Partial<Subscription>): Subscription {
+  return {
+    offer_id: null, access_until: null, current_period_start: null, current_period_end: null, min_term_end: null, periods_paid: 0,
+    intro_price_cents: null, intro_months: 0, min_term_months: 0, notice_months: 0, gift_months: null, cancel_requested_at: null,
+    cancel_effective_at: null, past_due_since: null, dunning_attempts: 0, next_dunning_at: null, reminder_sent_at: null, ended_at: null,
+    end_reason: null, holder_name: '', buyer_email: '', order_key: null, gift_code_hash: null, external_ref: null, external_customer: null,
+    external_version: 0, ...v,
+  };
+}
+
 export const monthsPerPeriod = (s: Pick<Subscription, 'period'>): number => (s.period === 'year' ? 12 : 1);
 
 export function snapshotOf(s: Subscription): LifecycleSnapshot {

@@ -1,5 +1,5 @@
 // `klartext subscription grant|revoke`: manual Plus subscriptions, so the paywall can be tried end to end before billing exists.
-import { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions } from '../access/index.ts';
+import { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions } from '../billing/index.ts';
 import { listUsers, normalizeEmail } from '../accounts/index.ts';
 import type { CommandContext } from './main.ts';
 import { parseOptions } from './cli-options.ts';

@@ -1,6 +1,7 @@
 // For paywall tests: an app on the fixture articles with a movable clock and fake DNS, readers of every kind, and unlock requests as the page's script makes them.
 import type { Logger } from 'pino';
-import { grantSubscription, type HostResolver } from '../access/index.ts';
+import { type HostResolver } from '../access/index.ts';
+import { grantSubscription } from '../billing/index.ts';
 import { getArticleBySlug, importDocument } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
 import { createTestApp, type TestApp } from './test-app.ts';

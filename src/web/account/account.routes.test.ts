@@ -1,11 +1,11 @@
 // Mein Konto through HTTP on every engine: login required, profile, email and password change, sessions, export, deletion, outbox, /api/me.
+import { grantSubscription } from '../../billing/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { TestBrowser, linkIn } from '../../testing/test-browser.ts';
 import { loggedInAs, logInAs, registerAndLogIn, TEST_PASSWORD } from '../../testing/test-accounts.ts';
 import { testEngines } from '../../db/test-stores.ts';
-import { newId, nowIso } from '../../db/index.ts';
 
 async function withApp(engine: string, fn: (t: TestApp) => Promise<void>) {
   const t = await createTestApp(engine);
@@ -118,8 +118,7 @@ for (const engine of testEngines()) {
   test(`[${engine}] deleting the account needs the password and CSRF; afterwards the login is gone and subscriptions stay unlinked`, () => withApp(engine, async (t) => {
     const b = await registerAndLogIn(t);
     const user = await t.store.db.selectFrom('users').select('id').executeTakeFirstOrThrow();
-    const now = nowIso();
-    await t.store.db.insertInto('subscriptions').values({ id: newId(), user_id: user.id, status: 'active', source: 'manual', starts_at: now, ends_at: null, created_at: now, updated_at: now }).execute();
+    await grantSubscription(t.store.db, { userId: user.id, days: 30, now: new Date() });
     assert.equal((await b.post('/konto/loeschen', { password: TEST_PASSWORD, _csrf: 'falsch' })).status, 403);
     const wrong = await b.post('/konto/loeschen', { password: 'falsch-falsch-1' });
     assert.equal(wrong.status, 400);

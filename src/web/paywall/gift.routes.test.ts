@@ -1,7 +1,8 @@
 // Gift links through app.request(): who may give, ten a month, the link opens one article for 14 days (clock moved, not slept), revocation, CSRF.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGiftLink, grantSubscription, revokeSubscriptions } from '../../access/index.ts';
+import { createGiftLink } from '../../access/index.ts';
+import { grantSubscription, revokeSubscriptions } from '../../billing/index.ts';
 import { testEngines } from '../../db/test-stores.ts';
 import { TestBrowser } from '../../testing/test-browser.ts';
 import { createPaywallTestApp, EXTRA_PLUS_SLUGS, FREE_SLUG, PLUS_SLUG, type PaywallTestApp } from '../../testing/paywall-fixtures.ts';

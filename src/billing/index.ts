@@ -1,0 +1,51 @@
+// Public face of billing: offers, checkout, the subscription lifecycle, SEPA and Stripe, billing runs, returns, invoices, cancellation.
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/index.ts';
+import { loadOrCreateMasterKey } from '../access/index.ts';
+import type { Mailer } from '../mail/index.ts';
+import type { BillingContext } from './billing-context.ts';
+import { paymentDataKey } from './payment-data.ts';
+import { createStripeGateway, type StripeGateway } from './stripe/stripe-gateway.ts';
+
+export type { BillingContext, Creditor, Seller } from './billing-context.ts';
+export * from './billing-calendar.ts';
+export { PAYMENT_METHODS, DEMO_OFFERS, formatEuro, giftPriceCents, offerInputSchema, parseOfferInput, periodMonths, priceText, termsText, type Offer, type OfferInput, type PaymentMethod } from './offer.ts';
+export { createOffer, ensureOffers, findOffer, listOffers, updateOffer } from './offer.queries.ts';
+export { ALLOWED_FROM, DUNNING_ATTEMPTS, DUNNING_DAYS, STATE_LABELS, accessUntil, transition, type LifecycleEvent, type LifecycleSnapshot } from './subscription-lifecycle.ts';
+export {
+  applyLifecycle, findSubscription, findSubscriptionByNumber, newSubscriptionNumber, subscriptionHistory, subscriptionsOfUser, tryApplyLifecycle,
+  type Actor, type Subscription, type SubscriptionEvent,
+} from './subscription.store.ts';
+export { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions, type SubscriptionGrant } from './comp.service.ts';
+export { SEPA_LEAD_DAYS, endToEndId, placeOrder, quoteOffer, type CheckoutQuote, type OrderInput, type OrderResult } from './checkout.service.ts';
+export { runBilling, type BillingRunReport } from './billing-run.service.ts';
+export { exportSepaBatch, type SepaBatchReport } from './sepa-export.service.ts';
+export { applyReturnsFile, type ReturnsReport } from './returns.service.ts';
+export { invoicePdf, invoicesOfUser, issueInvoices, type InvoiceSummary } from './invoice.service.ts';
+export {
+  cancelSubscription, cancellationQueue, earliestEnd, markCancellationHandled, receiveCancellation, withdrawCancellation,
+  type CancellationInput, type CancellationReceipt, type QueuedCancellation,
+} from './cancellation.service.ts';
+export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
+export { WITHDRAWAL_TEXT } from './billing-mails.ts';
+export { openPaymentData, paymentDataKey, sealPaymentData } from './payment-data.ts';
+export { checkBic, checkIban, maskIban, mandateText } from './sepa/index.ts';
+export { paymentFactFromStripeEvent, type PaymentFact } from './stripe/payment-facts.ts';
+export type { StripeGateway } from './stripe/stripe-gateway.ts';
+
+/** The billing context of a running site (or CLI) from its configuration. */
+export function createBillingContext(o: {
+  config: Pick<Config, 'dataDir' | 'masterKey' | 'seller' | 'creditor' | 'billingGraceDays' | 'stripe'>; store: Store; mailer: Mailer; clock: () => Date;
+  siteName: string; baseUrl: string; stripe?: StripeGateway | null;
+}): BillingContext {
+  const { config } = o;
+  return {
+    db: o.store.db, caps: o.store.caps, clock: o.clock, graceMs: config.billingGraceDays * 86_400_000,
+    paymentKey: paymentDataKey(loadOrCreateMasterKey(config.dataDir, config.masterKey)),
+    creditor: { name: config.seller.name, ...config.creditor }, seller: config.seller, siteName: o.siteName, baseUrl: o.baseUrl,
+    sepaDir: path.join(config.dataDir, 'sepa'),
+    sendMail: (m) => o.mailer.send(m),
+    stripe: o.stripe !== undefined ? o.stripe : config.stripe ? createStripeGateway(config.stripe) : null,
+  };
+}
