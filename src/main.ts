@@ -5,7 +5,7 @@ import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
-import { seedDemoIfEmpty, seedDemoAdminIfNoUsers } from './cli/seed.ts';
+import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = createLogger(config.logLevel);
@@ -17,6 +17,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const seeded = await seedDemoIfEmpty(store, config);
   if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+  if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
   const admin = await seedDemoAdminIfNoUsers(store);
   if (admin) {
     logger.info({ email: admin.email }, 'demo admin created');

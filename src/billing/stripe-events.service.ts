@@ -48,7 +48,7 @@ export async function applyStripeFact(ctx: BillingContext, fact: PaymentFact): P
       }
       case 'subscription-changed': {
         // The object's own version decides, not the order of arrival: an older snapshot never overwrites a newer one.
-        if (fact.version <= sub.external_version) {
+        if (fact.version < sub.external_version) {
           await trx.updateTable('payment_events').set({ outcome: 'stale' }).where('id', '=', fact.eventId).execute();
           return 'stale';
         }

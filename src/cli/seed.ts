@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { importDocument, parseInterchange } from '../content/index.ts';
 import { demoDocumentPath, renderDemoPhotos } from '../content/demo/photos.ts';
 import { createUser, STANDARD_HASHING, type PasswordHashing } from '../accounts/index.ts';
+import { DEMO_OFFERS, ensureOffers } from '../billing/index.ts';
 
 /** Moves all dates by the same amount so that the newest is `newest`; keeps the spacing the editors chose. */
 export function shiftDates(json: string, newest: Date): string {
@@ -23,10 +24,19 @@ export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'>, no
     await renderDemoPhotos(dir);
     const json = shiftDates(await fs.readFile(demoDocumentPath, 'utf8'), new Date(now.getTime() - 3600_000));
     const result = await importDocument(store.db, parseInterchange(json), { baseDir: dir, dataDir: config.dataDir });
+    await ensureOffers(store.db, DEMO_OFFERS, now);
     return { articles: result.created + result.updated };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The demo offers (Plus Digital, Plus Digital Jahr, Geschenk-Abo) when a database has none yet: a new site can sell at once. */
+export async function seedOffersIfNone(store: Store, now = new Date()): Promise<boolean> {
+  const any = await store.db.selectFrom('offers').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  await ensureOffers(store.db, DEMO_OFFERS, now);
+  return true;
 }
 
 export async function seedDemoIfEmpty(store: Store, config: Pick<Config, 'dataDir'>): Promise<{ articles: number } | null> {

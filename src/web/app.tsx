@@ -28,6 +28,9 @@ import { cachedPageListener } from './platform/cached-page-listener.ts';
 import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
+import { billingRoutes } from './billing/index.ts';
+import { publisherRoutes } from './publisher/index.ts';
+import { createBillingContext, type BillingContext } from '../billing/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -46,6 +49,8 @@ export interface AppDeps {
   passwordHashing?: PasswordHashing;
   /** bounds argon2 work (default: one gate per app from config.hashGate); tests pass a tiny one */
   hashGate?: HashGate;
+  /** billing (checkout, SEPA, Stripe, invoices); default: from config, with this app's mailer and clock */
+  billing?: BillingContext;
 }
 
 export interface KlartextApp {
@@ -163,7 +168,10 @@ export function createApp(deps: AppDeps): KlartextApp {
   const cost = config.production ? atLeastStandard(deps.passwordHashing ?? STANDARD_HASHING) : deps.passwordHashing ?? STANDARD_HASHING;
   // every argon2 call of the app waits here, so a login flood cannot take the threadpool that serves /bilder and DNS
   const hashing: PasswordHashing = { ...cost, gate: deps.hashGate ?? new HashGate(config.hashGate) };
+  const billing = deps.billing ?? createBillingContext({ config, store, mailer, clock: now, siteName: site.site.name, baseUrl: config.publicUrl });
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, ...proxyTrust }));
+  privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, ...proxyTrust }));
+  privateApp.route('/', publisherRoutes({ site, billing, logger }));
   privateApp.route('/', paywall.privateRoutes);
   privateApp.route('/', searchRoutes({ site, now }));
 
