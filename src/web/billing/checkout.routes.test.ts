@@ -185,6 +185,11 @@ for (const engine of testEngines()) {
       assert.equal(await subscriptions(), before);
     });
 
+    test('without Stripe configured the webhook does not exist (404)', async () => {
+      const r = await t.app.request('/api/stripe/webhook', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } });
+      assert.equal(r.status, 404);
+    });
+
     test('a gift is bought, its code comes by mail only, and another reader redeems it once', async () => {
       const buyer = await reader();
       const buyerEmail = `leser-${n}-${engine}@example.de`;
