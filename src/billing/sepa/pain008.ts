@@ -106,6 +106,7 @@ export function buildPain008(batch: DirectDebitBatch): Pain008File {
   const creditorBic = checkBic(batch.creditor.bic ?? '');
   if (!creditorBic.ok) throw invalid(`BIC des Zahlungsempfängers: ${creditorBic.message}`, 'creditor.bic');
   if (!checkCreditorId(batch.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
+  const creditorName = sepaName(batch.creditor.name, 'Zahlungsempfänger', 'creditor.name');
 
   const blocks = new Map<string, PreparedBlock>();
   const endToEndIds = new Set<string>();
@@ -143,7 +144,7 @@ export function buildPain008(batch: DirectDebitBatch): Pain008File {
     count,
     controlSumCents,
     creditor: {
-      name: sepaName(batch.creditor.name, 'Zahlungsempfänger', 'creditor.name'),
+      name: creditorName,
       iban: creditorIban.iban,
       bic: creditorBic.bic,
       creditorId: batch.creditor.creditorId.replace(/\s+/g, '').toUpperCase(),

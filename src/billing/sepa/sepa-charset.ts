@@ -24,7 +24,7 @@ const SEPA_CHAR = /^[A-Za-z0-9/?:().,'+\- ]$/;
  * SEPA form (e.g. '€', '@', 'Ж') instead of guessing one.
  */
 export function toSepaText(input: string): { ok: true; text: string } | { ok: false; char: string } {
-  const collapsed = input.replace(/\s+/g, ' ').trim();
+  const collapsed = input.normalize('NFC').replace(/\s+/g, ' ').trim();
   // Most names and purposes need no change; a file of 100,000 debits should not walk them character by character.
   if (SEPA_TEXT.test(collapsed)) return { ok: true, text: collapsed };
   let out = '';
@@ -38,11 +38,6 @@ export function toSepaText(input: string): { ok: true; text: string } | { ok: fa
     out += base;
   }
   return { ok: true, text: out.replace(/ {2,}/g, ' ').trim() };
-}
-
-/** Whether `text` consists of SEPA characters only (no transliteration). */
-export function isSepaText(text: string): boolean {
-  return SEPA_TEXT.test(text);
 }
 
 /** Whether `id` is usable as a SEPA identifier (1–35 SEPA characters, no space, no leading '/', no '//'). */
