@@ -44,7 +44,7 @@ function esc(value: string): string {
 }
 
 /** Integer cents as a decimal euro amount with two places: 2997 → "29.97", 5 → "0.05". */
-export function centsToDecimal(cents: number): string {
+function centsToDecimal(cents: number): string {
   return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
