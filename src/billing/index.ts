@@ -27,6 +27,8 @@ export {
   cancelSubscription, cancellationQueue, earliestEnd, markCancellationHandled, receiveCancellation, withdrawCancellation,
   type CancellationInput, type CancellationReceipt, type QueuedCancellation,
 } from './cancellation.service.ts';
+export { normalizeGiftCode, redeemGift } from './gift.service.ts';
+export { orderOverview, type OrderOverview } from './order.queries.ts';
 export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
 export { WITHDRAWAL_TEXT } from './billing-mails.ts';
 export { openPaymentData, paymentDataKey, sealPaymentData } from './payment-data.ts';
