@@ -7,6 +7,8 @@ import type { Mailer } from '../../mail/index.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import type { ProxyTrust } from '../platform/request-info.ts';
+import { cancellationRoutes } from './cancellation.routes.tsx';
+import { accountSubscriptionRoutes } from './account-subscription.routes.tsx';
 
 export interface BillingRouteDeps extends ProxyTrust {
   site: SiteDeps;
@@ -20,6 +22,7 @@ export interface BillingRouteDeps extends ProxyTrust {
 /** Private routes (session, no-store) of the billing area. */
 export function billingRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  void deps;
+  app.route('/', cancellationRoutes(deps));
+  app.route('/', accountSubscriptionRoutes(deps));
   return app;
 }
