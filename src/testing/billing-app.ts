@@ -15,17 +15,17 @@ export interface BillingTestApp extends TestApp {
 
 export async function createBillingTestApp(engine: string, start = '2027-01-31T10:00:00.000Z'): Promise<BillingTestApp> {
   const clock = { now: new Date(start) };
-  let billing: BillingContext | undefined;
-  // The app's own billing context is built from its store, which exists only inside createTestApp: made on first use.
-  const lazy = new Proxy({} as BillingContext, { get: (_, k) => billing![k as keyof BillingContext] });
+  const made: { ctx?: BillingContext } = {};
+  // The app's billing context needs the store, which exists only inside createTestApp: the app gets a stand-in filled right after.
+  const lazy = new Proxy({} as BillingContext, { get: (_, k) => made.ctx![k as keyof BillingContext] });
   const t = await createTestApp(engine, { now: () => clock.now, billing: lazy });
-  billing = createBillingContext({ config: t.config, store: t.store, mailer: outboxMailer(t.store.db), clock: () => clock.now, siteName: 'Brackenauer Kreisbote', baseUrl: t.config.publicUrl, stripe: null });
+  const billing = made.ctx = createBillingContext({ config: t.config, store: t.store, mailer: outboxMailer(t.store.db), clock: () => clock.now, siteName: 'Brackenauer Kreisbote', baseUrl: t.config.publicUrl, stripe: null });
   await ensureOffers(t.store.db, DEMO_OFFERS, clock.now);
   return {
     ...t, billing, clock,
     async order(reader, slug = 'plus-digital') {
       const offer = (await findOffer(t.store.db, slug))!;
-      return placeOrder(billing!, {
+      return placeOrder(billing, {
         userId: reader.id, userEmail: reader.email, offer: offer.slug, method: 'sepa', priceKey: quoteOffer(offer, { now: clock.now }).priceKey,
         orderKey: randomBytes(12).toString('base64url'), consentImmediateStart: true, holderName: 'Ina Beispiel', iban: TEST_IBAN, mandateAccepted: true,
       });
