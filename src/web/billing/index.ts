@@ -8,6 +8,8 @@ import type { BillingRouteDeps } from './billing-area.ts';
 import { checkoutRoutes } from './checkout.routes.tsx';
 import { stripeWebhookRoutes } from './stripe-webhook.routes.ts';
 import { thanksRoutes } from './thanks.routes.tsx';
+import { cancellationRoutes } from './cancellation.routes.tsx';
+import { accountSubscriptionRoutes } from './account-subscription.routes.tsx';
 
 export type { BillingRouteDeps } from './billing-area.ts';
 
@@ -25,5 +27,7 @@ export function billingRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   app.route('/', checkoutRoutes(deps));
   app.route('/', thanksRoutes(deps));
   app.route('/', stripeWebhookRoutes(deps.billing));
+  app.route('/', cancellationRoutes(deps));
+  app.route('/', accountSubscriptionRoutes(deps));
   return app;
 }

@@ -1,7 +1,8 @@
 // Reading a submitted form and turning a domain error into the field problems a form shows inline: shared by every area with forms.
 import type { Context } from 'hono';
 import { DomainError } from '../../domain-error.ts';
-import type { Problems } from '../ui/form.view.tsx';
+/** field → message, the shape web/ui's form views show (web/platform does not import web/ui) */
+type Problems = Record<string, string>;
 import { HttpError } from './app-error.ts';
 import { parseFormBody } from './request-body.ts';
 
