@@ -43,8 +43,8 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
     const quote = quoteFor(ctx, offer, c.req.query('monate'));
     const next = articleNext(c.req.query('next'));
     if (!currentReader(c)) return renderAuthStep(c, deps, { offer, quote, next });
-    const holder = currentReader(c)!.user.displayName;
-    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa', holderName: holder }));
+    // The account holder is typed, not guessed: the display name is often a nickname, and the bank wants the real name.
+    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa' }));
   });
 
   app.post('/abo/bestellen/:slug', async (c) => {
