@@ -136,6 +136,24 @@ for (const engine of testEngines()) {
     } finally { await store.close(); }
   });
 
+  test(`[${engine}] a billing run that breaks off halfway leaves nothing half-written, and the next run collects every debit once`, async () => {
+    const store = await openTestStore(engine);
+    try {
+      const t = await testBilling(store);
+      for (let i = 0; i < 3; i++) await order(t, await testReader(store));
+      // the mandates cannot be opened with another key: the run breaks off while building the file
+      await assert.rejects(runBilling({ ...t.ctx, paymentKey: randomBytes(32) }));
+      assert.equal((await store.db.selectFrom('sepa_batches').select('id').execute()).length, 0);
+      assert.equal((await store.db.selectFrom('invoices').select('id').execute()).length, 0);
+      assert.ok((await store.db.selectFrom('charges').select('state').execute()).every((c) => c.state === 'pending'));
+      assert.deepEqual(fs.readdirSync(t.ctx.sepaDir), []);
+      const again = await runBilling(t.ctx);
+      assert.equal(again.batch?.count, 3);
+      assert.deepEqual((await store.db.selectFrom('invoices').select('seq').orderBy('seq').execute()).map((r) => r.seq), [1, 2, 3]);
+      assert.equal((await runBilling(t.ctx)).batch, null);
+    } finally { await store.close(); }
+  });
+
   test(`[${engine}] a returned debit puts the contract into dunning; after three attempts over 14 days it ends and the paywall closes`, async () => {
     const store = await openTestStore(engine);
     try {

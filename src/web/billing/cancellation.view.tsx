@@ -36,7 +36,7 @@ export function CancellationForm({ form, csrf, submitKey, loggedIn }: Cancellati
           <CsrfField token={csrf} />
           <input type="hidden" name="submitKey" value={submitKey} />
 
-          <fieldset class={form.problems.kind ? 'choice field--error' : 'choice'} id="f-kind">
+          <fieldset class={form.problems.kind ? 'cancel-kind field--error' : 'cancel-kind'} id="f-kind">
             <legend>Art der Kündigung</legend>
             <Problem form={form} name="kind" />
             <div class="field field--check">
