@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import {
-  mandateText, placeOrder, type BillingContext, type CheckoutQuote, type Offer,
+  checkBic, checkIban, mandateText, placeOrder, type BillingContext, type CheckoutQuote, type Offer,
 } from '../../billing/index.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { formOf, problemsOf } from '../platform/form-input.ts';
@@ -66,6 +66,13 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
       return c.redirect(`/abo/danke${queryOf({ abo: result.subscription.number, next })}`, 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);
+      // placeOrder names the first problem; the bank details are checked here too, so the reader fixes them in one go.
+      if (method === 'sepa' && status === 400) {
+        const iban = checkIban(f.iban ?? '');
+        if (!iban.ok) problems.iban ??= iban.message;
+        const bic = checkBic(f.bic ?? '');
+        if (!bic.ok) problems.bic ??= bic.message;
+      }
       const values: Record<string, string> = {};
       for (const k of KEPT_FIELDS) if (f[k] !== undefined) values[k] = f[k]!;
       // The terms changed meanwhile: show the new quote (and a new price key), so the reader orders what they see.
