@@ -60,8 +60,9 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
         method, priceKey: f.priceKey ?? '', orderKey: f.orderKey ?? '', consentImmediateStart: f.consent === 'on',
         holderName: f.holderName ?? '', iban: f.iban ?? '', bic: f.bic ?? '', mandateAccepted: f.mandate === 'on',
         cancelUrl: `${deps.site.publicUrl}/abo/bestellen/${offer.slug}${queryOf({ next })}`,
+        successUrl: `${deps.site.publicUrl}/abo/danke${queryOf({ next })}${next ? '&' : '?'}abo={number}`,
       });
-      // Stripe: the reader pays on Stripe's page and comes back to /abo/danke (the number is made with the order, so `next` stays behind).
+      // Stripe: the reader pays on Stripe's page and comes back to /abo/danke with the article they came from.
       if (result.redirectUrl) return c.redirect(result.redirectUrl, 303);
       return c.redirect(`/abo/danke${queryOf({ abo: result.subscription.number, next })}`, 303);
     } catch (e) {
