@@ -74,8 +74,8 @@ const schema = z.object({
     if (typeof trust === 'string') ctx.addIssue({ code: 'custom', message: trust });
     return typeof trust === 'string' ? NO_PROXY : trust;
   }),
-  KLARTEXT_SELLER_NAME: z.string().min(2).default('Klartext Demo-Verlag GmbH'),
-  KLARTEXT_SELLER_ADDRESS: z.string().min(5).default('Marktplatz 1\\n12345 Musterstadt'),
+  KLARTEXT_SELLER_NAME: z.string().min(2).default('Brackenauer Verlagshaus GmbH'),
+  KLARTEXT_SELLER_ADDRESS: z.string().min(5).default('Marktplatz 1\\n12345 Brackenau'),
   KLARTEXT_SELLER_EMAIL: z.string().email('an email address such as abo@zeitung.example').default('abo@localhost.invalid'),
   KLARTEXT_SELLER_VAT_ID: z.string().regex(/^[A-Z]{2}[A-Z0-9]{2,13}$/, 'a VAT id such as DE123456789').default('DE999999999'),
   KLARTEXT_SEPA_CREDITOR_ID: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$/, 'a SEPA creditor identifier such as DE98ZZZ09999999999').default('DE98ZZZ09999999999'),
