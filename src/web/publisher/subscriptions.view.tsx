@@ -1,6 +1,6 @@
 // The subscription list with search and comp grant, and one subscription with its history and the admin's actions.
 import {
-  formatEuro, formatGermanDate, formatGermanDateTime, lastDayBefore, STATE_LABELS, type Subscription, type SubscriptionEvent, type SubscriptionListItem,
+  formatEuro, formatGermanDate, priceText, formatGermanDateTime, lastDayBefore, STATE_LABELS, type Subscription, type SubscriptionEvent, type SubscriptionListItem,
 } from '../../billing/index.ts';
 import { CsrfField, Field, type FormState } from '../ui/form.view.tsx';
 import { PublisherFrame } from './publisher-frame.view.tsx';
@@ -8,6 +8,13 @@ import { PublisherFrame } from './publisher-frame.view.tsx';
 export interface SubscriptionFilter { q: string; state: string; offer: string; page: number }
 
 const KIND_LABELS: Record<string, string> = { paid: 'bezahlt', gift: 'Geschenk', comp: 'Freiabo' };
+const EVENT_LABELS: Record<string, string> = {
+  order: 'Bestellung', start: 'Beginn', renew: 'Verlängerung', 'payment-failed': 'Zahlung fehlgeschlagen', 'dunning-step': 'Mahnung',
+  'payment-recovered': 'Zahlung eingegangen', cancel: 'Kündigung', 'withdraw-cancellation': 'Kündigung zurückgenommen', expire: 'Ende',
+  terminate: 'Sofort beendet', grant: 'Freiabo vergeben', extend: 'Freiabo verlängert',
+};
+const CHARGE_KINDS: Record<string, string> = { intro: 'Einführungspreis', regular: 'regulär', gift: 'Geschenk', refund: 'Erstattung' };
+const CHARGE_STATES: Record<string, string> = { pending: 'offen', submitted: 'eingereicht', paid: 'bezahlt', failed: 'fehlgeschlagen', returned: 'zurückgegeben', refunded: 'erstattet' };
 const PROVIDER_LABELS: Record<string, string> = { sepa: 'SEPA-Lastschrift', stripe: 'Stripe', none: '—' };
 
 const until = (end: string | null) => (end === null ? '—' : end.startsWith('9999') ? 'unbefristet' : formatGermanDate(lastDayBefore(end)));
@@ -115,7 +122,10 @@ export function SubscriptionDetailPage(p: {
           <dt>Konto</dt><dd>{p.email ?? '— (kein Konto)'}</dd>
           <dt>Kontoinhaber / Käufer</dt><dd>{sub.holder_name || '—'}{sub.buyer_email && sub.buyer_email !== p.email ? ` (${sub.buyer_email})` : ''}</dd>
           <dt>Art</dt><dd>{KIND_LABELS[sub.kind]} · {PROVIDER_LABELS[sub.provider]}{p.ibanMasked ? ` · ${p.ibanMasked}` : ''}</dd>
-          <dt>Preis</dt><dd>{sub.kind === 'comp' ? 'kostenlos' : `${sub.intro_price_cents !== null ? `${formatEuro(sub.intro_price_cents)} in den ersten ${sub.intro_months} Monaten, danach ` : ''}${formatEuro(sub.price_cents)} ${sub.period === 'year' ? 'jährlich' : 'monatlich'}`}</dd>
+          <dt>Preis</dt><dd>{sub.kind === 'comp' ? 'kostenlos' : priceText({
+            kind: sub.kind === 'gift' ? 'gift' : 'recurring', introPriceCents: sub.intro_price_cents, introMonths: sub.intro_months, priceCents: sub.price_cents,
+            period: sub.period === 'year' ? 'year' : 'month', giftMonths: sub.gift_months ? [sub.gift_months] : [],
+          })}</dd>
           <dt>Beginn</dt><dd>{formatGermanDate(sub.starts_at)}</dd>
           <dt>Laufender Zeitraum</dt><dd>{sub.current_period_start && sub.current_period_end ? `${formatGermanDate(sub.current_period_start)} bis einschließlich ${until(sub.current_period_end)}` : '—'}</dd>
           <dt>Zugang bis einschließlich</dt><dd>{until(sub.access_until)}</dd>
@@ -148,7 +158,7 @@ export function SubscriptionDetailPage(p: {
         {p.charges.length === 0 ? <p>Keine Zahlungen.</p> : (
           <table class="publisher__table">
             <thead><tr><th scope="col">Zeitraum ab</th><th scope="col">Art</th><th scope="col">Betrag</th><th scope="col">Fällig</th><th scope="col">Status</th></tr></thead>
-            <tbody>{p.charges.map((c) => <tr><td>{formatGermanDate(c.periodStart)}</td><td>{c.kind}</td><td>{formatEuro(c.amountCents)}</td><td>{formatGermanDate(c.dueOn)}</td><td>{c.state}</td></tr>)}</tbody>
+            <tbody>{p.charges.map((c) => <tr><td>{formatGermanDate(c.periodStart)}</td><td>{CHARGE_KINDS[c.kind] ?? c.kind}</td><td>{formatEuro(c.amountCents)}</td><td>{formatGermanDate(c.dueOn)}</td><td>{CHARGE_STATES[c.state] ?? c.state}</td></tr>)}</tbody>
           </table>
         )}
       </section>
@@ -159,7 +169,7 @@ export function SubscriptionDetailPage(p: {
           <thead><tr><th scope="col">Zeitpunkt</th><th scope="col">Ereignis</th><th scope="col">Status</th><th scope="col">Anlass</th><th scope="col">Von</th></tr></thead>
           <tbody>{p.history.map((h) => (
             <tr>
-              <td>{formatGermanDateTime(h.at)}</td><td>{h.event}</td>
+              <td>{formatGermanDateTime(h.at)}</td><td>{EVENT_LABELS[h.event] ?? h.event}</td>
               <td>{h.from ? `${STATE_LABELS[h.from as keyof typeof STATE_LABELS] ?? h.from} → ` : ''}{STATE_LABELS[h.to as keyof typeof STATE_LABELS] ?? h.to}</td>
               <td>{h.cause}</td><td><code>{h.actor}</code></td>
             </tr>
