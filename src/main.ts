@@ -3,6 +3,8 @@ import http, { type RequestListener } from 'node:http';
 import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts';
 import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
+import { createJobRunner } from './jobs/index.ts';
+import { runBilling } from './billing/index.ts';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
@@ -37,7 +39,20 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     });
   });
   const serving = servingConfig(config, port);
-  handle = createApp({ config: serving, store, logger, clientJs: js }).nodeListener();
+  const built = createApp({ config: serving, store, logger, clientJs: js });
+  handle = built.nodeListener();
+  // The one job mechanism: every process runs a runner; the job table hands each job (e.g. one billing run per day) to one of them.
+  const jobs = createJobRunner({
+    db: store.db, caps: store.caps, clock: built.billing.clock, log: logger,
+    handlers: {
+      'billing-run': async () => {
+        const report = await runBilling(built.billing);
+        logger.info({ report: { ...report, batch: report.batch && { messageId: report.batch.messageId, count: report.batch.count, file: report.batch.file } } }, 'billing run done');
+      },
+    },
+  });
+  jobs.scheduleDaily('billing-run', { hourBerlin: 5 });
+  jobs.start();
   const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
   logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;
@@ -45,7 +60,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     server.close(() => resolve());
     // keep-alive connections would hold close() open; idle ones are ended now, busy ones finish their request
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-  }).then(() => store.close()));
+  }).then(() => jobs.stop()).then(() => store.close()));
   return { close, port };
 }
 

@@ -2,6 +2,8 @@
 
 export interface Offer {
   id: string;
+  /** the billing offer (src/billing) this box sells: its order page is /abo/bestellen/<orderSlug> */
+  orderSlug: string;
   name: string;
   /** gross, in euro cents, for the intro period */
   introPriceCents: number;
@@ -15,6 +17,7 @@ export interface Offer {
 
 export const PLUS_OFFER: Offer = Object.freeze({
   id: 'plus-monatlich',
+  orderSlug: 'plus-digital',
   name: 'Plus-Abo',
   introPriceCents: 100,
   introPeriod: 'im ersten Monat',
@@ -33,11 +36,20 @@ export const formatEuro = (cents: number): string => EURO.format(cents / 100);
 export const offerSummary = (offer: Offer): string =>
   `${formatEuro(offer.introPriceCents)} ${offer.introPeriod}, danach ${formatEuro(offer.priceCents)} ${offer.period}, ${offer.notice}`;
 
+/**
+ * The order page of the offer, coming back to the article afterwards. Only an article slug goes in, so `next`
+ * is always a local article path (the checkout checks it again with safeNextPath).
+ */
+export function orderHref(offer: Pick<Offer, 'orderSlug'>, articleSlug?: string): string {
+  const base = `/abo/bestellen/${offer.orderSlug}`;
+  return articleSlug && /^[a-z0-9][a-z0-9-]*$/.test(articleSlug) ? `${base}?next=/artikel/${articleSlug}` : base;
+}
+
 /** The offer as JSON answers carry it, so a denied unlock can show it without another request. */
-export function offerJson(offer: Offer) {
+export function offerJson(offer: Offer, articleSlug?: string) {
   return {
     id: offer.id, name: offer.name, introPriceCents: offer.introPriceCents, priceCents: offer.priceCents,
     intro: `${formatEuro(offer.introPriceCents)} ${offer.introPeriod}`, then: `danach ${formatEuro(offer.priceCents)} ${offer.period}`,
-    notice: offer.notice, summary: offerSummary(offer), url: '/abo',
+    notice: offer.notice, summary: offerSummary(offer), url: orderHref(offer, articleSlug),
   };
 }

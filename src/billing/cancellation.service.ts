@@ -1,5 +1,5 @@
 // Cancellation (§ 312k BGB): received from anyone, matched to a contract only when the person proves it is theirs, confirmed with time of receipt and end date.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { addDays, addMonths, berlinDate, berlinMidnight, isCalendarDate, periodEnd } from './billing-calendar.ts';
@@ -177,4 +177,16 @@ export async function cancellationQueue(db: Db, o: { includeDone?: boolean } = {
 export async function markCancellationHandled(db: Db, id: string, adminId: string): Promise<void> {
   const r = await db.updateTable('cancellations').set({ state: 'done', handled_by: adminId }).where('id', '=', id).where('state', '=', 'queued').executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw new DomainError('not-found', 'Diese Kündigung ist nicht (mehr) in der Warteschlange.', 'cancellation');
+}
+
+/**
+ * The receipt of one cancellation for its confirmation page: only with the submit key of the form it came from (a
+ * secret only that browser had), so receipt numbers cannot be tried one after another to read other people's.
+ */
+export async function findCancellationReceipt(db: Db, number: string, submitKey: string): Promise<CancellationReceipt | null> {
+  const row = await db.selectFrom('cancellations').selectAll().where('number', '=', number).executeTakeFirst();
+  if (!row?.submit_key || !SUBMIT_KEY.test(submitKey)) return null;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!timingSafeEqual(digest(row.submit_key), digest(submitKey))) return null;
+  return receiptOf(row, await subNumber(db, row.subscription_id));
 }

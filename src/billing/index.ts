@@ -27,9 +27,12 @@ export { exportSepaBatch, type SepaBatchReport } from './sepa-export.service.ts'
 export { applyReturnsFile, type ReturnsReport } from './returns.service.ts';
 export { invoicePdf, invoicesOfUser, issueInvoices, type InvoiceSummary } from './invoice.service.ts';
 export {
-  cancelSubscription, cancellationQueue, earliestEnd, markCancellationHandled, receiveCancellation, withdrawCancellation,
+  cancelSubscription, cancellationQueue, earliestEnd, findCancellationReceipt, markCancellationHandled, receiveCancellation, withdrawCancellation,
   type CancellationInput, type CancellationReceipt, type QueuedCancellation,
 } from './cancellation.service.ts';
+export { normalizeGiftCode, redeemGift } from './gift.service.ts';
+export { orderOverview, type OrderOverview } from './order.queries.ts';
+export { changeSepaMandate, currentMandate, nextMandateReference, type SepaMandateChange, type SepaMandateChanged } from './payment-method.service.ts';
 export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
 export { WITHDRAWAL_TEXT } from './billing-mails.ts';
 export { openPaymentData, paymentDataKey, sealPaymentData } from './payment-data.ts';

@@ -17,7 +17,7 @@ export const FONT_SIZE = { body: 10, small: 8.5, footer: 7.5 };
 /**
  * Source Sans 3 ships as Unicode subsets: "latin" has the German letters, "€" and the typographic marks, "latin-ext" the letters of
  * neighbouring languages (ł, ş, č, ő …) that readers' names carry. Both are embedded and each run of text takes the one that has it.
- * WOFF, not WOFF2: pdfkit crashes subsetting WOFF2 (shared/LIBRARIES.md).
+ * WOFF, not WOFF2: pdfkit crashes subsetting WOFF2.
  */
 const FONT_FILES: Record<`${Weight}${'' | '-ext'}`, string> = {
   regular: 'source-sans-3-latin-400-normal.woff',

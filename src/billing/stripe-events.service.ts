@@ -87,8 +87,8 @@ export async function applyStripeFact(ctx: BillingContext, fact: PaymentFact): P
             subscription: sub, paymentNote: 'Bezahlt über Stripe.',
           }], ctx.clock());
         }
-        if (sub.state === 'pending' && fact.periodEnd) sub = await step(ctx, trx, sub, { type: 'start', at: fact.occurredAt, periodEnd: fact.periodEnd }, 'Stripe: erste Zahlung eingegangen', actor);
-        else if (sub.state === 'past_due' || sub.state === 'dunning') sub = await step(ctx, trx, sub, { type: 'payment-recovered', at: fact.occurredAt, ...(fact.periodEnd ? { periodEnd: fact.periodEnd } : {}) }, 'Stripe: Zahlung eingegangen', actor);
+        if (sub.state === 'pending' && fact.periodEnd) await step(ctx, trx, sub, { type: 'start', at: fact.occurredAt, periodEnd: fact.periodEnd }, 'Stripe: erste Zahlung eingegangen', actor);
+        else if (sub.state === 'past_due' || sub.state === 'dunning') await step(ctx, trx, sub, { type: 'payment-recovered', at: fact.occurredAt, ...(fact.periodEnd ? { periodEnd: fact.periodEnd } : {}) }, 'Stripe: Zahlung eingegangen', actor);
         else if (fact.periodEnd && fact.periodStart && sub.current_period_end !== null && fact.periodEnd > sub.current_period_end) {
           await step(ctx, trx, sub, { type: 'renew', at: fact.occurredAt, periodStart: sub.current_period_end, periodEnd: fact.periodEnd }, 'Stripe: Zeitraum bezahlt', actor);
         }

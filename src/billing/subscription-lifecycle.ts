@@ -82,6 +82,7 @@ export function transition(s: LifecycleSnapshot, e: LifecycleEvent): Transition 
       n.currentPeriodStart = e.periodStart;
       n.currentPeriodEnd = e.periodEnd;
       n.periodsPaid = s.periodsPaid + 1;
+      n.dunningAttempts = 0;
       n.state = n.periodsPaid * s.monthsPerPeriod <= s.introMonths ? 'intro' : 'active';
       break;
     case 'payment-failed':
@@ -99,7 +100,7 @@ export function transition(s: LifecycleSnapshot, e: LifecycleEvent): Transition 
       n.state = 'active';
       n.pastDueSince = null;
       n.nextDunningAt = null;
-      n.dunningAttempts = 0;
+      // attempts are kept: a re-presented debit that comes back again continues the count (three in all, not three per return)
       if (e.periodEnd) n.currentPeriodEnd = e.periodEnd;
       break;
     case 'cancel':

@@ -128,6 +128,8 @@ async function unlock(premium: HTMLElement): Promise<void> {
 }
 
 function start(): void {
+  // the cancellation receipt's print button: without script it stays hidden and the page is printed from the browser menu
+  doc.querySelectorAll<HTMLElement>('[data-print]').forEach((button) => { button.hidden = false; button.addEventListener('click', () => window.print()); });
   const premium = doc.getElementById('premium');
   void Promise.all([fillPersonal(), premium && unlock(premium)]);
 }

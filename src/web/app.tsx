@@ -62,6 +62,8 @@ export interface KlartextApp {
   privateApp: Hono<AppEnv>;
   pageCache: PageCache;
   assets: Assets;
+  /** the billing context the routes use; the server's job runner bills with the same one */
+  billing: BillingContext;
   /**
    * For a Node `http` server: cache hits answered before routing, everything else through `app`. Made on demand:
    * @hono/node-server's listener replaces the global Request/Response with its lighter ones, which a process that
@@ -184,5 +186,5 @@ export function createApp(deps: AppDeps): KlartextApp {
     const dispatch: RequestListener = (req, res) => (isPrivatePath(requestPath(req.url)) ? toPrivate : toPublic)(req, res);
     return cachedPageListener({ pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger }, dispatch);
   };
-  return { app, publicApp, privateApp, pageCache, assets, nodeListener };
+  return { app, publicApp, privateApp, pageCache, assets, billing, nodeListener };
 }

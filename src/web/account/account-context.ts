@@ -7,9 +7,6 @@ import {
   alreadyRegisteredMail, confirmNewEmailMail, emailChangeRequestedMail, emailTakenMail, passwordChangedMail, resetPasswordMail, verifyEmailMail,
   type Mailer, type OutgoingMail,
 } from '../../mail/index.ts';
-import { DomainError } from '../../domain-error.ts';
-import { HttpError } from '../platform/app-error.ts';
-import { parseFormBody } from '../platform/request-body.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import { clientIp, type ProxyTrust } from '../platform/request-info.ts';
@@ -27,27 +24,11 @@ import type { Problems } from '../ui/form.view.tsx';
 
 export type { Problems };
 
-/** The submitted form as strings; files and repeated fields are ignored. */
-export async function formOf(c: AccountContext): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    throw new HttpError('bad-request', 'Bitte senden Sie das Formular ab (application/x-www-form-urlencoded).', 'content-type');
-  }
-  const body = await parseFormBody(c);
-  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
+export { formOf } from '../platform/form-input.ts';
 
 export const requester = (c: AccountContext, deps: AccountRouteDeps): Requester => ({ ip: clientIp(c, deps), userAgent: c.req.header('user-agent') ?? '' });
 
-/** The field problems of a domain error a form can show inline; anything else is rethrown to onError. */
-export function problemsOf(e: unknown): { status: number; problems: Problems } {
-  if (e instanceof DomainError && (e.code === 'invalid-input' || e.code === 'unauthenticated' || e.code === 'conflict') && e.field) {
-    const problems: Problems = {};
-    for (const f of e.fields.length ? e.fields : [{ path: e.field, message: e.message }]) problems[f.path] ??= f.message;
-    return { status: e.code === 'unauthenticated' ? 401 : e.code === 'conflict' ? 409 : 400, problems };
-  }
-  throw e;
-}
+export { problemsOf } from '../platform/form-input.ts';
 
 /** JSON clients get the error from onError; browsers get the form again with the problems next to the fields. */
 export { wantsJson } from '../platform/request-info.ts';

@@ -58,6 +58,7 @@ export function AccountPage({ user, sessions, currentSessionId, csrf, notice, fa
       <div class="account__layout">
         <nav class="account__nav" aria-label="Bereiche von Mein Konto">
           <ul>
+            <li><a href="/konto/abo">Abo &amp; Rechnungen</a></li>
             <li><a href="#profil">Profil</a></li>
             <li><a href="#email">E-Mail-Adresse</a></li>
             <li><a href="#passwort">Passwort</a></li>

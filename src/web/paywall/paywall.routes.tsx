@@ -15,9 +15,12 @@ import { giftRoutes } from './gift.routes.tsx';
 import { createSealedPremium } from './sealed-premium.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
-import { MeterConfirm, OfferPage, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
+import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
-import { isOwnOrigin } from '../platform/request-info.ts';
+import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
+import { variesBy } from '../platform/public-cache.middleware.ts';
+import { listOffers } from '../../billing/index.ts';
+import { OffersPage } from './offers.view.tsx';
 import type { ServingConfig } from '../../config.ts';
 import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 
@@ -131,7 +134,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
       ...(result.meter ? { meter: result.meter } : {}), ...(result.gift ? { gift: result.gift } : {}),
       // The script offers a form posting here (with the session's CSRF token) to send the confirmation mail again.
       ...(result.need === 'verification' ? { resend: RESEND_VERIFICATION_PATH } : {}),
-      offer: offerJson(PLUS_OFFER), login: loginHref(next), register: registerHref(next),
+      offer: offerJson(PLUS_OFFER, result.articleSlug), login: loginHref(next), register: registerHref(next),
     }, 403);
   });
 
@@ -172,9 +175,15 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     return c.redirect(`/artikel/${article.slug}/klartext`, 303);
   });
 
-  publicRoutes.get('/abo', (c) =>
-    renderPage(c, deps.site, { title: `${PLUS_OFFER.name}: alle Artikel im Klartext`, description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${deps.site.publicUrl}/abo` },
-      <OfferPage offer={PLUS_OFFER} meterPerMonth={deps.config.meterPerMonth} />));
+  // Public and cached: `next` (the article the reader came from) is read, so a request carrying it is not stored here.
+  publicRoutes.get('/abo', async (c) => {
+    variesBy(c, 'next');
+    const raw = c.req.query('next');
+    const next = raw && /^\/artikel\/[a-z0-9][a-z0-9-]*$/.test(safeNextPath(raw)) ? safeNextPath(raw) : '';
+    const offers = await listOffers(db, { activeOnly: true });
+    return renderPage(c, deps.site, { title: 'Plus-Abo: alle Artikel im Klartext', description: 'Das Digital-Abo der Zeitung: alle Plus-Artikel im Klartext lesen.', canonical: `${deps.site.publicUrl}/abo` },
+      <OffersPage offers={offers} next={next} meterPerMonth={deps.config.meterPerMonth} />);
+  });
 
   app.route('/', giftRoutes(p));
   return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null };

@@ -1,6 +1,6 @@
 // The paywall as readers see it: the premium section of the cached page (markup contract in src/access/CONTEXT.md), the offer box, the plain text for entitled readers.
 import { raw } from 'hono/html';
-import { PLUS_OFFER, formatEuro, type Offer } from '../../access/index.ts';
+import { PLUS_OFFER, formatEuro, orderHref, type Offer } from '../../access/index.ts';
 import type { Article } from '../../content/index.ts';
 
 export const loginHref = (next: string): string => `/anmelden?weiter=${encodeURIComponent(next)}`;
@@ -70,10 +70,11 @@ export function PaywallBox({ article, next, noscriptFallback, message, signedIn,
       <p class="paywall-message" data-paywall-message>{message}</p>
       {resendCsrf !== undefined && <ResendVerification csrf={resendCsrf} />}
       <p class="actions">
-        <a class="button button--plus button--large" href="/abo">{offer.name} ansehen</a>
+        <a class="button button--plus button--large" href={orderHref(offer, article.slug)} data-order-link>Jetzt {offer.name} bestellen</a>
         {!signedIn && <a class="button button--ghost button--large" href={registerHref(next)}>Kostenlos registrieren</a>}
       </p>
       {!signedIn && <p class="login">Schon digitale Abonnentin oder digitaler Abonnent? <a href={loginHref(next)}>Hier anmelden</a></p>}
+      <p class="login"><a href={`/abo?next=/artikel/${article.slug}`}>Alle Angebote ansehen</a>, auch Jahres- und Geschenk-Abo</p>
       {fallback}
     </div>
   );
@@ -129,26 +130,6 @@ export function MeterConfirm({ article, remaining, limit, csrf }: { article: Pic
         <p class="login">Oder alles lesen: <a href="/abo">Plus-Abo ansehen</a></p>
       </div>
     </div>
-  );
-}
-
-/** /abo: the offer, before billing can take orders. */
-export function OfferPage({ offer, meterPerMonth }: { offer: Offer; meterPerMonth: number }) {
-  return (
-    <section class="offer-page">
-      <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Digital-Abo</p>
-      <h1>{offer.name}: alle Artikel im Klartext</h1>
-      <p class="intro">Unabhängiger Lokaljournalismus aus der Region – auf jedem Gerät, ohne Werbetracker.</p>
-      <div class="offer-card">
-        <h2>{offer.name}</h2>
-        <OfferPrice offer={offer} />
-        <ul>{offer.perks.map((perk) => <li>{perk}</li>)}</ul>
-        <p class="offer-card__soon"><strong>Bestellung in Kürze.</strong> Die Online-Bestellung wird gerade eingerichtet.</p>
-        <p class="actions"><a class="button button--large" href={registerHref('/abo')}>Schon jetzt kostenlos registrieren</a></p>
-        <p class="login">Mit einem kostenlosen Konto lesen Sie alle Artikel für registrierte Leserinnen und Leser{meterPerMonth > 0 ? ` und jeden Monat ${meterPerMonth} Plus-Artikel gratis` : ''}.</p>
-      </div>
-      <p class="login">Schon Abonnentin oder Abonnent? <a href={loginHref('/')}>Hier anmelden</a></p>
-    </section>
   );
 }
 

@@ -151,6 +151,8 @@ function Footer({ site, sections }: { site: SiteInfo; sections: Section[] }) {
           <li><a href="/datenschutz">Datenschutz</a></li>
           <li><a href="/feed.xml">RSS-Feed</a></li>
           <li><a href="/konto">Mein Konto</a></li>
+          {/* § 312k BGB: the cancellation button, on every page, without login */}
+          <li><a class="site-footer__cancel" href="/kuendigen">Verträge hier kündigen</a></li>
         </ul>
       </div>
       <p class="wrap site-footer__legal">© {site.publisher}. Alle Rechte vorbehalten. Diese Seite lädt keine Inhalte von Dritten.</p>

@@ -75,7 +75,7 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
       // The layout needs the database; when it is away, a page without the section navigation.
       // Plain string, no JSX to escape for us: everything interpolated goes through escapeHtml (messages may quote input).
       const t = escapeHtml(v.title);
-      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${t}</title><link rel="stylesheet" href="${escapeHtml(o.site.assets.css)}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${t}</h1><p>${escapeHtml(v.message)}</p><p>Vorgangsnummer: ${escapeHtml(String(requestId))}</p></main></body></html>`, v.status as 500, headers);
+      return c.html(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${t}</title><link rel="stylesheet" href="${escapeHtml(o.site.assets.css)}"></head><body><main class="wrap error-page"><p class="code">Fehler ${v.status}</p><h1>${t}</h1><p>${escapeHtml(v.message)}</p><p>Vorgangsnummer: ${escapeHtml(String(requestId))}</p></main><footer class="site-footer"><p class="wrap"><a href="/kuendigen">Verträge hier kündigen</a></p></footer></body></html>`, v.status as 500, headers);
     }
   });
   return app;

@@ -1,0 +1,155 @@
+// The SEPA core direct debit file (pain.008.001.08) we hand to the bank: checked input, one block per sequence type and due date.
+import { DomainError } from '../../domain-error.ts';
+import { checkBic, checkCreditorId, checkIban } from './iban.ts';
+import { isSepaId, toSepaText } from './sepa-charset.ts';
+import { writePain008, type PreparedBlock, type PreparedDebit } from './pain008-xml.ts';
+
+export type SequenceType = 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
+
+export interface DirectDebit {
+  endToEndId: string;
+  amountCents: number;
+  mandateId: string;
+  /** YYYY-MM-DD */
+  mandateSignedOn: string;
+  sequenceType: SequenceType;
+  /** YYYY-MM-DD, the collection date the bank debits on. */
+  dueDate: string;
+  debtorName: string;
+  debtorIban: string;
+  debtorBic: string | null;
+  remittanceInfo: string;
+}
+
+export interface DirectDebitBatch {
+  messageId: string;
+  createdAt: Date;
+  creditor: { name: string; iban: string; bic: string | null; creditorId: string };
+  collections: DirectDebit[];
+}
+
+export interface Pain008File {
+  xml: string;
+  count: number;
+  controlSumCents: number;
+}
+
+const SEQUENCE_ORDER: SequenceType[] = ['FRST', 'RCUR', 'OOFF', 'FNAL'];
+/** EPC limit for one collection: 999,999,999.99 EUR. */
+const MAX_AMOUNT_CENTS = 99_999_999_999;
+const NAME_MAX = 70;
+const REMITTANCE_MAX = 140;
+
+function invalid(message: string, field: string): DomainError {
+  return new DomainError('invalid-input', message, field);
+}
+
+function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+
+/** A party name in SEPA characters; longer names are cut at 70 like the banks do, rather than failing the whole file. */
+function sepaName(value: string, what: string, field: string): string {
+  const result = toSepaText(value);
+  if (!result.ok) throw invalid(`${what}: das Zeichen „${result.char}“ lässt sich nicht in den SEPA-Zeichensatz übertragen.`, field);
+  if (result.text === '') throw invalid(`${what}: der Name fehlt.`, field);
+  return result.text.slice(0, NAME_MAX).trimEnd();
+}
+
+function prepareDebit(debit: DirectDebit, index: number): PreparedDebit {
+  const at = `collections[${index}]`;
+  const label = isSepaId(debit.endToEndId) ? `Lastschrift ${debit.endToEndId}` : `Lastschrift Nr. ${index + 1}`;
+  if (!isSepaId(debit.endToEndId)) throw invalid(`${label}: die End-to-End-Referenz muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.`, `${at}.endToEndId`);
+  if (!Number.isSafeInteger(debit.amountCents) || debit.amountCents <= 0 || debit.amountCents > MAX_AMOUNT_CENTS) {
+    throw invalid(`${label}: der Betrag muss eine ganze, positive Zahl von Cent sein (höchstens 999.999.999,99 €).`, `${at}.amountCents`);
+  }
+  if (!isSepaId(debit.mandateId)) throw invalid(`${label}: die Mandatsreferenz muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.`, `${at}.mandateId`);
+  if (!SEQUENCE_ORDER.includes(debit.sequenceType)) throw invalid(`${label}: unbekannter Sequenztyp „${String(debit.sequenceType)}“.`, `${at}.sequenceType`);
+  if (!isCalendarDate(debit.dueDate)) throw invalid(`${label}: das Fälligkeitsdatum ist kein gültiges Datum (JJJJ-MM-TT).`, `${at}.dueDate`);
+  if (!isCalendarDate(debit.mandateSignedOn)) throw invalid(`${label}: das Datum der Mandatsunterschrift ist kein gültiges Datum (JJJJ-MM-TT).`, `${at}.mandateSignedOn`);
+  if (debit.mandateSignedOn > debit.dueDate) throw invalid(`${label}: das Mandat wurde erst nach dem Fälligkeitsdatum unterschrieben.`, `${at}.mandateSignedOn`);
+  const iban = checkIban(debit.debtorIban);
+  if (!iban.ok) throw invalid(`${label}: ${iban.message}`, `${at}.debtorIban`);
+  const bic = checkBic(debit.debtorBic ?? '');
+  if (!bic.ok) throw invalid(`${label}: ${bic.message}`, `${at}.debtorBic`);
+  const remittance = toSepaText(debit.remittanceInfo);
+  if (!remittance.ok) throw invalid(`${label}: im Verwendungszweck lässt sich das Zeichen „${remittance.char}“ nicht in den SEPA-Zeichensatz übertragen.`, `${at}.remittanceInfo`);
+  // Cutting the purpose could cut off the invoice number the reader looks for, so a long one is the caller's to shorten.
+  if (remittance.text.length > REMITTANCE_MAX) throw invalid(`${label}: der Verwendungszweck ist länger als ${REMITTANCE_MAX} Zeichen.`, `${at}.remittanceInfo`);
+  return {
+    endToEndId: debit.endToEndId,
+    amountCents: debit.amountCents,
+    mandateId: debit.mandateId,
+    mandateSignedOn: debit.mandateSignedOn,
+    debtorName: sepaName(debit.debtorName, label, `${at}.debtorName`),
+    debtorIban: iban.iban,
+    debtorBic: bic.bic,
+    remittanceInfo: remittance.text,
+  };
+}
+
+/**
+ * Builds the pain.008 file for one submission. Amounts stay integer cents until they are written as euros,
+ * so 3 × 9.99 € is 29.97 €, never 29.969999…; the control sums are computed here and checked against each other.
+ * Any unusable debit refuses the whole file (DomainError 'invalid-input' naming the debit): a bank rejects a file
+ * as a whole too, and a half-built file would be worse than none.
+ */
+export function buildPain008(batch: DirectDebitBatch): Pain008File {
+  if (batch.collections.length === 0) throw invalid('Der Lastschrift-Auftrag enthält keine Lastschriften.', 'collections');
+  if (!isSepaId(batch.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
+  if (!(batch.createdAt instanceof Date) || Number.isNaN(batch.createdAt.getTime())) throw invalid('Der Erstellungszeitpunkt fehlt.', 'createdAt');
+  const creditorIban = checkIban(batch.creditor.iban);
+  if (!creditorIban.ok) throw invalid(`Konto des Zahlungsempfängers: ${creditorIban.message}`, 'creditor.iban');
+  const creditorBic = checkBic(batch.creditor.bic ?? '');
+  if (!creditorBic.ok) throw invalid(`BIC des Zahlungsempfängers: ${creditorBic.message}`, 'creditor.bic');
+  if (!checkCreditorId(batch.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
+  const creditorName = sepaName(batch.creditor.name, 'Zahlungsempfänger', 'creditor.name');
+
+  const blocks = new Map<string, PreparedBlock>();
+  const endToEndIds = new Set<string>();
+  let count = 0;
+  let controlSumCents = 0;
+  batch.collections.forEach((debit, index) => {
+    const prepared = prepareDebit(debit, index);
+    // Returns and status reports name the debit by this id; two debits sharing one could not be told apart.
+    if (endToEndIds.has(prepared.endToEndId)) throw invalid(`Lastschrift ${prepared.endToEndId}: die End-to-End-Referenz kommt doppelt vor.`, `collections[${index}].endToEndId`);
+    endToEndIds.add(prepared.endToEndId);
+    const key = `${debit.dueDate} ${SEQUENCE_ORDER.indexOf(debit.sequenceType)}`;
+    let block = blocks.get(key);
+    if (!block) {
+      block = { sequenceType: debit.sequenceType, dueDate: debit.dueDate, debits: [], controlSumCents: 0 };
+      blocks.set(key, block);
+    }
+    block.debits.push(prepared);
+    block.controlSumCents += prepared.amountCents;
+    count += 1;
+    controlSumCents += prepared.amountCents;
+  });
+  if (!Number.isSafeInteger(controlSumCents)) throw invalid('Die Summe des Auftrags ist zu groß.', 'collections');
+
+  const ordered = [...blocks.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, block]) => block);
+  // The header must equal the sum of the blocks; a mismatch would be our bug, and the bank would refuse the file.
+  const blockSum = ordered.reduce((sum, block) => sum + block.debits.reduce((s, d) => s + d.amountCents, 0), 0);
+  const blockCount = ordered.reduce((n, block) => n + block.debits.length, 0);
+  if (blockSum !== controlSumCents || blockCount !== count || ordered.some((b) => b.debits.reduce((s, d) => s + d.amountCents, 0) !== b.controlSumCents)) {
+    throw new Error('pain.008: control sums of blocks and header disagree');
+  }
+
+  const xml = writePain008({
+    messageId: batch.messageId,
+    createdAt: batch.createdAt,
+    count,
+    controlSumCents,
+    creditor: {
+      name: creditorName,
+      iban: creditorIban.iban,
+      bic: creditorBic.bic,
+      creditorId: batch.creditor.creditorId.replace(/\s+/g, '').toUpperCase(),
+    },
+    blocks: ordered,
+  });
+  return { xml, count, controlSumCents };
+}

@@ -1,0 +1,79 @@
+// /abo/bestellen/:slug — the order page (with login and registration inline for guests) and the order itself.
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import {
+  mandateText, placeOrder, type BillingContext, type CheckoutQuote, type Offer,
+} from '../../billing/index.ts';
+import { csrfToken } from '../platform/csrf.ts';
+import { formOf, problemsOf } from '../platform/form-input.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { emptyForm, type FormState } from '../ui/form.view.tsx';
+import { articleNext, currentReader, queryOf, renderBillingPage, type BillingContextC, type BillingRouteDeps } from './billing-area.ts';
+import { checkoutAuthRoutes, renderAuthStep } from './checkout-auth.routes.tsx';
+import { activeOffer, quoteFor } from './checkout-offer.ts';
+import { CheckoutPage } from './checkout.view.tsx';
+
+/** Fields that are echoed back into the form after an error; the IBAN only into its own input, never into a message. */
+const KEPT_FIELDS = ['method', 'holderName', 'iban', 'bic', 'mandate'] as const;
+
+export const newOrderKey = (): string => randomBytes(18).toString('base64url');
+
+/** The mandate text before the order: the reference is made with the subscription, so the page says where it will be. */
+function mandatePreview(ctx: BillingContext): string {
+  const placeholder = 'REFERENZ';
+  return mandateText({ creditorName: ctx.creditor.name, creditorId: ctx.creditor.creditorId, mandateReference: placeholder })
+    .replace(`Mandatsreferenz: ${placeholder}`, 'Mandatsreferenz: wird Ihnen mit der Bestellbestätigung per E-Mail mitgeteilt');
+}
+
+export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const ctx = deps.billing;
+  const stripeFor = (offer: Offer) => ctx.stripe !== null && offer.kind !== 'gift' && offer.paymentMethods.includes('stripe');
+
+  function renderCheckout(c: BillingContextC, offer: Offer, quote: CheckoutQuote, next: string, form: FormState, status = 200) {
+    const reader = currentReader(c)!;
+    return renderBillingPage(c, deps, `${offer.name} bestellen`, (
+      <CheckoutPage offer={offer} quote={quote} csrf={csrfToken(c)} form={form} orderKey={newOrderKey()} next={next}
+        stripe={stripeFor(offer)} mandate={mandatePreview(ctx)} email={reader.user.email} />
+    ), status);
+  }
+
+  app.get('/abo/bestellen/:slug', async (c) => {
+    const offer = await activeOffer(ctx, c.req.param('slug'));
+    const quote = quoteFor(ctx, offer, c.req.query('monate'));
+    const next = articleNext(c.req.query('next'));
+    if (!currentReader(c)) return renderAuthStep(c, deps, { offer, quote, next });
+    const holder = currentReader(c)!.user.displayName;
+    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa', holderName: holder }));
+  });
+
+  app.post('/abo/bestellen/:slug', async (c) => {
+    const offer = await activeOffer(ctx, c.req.param('slug'));
+    const f = await formOf(c);
+    const next = articleNext(f.next);
+    const reader = currentReader(c);
+    if (!reader) return c.redirect(`/abo/bestellen/${offer.slug}${queryOf({ next, monate: f.giftMonths })}`, 303);
+    const method = f.method === 'stripe' ? 'stripe' : 'sepa';
+    try {
+      const result = await placeOrder(ctx, {
+        userId: reader.user.id, userEmail: reader.user.email, offer: offer.slug, giftMonths: f.giftMonths ? Number(f.giftMonths) : null,
+        method, priceKey: f.priceKey ?? '', orderKey: f.orderKey ?? '', consentImmediateStart: f.consent === 'on',
+        holderName: f.holderName ?? '', iban: f.iban ?? '', bic: f.bic ?? '', mandateAccepted: f.mandate === 'on',
+        cancelUrl: `${deps.site.publicUrl}/abo/bestellen/${offer.slug}${queryOf({ next })}`,
+      });
+      // Stripe: the reader pays on Stripe's page and comes back to /abo/danke (the number is made with the order, so `next` stays behind).
+      if (result.redirectUrl) return c.redirect(result.redirectUrl, 303);
+      return c.redirect(`/abo/danke${queryOf({ abo: result.subscription.number, next })}`, 303);
+    } catch (e) {
+      const { status, problems } = problemsOf(e);
+      const values: Record<string, string> = {};
+      for (const k of KEPT_FIELDS) if (f[k] !== undefined) values[k] = f[k]!;
+      // The terms changed meanwhile: show the new quote (and a new price key), so the reader orders what they see.
+      const quote = quoteFor(ctx, offer, f.giftMonths);
+      return renderCheckout(c, offer, quote, next, { values, problems }, status);
+    }
+  });
+
+  app.route('/', checkoutAuthRoutes(deps));
+  return app;
+}
