@@ -37,7 +37,7 @@ function CancellationQueuePage({ items, csrf, notice }: { items: QueuedCancellat
 
 export function cancellationRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const db = deps.billing.db;
+  const db = deps.site.db;
   app.get('/verlag/kuendigungen', async (c) => renderPublisherPage(c, deps, 'Kündigungen', (
     <CancellationQueuePage items={await cancellationQueue(db)} csrf={csrfToken(c)} notice={c.req.query('ok') === 'erledigt' ? 'Als erledigt markiert.' : undefined} />
   )));

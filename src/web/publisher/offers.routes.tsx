@@ -34,7 +34,7 @@ const FRESH: Record<string, string> = { kind: 'recurring', period: 'month', minT
 
 export function offerRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const db = deps.billing.db;
+  const db = deps.site.db;
   const formPage = (c: PublisherContext, form: FormState, slug: string | null, status = 200) =>
     renderPublisherPage(c, deps, slug ? 'Angebot bearbeiten' : 'Neues Angebot', <OfferFormPage form={form} slug={slug} csrf={csrfToken(c)} />, status);
 

@@ -32,7 +32,8 @@ function filterOf(c: PublisherContext): SubscriptionFilter {
 export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { billing } = deps;
-  const db = billing.db;
+  // site.db is the same database; the billing context is read per request (tests hand in a stand-in filled after the app is built)
+  const db = deps.site.db;
 
   async function listPage(c: PublisherContext, o: { grant?: FormState; status?: number; notice?: string | undefined } = {}) {
     const filter = filterOf(c);
