@@ -99,21 +99,24 @@ const TEXT_COLUMNS = ['state', 'current_period_start', 'current_period_end', 'ca
 const INT_COLUMNS = ['dunning_attempts', 'periods_paid'] as const;
 
 /**
- * Many compare-and-sets in one statement: `update … from (select … union all select …) as v where id = v.sid and
- * updated_at = v.expected returning id` — each row is written only if it is unchanged, exactly as one by one,
- * and the ids that come back are the ones that were. The same SQL runs on SQLite (3.33+) and PostgreSQL;
- * the casts tell PostgreSQL the types of the parameters.
+ * Many compare-and-sets in one statement: `update … from (values (id, expected, …), …) as v where id = v.column1 and
+ * updated_at = v.column2 returning id` — each row is written only if it is unchanged, exactly as one by one, and the
+ * ids that come back are the ones that were. Both engines name a VALUES list's columns column1, column2, …, so the
+ * same SQL runs on SQLite (3.33+) and PostgreSQL; the casts tell PostgreSQL the parameters' types. (A UNION ALL of
+ * selects works too, but PostgreSQL spends ~80 ms planning 200 of them — the whole billing run, on 100,000 contracts.)
  */
 async function compareAndSetMany(db: Db, changes: { sub: Subscription; values: ReturnType<typeof planChange>['values'] }[]): Promise<Set<string>> {
   const done = new Set<string>();
+  const columns = [...TEXT_COLUMNS, ...INT_COLUMNS];
+  const set = sql.join(columns.map((c, i) => sql`${sql.ref(c)} = ${sql.ref(`v.column${i + 3}`)}`));
   for (let i = 0; i < changes.length; i += 200) {
-    const rows = changes.slice(i, i + 200).map(({ sub, values }) => sql`select ${sub.id} as sid, ${sub.updated_at} as expected, ${sql.join([
-      ...TEXT_COLUMNS.map((c) => sql`cast(${values[c]} as text) as ${sql.ref(c)}`),
-      ...INT_COLUMNS.map((c) => sql`cast(${values[c]} as integer) as ${sql.ref(c)}`),
-    ])}`);
-    const set = sql.join([...TEXT_COLUMNS, ...INT_COLUMNS].map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`));
-    const r = await sql<{ id: string }>`update subscriptions set ${set} from (${sql.join(rows, sql` union all `)}) as v
-      where subscriptions.id = v.sid and subscriptions.updated_at = v.expected returning id`.execute(db);
+    const rows = changes.slice(i, i + 200).map(({ sub, values }) => sql`(${sql.join([
+      sql`cast(${sub.id} as text)`, sql`cast(${sub.updated_at} as text)`,
+      ...TEXT_COLUMNS.map((c) => sql`cast(${values[c]} as text)`),
+      ...INT_COLUMNS.map((c) => sql`cast(${values[c]} as integer)`),
+    ])})`);
+    const r = await sql<{ id: string }>`update subscriptions set ${set} from (values ${sql.join(rows)}) as v
+      where subscriptions.id = v.column1 and subscriptions.updated_at = v.column2 returning id`.execute(db);
     for (const row of r.rows) done.add(row.id);
   }
   return done;
