@@ -23,6 +23,7 @@ export {
 export { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions, type SubscriptionGrant } from './comp.service.ts';
 export { SEPA_LEAD_DAYS, endToEndId, placeOrder, quoteOffer, type CheckoutQuote, type OrderInput, type OrderResult } from './checkout.service.ts';
 export { runBilling, type BillingRunReport } from './billing-run.service.ts';
+export { refundCharge, type RefundResult } from './refund.service.ts';
 export { exportSepaBatch, type SepaBatchReport } from './sepa-export.service.ts';
 export { applyReturnsFile, type ReturnsReport } from './returns.service.ts';
 export { invoicePdf, invoicesOfUser, issueInvoices, type InvoiceSummary } from './invoice.service.ts';

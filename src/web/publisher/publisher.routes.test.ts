@@ -94,6 +94,33 @@ for (const engine of testEngines()) {
     assert.deepEqual(history.at(-1), { ...history.at(-1)!, event: 'terminate', to: 'ended', actor: `admin:${adminId}` });
   }));
 
+  test(`[${engine}] a refund books a refund charge, a credit note with negative amounts and a history line with the admin`, () => withApp(engine, async (t) => {
+    await contract(t, { number: 'KT-DDDD-5555', holder: 'Erika', email: 'erika@example.de' });
+    const sub = await t.store.db.selectFrom('subscriptions').select('id').where('number', '=', 'KT-DDDD-5555').executeTakeFirstOrThrow();
+    const at = new Date().toISOString();
+    const chargeId = newId();
+    await t.store.db.insertInto('charges').values({
+      id: chargeId, subscription_id: sub.id, kind: 'regular', amount_cents: 999, period_start: at, period_end: at, due_on: at.slice(0, 10), state: 'paid', provider: 'sepa',
+      sequence_type: 'RCUR', end_to_end_id: 'KT-DDDD-5555-1', batch_id: null, external_id: null, return_reason: null, created_at: at, updated_at: at,
+    }).execute();
+    const { browser: admin, userId: adminId } = await loggedInAs(t, 'admin');
+    await admin.get('/verlag/abos/KT-DDDD-5555');
+    const tooMuch = await admin.post('/verlag/abos/KT-DDDD-5555/erstatten', { charge: chargeId, amount: '10,00' });
+    assert.equal(tooMuch.status, 400);
+    assert.match(tooMuch.text, /zwischen 0,01\s€ und 9,99\s€/);
+    assert.equal((await admin.post('/verlag/abos/KT-DDDD-5555/erstatten', { charge: chargeId, amount: '4,5' })).status, 303);
+    const refund = await t.store.db.selectFrom('charges').selectAll().where('subscription_id', '=', sub.id).where('kind', '=', 'refund').executeTakeFirstOrThrow();
+    assert.equal(refund.amount_cents, 450);
+    const note = await t.store.db.selectFrom('invoices').selectAll().where('charge_id', '=', refund.id).executeTakeFirstOrThrow();
+    assert.equal(note.gross_cents, -450);
+    assert.match(note.description, /^Erstattung: /);
+    assert.deepEqual((await subscriptionHistory(t.store.db, sub.id)).map((h) => [h.event, h.actor]), [['refund', `admin:${adminId}`]]);
+    await admin.get('/verlag/abos/KT-DDDD-5555');
+    const twice = await admin.post('/verlag/abos/KT-DDDD-5555/erstatten', { charge: chargeId, amount: '1' });
+    assert.equal(twice.status, 409);
+    assert.match(twice.text, /schon erstattet/);
+  }));
+
   test(`[${engine}] a POST without the CSRF token is refused`, () => withApp(engine, async (t) => {
     const { browser: admin } = await loggedInAs(t, 'admin');
     await admin.get('/verlag/abos');

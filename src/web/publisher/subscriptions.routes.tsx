@@ -1,7 +1,7 @@
 // /verlag/abos: the list with search and paging, one contract with history and actions (comp grant, cancel, terminate), the CSV export.
 import { Hono } from 'hono';
 import {
-  cancelSubscription, findSubscriptionByNumber, grantSubscription, MAX_GRANT_DAYS, searchSubscriptions, soldOfferNames, STATE_LABELS,
+  cancelSubscription, findSubscriptionByNumber, refundCharge, grantSubscription, MAX_GRANT_DAYS, searchSubscriptions, soldOfferNames, STATE_LABELS,
   subscriptionHistory, subscriptionsForExport, terminateSubscription,
 } from '../../billing/index.ts';
 import { normalizeEmail } from '../../accounts/index.ts';
@@ -19,6 +19,7 @@ const NOTICES: Record<string, string> = {
   freiabo: 'Das Freiabo wurde vergeben.',
   gekuendigt: 'Das Abo wurde gekündigt.',
   beendet: 'Das Abo wurde sofort beendet.',
+  erstattet: 'Die Erstattung ist gebucht, die Gutschrift erstellt. Bitte überweisen Sie den Betrag (bei Stripe: dort erstatten).',
 };
 
 function filterOf(c: PublisherContext): SubscriptionFilter {
@@ -77,7 +78,7 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     }
   });
 
-  async function detailPage(c: PublisherContext, o: { terminate?: FormState; status?: number; notice?: string | undefined } = {}) {
+  async function detailPage(c: PublisherContext, o: { terminate?: FormState; refund?: { charge: string; amount: string; problem: string }; status?: number; notice?: string | undefined } = {}) {
     const sub = await findSubscriptionByNumber(db, c.req.param('number') ?? '');
     if (!sub) throw new HttpError('not-found', 'Dieses Abo gibt es nicht.');
     const [history, charges, user, mandate] = await Promise.all([
@@ -89,7 +90,7 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     return renderPublisherPage(c, deps, `Abo ${sub.number}`, (
       <SubscriptionDetailPage sub={sub} email={user?.email ?? null} history={history} ibanMasked={mandate?.iban_masked ?? null} csrf={csrfToken(c)}
         charges={charges.map((x) => ({ id: x.id, kind: x.kind, amountCents: x.amount_cents, periodStart: x.period_start, state: x.state, dueOn: x.due_on }))}
-        terminate={o.terminate ?? emptyForm()} notice={o.notice} />
+        terminate={o.terminate ?? emptyForm()} refund={o.refund} notice={o.notice} />
     ), o.status);
   }
 
@@ -114,6 +115,25 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     } catch (e) {
       const { status, problems } = problemsOf(e);
       return detailPage(c, { terminate: { values: { reason: f.reason ?? '' }, problems }, status });
+    }
+  });
+
+  app.post('/verlag/abos/:number/erstatten', async (c) => {
+    const admin = adminOf(c);
+    const f = await formOf(c);
+    const sub = await findSubscriptionByNumber(db, c.req.param('number'));
+    if (!sub) throw new HttpError('not-found', 'Dieses Abo gibt es nicht.');
+    const charge = await db.selectFrom('charges').select('id').where('id', '=', f.charge ?? '').where('subscription_id', '=', sub.id).executeTakeFirst();
+    if (!charge) throw new HttpError('not-found', 'Diese Zahlung gibt es nicht.');
+    const amount = (f.amount ?? '').trim();
+    try {
+      const m = /^(\d{1,6})(?:[,.](\d{1,2}))?$/.exec(amount);
+      if (!m) throw new DomainError('invalid-input', 'Bitte den Betrag in Euro angeben, z. B. 9,99.', 'amount');
+      await refundCharge(deps.billing, { chargeId: charge.id, amountCents: Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0')), actor: `admin:${admin.id}` });
+      return c.redirect(`/verlag/abos/${sub.number}?ok=erstattet`, 303);
+    } catch (e) {
+      const { status, problems } = problemsOf(e);
+      return detailPage(c, { refund: { charge: charge.id, amount, problem: Object.values(problems)[0] ?? '' }, status });
     }
   });
 

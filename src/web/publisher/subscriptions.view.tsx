@@ -11,7 +11,7 @@ const KIND_LABELS: Record<string, string> = { paid: 'bezahlt', gift: 'Geschenk',
 const EVENT_LABELS: Record<string, string> = {
   order: 'Bestellung', start: 'Beginn', renew: 'Verlängerung', 'payment-failed': 'Zahlung fehlgeschlagen', 'dunning-step': 'Mahnung',
   'payment-recovered': 'Zahlung eingegangen', cancel: 'Kündigung', 'withdraw-cancellation': 'Kündigung zurückgenommen', expire: 'Ende',
-  terminate: 'Sofort beendet', grant: 'Freiabo vergeben', extend: 'Freiabo verlängert',
+  terminate: 'Sofort beendet', grant: 'Freiabo vergeben', extend: 'Freiabo verlängert', refund: 'Erstattung',
 };
 const CHARGE_KINDS: Record<string, string> = { intro: 'Einführungspreis', regular: 'regulär', gift: 'Geschenk', refund: 'Erstattung' };
 const CHARGE_STATES: Record<string, string> = { pending: 'offen', submitted: 'eingereicht', paid: 'bezahlt', failed: 'fehlgeschlagen', returned: 'zurückgegeben', refunded: 'erstattet' };
@@ -109,6 +109,8 @@ export interface SubscriptionCharge { id: string; kind: string; amountCents: num
 export function SubscriptionDetailPage(p: {
   sub: Subscription; email: string | null; history: SubscriptionEvent[]; charges: SubscriptionCharge[]; ibanMasked: string | null; csrf: string;
   terminate: FormState; notice?: string | undefined;
+  /** a refund that was refused: which charge, the amount typed, why */
+  refund?: { charge: string; amount: string; problem: string } | undefined;
 }) {
   const { sub } = p;
   const live = sub.state !== 'ended';
@@ -157,8 +159,22 @@ export function SubscriptionDetailPage(p: {
         <h2>Zahlungen</h2>
         {p.charges.length === 0 ? <p>Keine Zahlungen.</p> : (
           <table class="publisher__table">
-            <thead><tr><th scope="col">Zeitraum ab</th><th scope="col">Art</th><th scope="col">Betrag</th><th scope="col">Fällig</th><th scope="col">Status</th></tr></thead>
-            <tbody>{p.charges.map((c) => <tr><td>{formatGermanDate(c.periodStart)}</td><td>{CHARGE_KINDS[c.kind] ?? c.kind}</td><td>{formatEuro(c.amountCents)}</td><td>{formatGermanDate(c.dueOn)}</td><td>{CHARGE_STATES[c.state] ?? c.state}</td></tr>)}</tbody>
+            <thead><tr><th scope="col">Zeitraum ab</th><th scope="col">Art</th><th scope="col">Betrag</th><th scope="col">Fällig</th><th scope="col">Status</th><th scope="col">Erstatten</th></tr></thead>
+            <tbody>{p.charges.map((c) => (
+              <tr>
+                <td>{formatGermanDate(c.periodStart)}</td><td>{CHARGE_KINDS[c.kind] ?? c.kind}</td><td>{formatEuro(c.amountCents)}</td><td>{formatGermanDate(c.dueOn)}</td><td>{CHARGE_STATES[c.state] ?? c.state}</td>
+                <td>{c.kind !== 'refund' && (c.state === 'submitted' || c.state === 'paid') && (
+                  <form class="publisher__refund" method="post" action={`/verlag/abos/${sub.number}/erstatten`}>
+                    <CsrfField token={p.csrf} />
+                    <input type="hidden" name="charge" value={c.id} />
+                    <label class="visually-hidden" for={`amount-${c.id}`}>Betrag in Euro</label>
+                    <input id={`amount-${c.id}`} name="amount" type="text" inputmode="decimal" size={7} value={p.refund?.charge === c.id ? p.refund.amount : (c.amountCents / 100).toFixed(2).replace('.', ',')} />
+                    <button class="button button--small button--ghost" type="submit">Erstatten</button>
+                    {p.refund?.charge === c.id && <p class="field__error">{p.refund.problem}</p>}
+                  </form>
+                )}</td>
+              </tr>
+            ))}</tbody>
           </table>
         )}
       </section>
