@@ -68,6 +68,7 @@ export interface OrderInput {
   iban?: string;
   bic?: string;
   mandateAccepted?: boolean;
+  /** where Stripe sends the reader back; `{number}` is replaced by the subscription number (made with the order) */
   successUrl?: string;
   cancelUrl?: string;
 }
@@ -186,7 +187,7 @@ async function stripeRedirect(ctx: BillingContext, sub: Subscription, offer: Off
     subscriptionId: sub.id, subscriptionNumber: sub.number, customerEmail: input.userEmail,
     offer: { id: offer.id, name: offer.name, priceCents: offer.priceCents, period: offer.period, introPriceCents: offer.introPriceCents, introMonths: offer.introMonths },
     methods: ['card', 'paypal', 'sepa_debit'],
-    successUrl: input.successUrl ?? `${ctx.baseUrl}/abo/danke?abo=${encodeURIComponent(sub.number)}`,
+    successUrl: (input.successUrl ?? `${ctx.baseUrl}/abo/danke?abo={number}`).replace('{number}', encodeURIComponent(sub.number)),
     cancelUrl: input.cancelUrl ?? `${ctx.baseUrl}/abo`,
   });
   return session.url;

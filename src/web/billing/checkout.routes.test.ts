@@ -109,7 +109,12 @@ for (const engine of testEngines()) {
       const r = await browser.post('/abo/bestellen/plus-digital', orderFields(page.text, { consent: undefined }));
       assert.equal(r.status, 400);
       assert.match(r.text, /id="consent-error">[^<]*Widerrufsrecht/);
+      assert.doesNotMatch(r.text, /id="iban-error"/);
       assert.equal(await subscriptions(), before);
+      const both = await browser.post('/abo/bestellen/plus-digital', orderFields(page.text, { consent: undefined, iban: 'DE00370400440532013000' }));
+      assert.equal(both.status, 400);
+      assert.match(both.text, /id="consent-error"/);
+      assert.match(both.text, /id="iban-error">[^<]*Prüfziffer/, 'the IBAN problem is shown in the same round');
     });
 
     test('unknown and inactive offers have no order page (404)', async () => {
@@ -183,6 +188,11 @@ for (const engine of testEngines()) {
       assert.equal(r.status, 403);
       assert.equal((await browser.post('/abo/einloesen', { code: 'ABCDEFGHJKLM', _csrf: '' })).status, 403);
       assert.equal(await subscriptions(), before);
+    });
+
+    test('without Stripe configured the webhook does not exist (404)', async () => {
+      const r = await t.app.request('/api/stripe/webhook', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } });
+      assert.equal(r.status, 404);
     });
 
     test('a gift is bought, its code comes by mail only, and another reader redeems it once', async () => {

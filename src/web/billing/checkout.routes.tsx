@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import {
-  mandateText, placeOrder, type BillingContext, type CheckoutQuote, type Offer,
+  checkBic, checkIban, mandateText, placeOrder, type BillingContext, type CheckoutQuote, type Offer,
 } from '../../billing/index.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { formOf, problemsOf } from '../platform/form-input.ts';
@@ -43,8 +43,8 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
     const quote = quoteFor(ctx, offer, c.req.query('monate'));
     const next = articleNext(c.req.query('next'));
     if (!currentReader(c)) return renderAuthStep(c, deps, { offer, quote, next });
-    const holder = currentReader(c)!.user.displayName;
-    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa', holderName: holder }));
+    // The account holder is typed, not guessed: the display name is often a nickname, and the bank wants the real name.
+    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa' }));
   });
 
   app.post('/abo/bestellen/:slug', async (c) => {
@@ -60,12 +60,20 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
         method, priceKey: f.priceKey ?? '', orderKey: f.orderKey ?? '', consentImmediateStart: f.consent === 'on',
         holderName: f.holderName ?? '', iban: f.iban ?? '', bic: f.bic ?? '', mandateAccepted: f.mandate === 'on',
         cancelUrl: `${deps.site.publicUrl}/abo/bestellen/${offer.slug}${queryOf({ next })}`,
+        successUrl: `${deps.site.publicUrl}/abo/danke${queryOf({ next })}${next ? '&' : '?'}abo={number}`,
       });
-      // Stripe: the reader pays on Stripe's page and comes back to /abo/danke (the number is made with the order, so `next` stays behind).
+      // Stripe: the reader pays on Stripe's page and comes back to /abo/danke with the article they came from.
       if (result.redirectUrl) return c.redirect(result.redirectUrl, 303);
       return c.redirect(`/abo/danke${queryOf({ abo: result.subscription.number, next })}`, 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);
+      // placeOrder names the first problem; the bank details are checked here too, so the reader fixes them in one go.
+      if (method === 'sepa' && status === 400) {
+        const iban = checkIban(f.iban ?? '');
+        if (!iban.ok) problems.iban ??= iban.message;
+        const bic = checkBic(f.bic ?? '');
+        if (!bic.ok) problems.bic ??= bic.message;
+      }
       const values: Record<string, string> = {};
       for (const k of KEPT_FIELDS) if (f[k] !== undefined) values[k] = f[k]!;
       // The terms changed meanwhile: show the new quote (and a new price key), so the reader orders what they see.

@@ -48,14 +48,14 @@ export function CheckoutPage(v: CheckoutView) {
             <fieldset class="checkout__section">
               <legend><span class="checkout__num">1</span> Zahlungsart</legend>
               {form.problems.method && <p class="field__error" id="method-error">{form.problems.method}</p>}
-              <label class="choice">
+              <label class="pay-choice">
                 <input type="radio" name="method" value="sepa" id="f-method" checked={method === 'sepa'} />
-                <span><strong>SEPA-Lastschrift</strong><br /><span class="choice__note">Bequem vom Girokonto, ohne Gebühren.</span></span>
+                <span><strong>SEPA-Lastschrift</strong><br /><span class="pay-choice__note">Bequem vom Girokonto, ohne Gebühren.</span></span>
               </label>
               {v.stripe && (
-                <label class="choice">
+                <label class="pay-choice">
                   <input type="radio" name="method" value="stripe" checked={method === 'stripe'} />
-                  <span><strong>Karte, PayPal oder SEPA über Stripe</strong><br /><span class="choice__note">Sie bezahlen im nächsten Schritt auf der sicheren Seite unseres Zahlungsdienstleisters Stripe.</span></span>
+                  <span><strong>Karte, PayPal oder SEPA über Stripe</strong><br /><span class="pay-choice__note">Sie bezahlen im nächsten Schritt auf der sicheren Seite unseres Zahlungsdienstleisters Stripe.</span></span>
                 </label>
               )}
             </fieldset>

@@ -16,7 +16,7 @@ function OfferCard({ offer, next, featured }: { offer: Offer; next: string; feat
       {featured && <p class="offer-card__flag">Beliebt</p>}
       <h2>{offer.name}</h2>
       {offer.description && <p class="offer-card__desc">{offer.description}</p>}
-      <p class="offer-card__price" data-price-text>{priceText(offer)}</p>
+      <p class={offer.kind === 'gift' ? 'offer-card__price offer-card__price--gift' : 'offer-card__price'} data-price-text>{priceText(offer)}</p>
       <p class="price-note">{termsText(offer)} · Preise inkl. 7 % MwSt.</p>
       {offer.kind === 'gift'
         ? <p class="actions offer-card__months">{offer.giftMonths.map((m) => (

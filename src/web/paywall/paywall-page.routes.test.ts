@@ -3,6 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PREMIUM_SENTENCES } from '../../content/content.fixtures.ts';
 import { testEngines } from '../../db/test-stores.ts';
+import { DEMO_OFFERS, ensureOffers, updateOffer } from '../../billing/index.ts';
 import { TestBrowser } from '../../testing/test-browser.ts';
 import { fromAddress } from '../../testing/remote-address.ts';
 import {
@@ -156,16 +157,28 @@ for (const engine of testEngines()) {
       assert.equal(foreignReferer.status, 403);
     });
 
-    test('/abo shows the offer with both prices, says ordering comes soon, and is cacheable', async () => {
+    test('/abo lists the active offers from the database with both prices and order links, keeps a safe next, and is cacheable', async () => {
+      await ensureOffers(t.store.db, DEMO_OFFERS, t.clock.now);
+      await updateOffer(t.store.db, 'plus-digital-jahr', { active: false }, t.clock.now);
+      t.klartext.pageCache.clear();
       const r = await t.app.request('/abo');
       assert.equal(r.status, 200);
       assert.match(r.headers.get('cache-control') ?? '', /^public/);
       const html = await r.text();
-      assert.match(html, /Plus-Abo/);
-      assert.match(html, /1,00\u00a0€<\/strong> im ersten Monat/);
-      assert.match(html, /danach 9,99\u00a0€ monatlich/);
-      assert.match(html, /Bestellung in Kürze/);
-      assert.match(html, /href="\/registrieren\?weiter=%2Fabo"/);
+      assert.match(html, /1,00\u00a0€ im ersten Monat, danach 9,99\u00a0€ monatlich/);
+      assert.match(html, /href="\/abo\/bestellen\/plus-digital"/);
+      assert.match(html, /href="\/abo\/bestellen\/geschenk-abo\?monate=6"/);
+      assert.doesNotMatch(html, /plus-digital-jahr/, 'inactive offers are not listed');
+      assert.doesNotMatch(html, /Bestellung in Kürze/);
+      const withNext = await (await t.app.request(`/abo?next=/artikel/${PLUS_SLUG}`)).text();
+      assert.match(withNext, new RegExp(`href="/abo/bestellen/plus-digital\\?next=/artikel/${PLUS_SLUG}"`));
+      const foreign = await (await t.app.request('/abo?next=//boese.example/x')).text();
+      assert.doesNotMatch(foreign, /boese/);
+    });
+
+    test('the offer box on a Plus article orders Plus Digital and comes back to the article', async () => {
+      const { html } = await t.page(PLUS_SLUG);
+      assert.match(html, new RegExp(`href="/abo/bestellen/plus-digital\\?next=/artikel/${PLUS_SLUG}" data-order-link`));
     });
 
     test('a guest without cookies never gets a cookie from a Plus page', async () => {
