@@ -17,9 +17,13 @@ export {
   applyLifecycle, findSubscription, findSubscriptionByNumber, newSubscriptionNumber, subscriptionHistory, subscriptionsOfUser, tryApplyLifecycle,
   type Actor, type Subscription, type SubscriptionEvent,
 } from './subscription.store.ts';
+export {
+  SEARCH_PAGE_SIZE, searchSubscriptions, soldOfferNames, subscriptionsForExport, terminateSubscription, type SubscriptionListItem, type SubscriptionSearch,
+} from './subscription-admin.service.ts';
 export { MAX_GRANT_DAYS, grantSubscription, revokeSubscriptions, type SubscriptionGrant } from './comp.service.ts';
 export { SEPA_LEAD_DAYS, endToEndId, placeOrder, quoteOffer, type CheckoutQuote, type OrderInput, type OrderResult } from './checkout.service.ts';
 export { runBilling, type BillingRunReport } from './billing-run.service.ts';
+export { refundCharge, type RefundResult } from './refund.service.ts';
 export { exportSepaBatch, type SepaBatchReport } from './sepa-export.service.ts';
 export { applyReturnsFile, type ReturnsReport } from './returns.service.ts';
 export { invoicePdf, invoicesOfUser, issueInvoices, type InvoiceSummary } from './invoice.service.ts';

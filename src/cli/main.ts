@@ -1,4 +1,4 @@
-// The `klartext` command: serve, migrate, import, export, seed (and the account and subscription commands).
+// The `klartext` command: serve, migrate, import, export, seed (and the account, subscription, offer and billing commands).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
@@ -8,6 +8,8 @@ import { DomainError } from '../domain-error.ts';
 import { seedDemo } from './seed.ts';
 import { runUserCommand } from './user.command.ts';
 import { runSubscriptionCommand } from './subscription.command.ts';
+import { runOfferCommand } from './offer.command.ts';
+import { runBillingCommand } from './billing.command.ts';
 import { parseOptions } from './cli-options.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
@@ -31,7 +33,17 @@ const USAGE = `Aufruf: klartext <Befehl>
   subscription grant --email ADRESSE --days TAGE
                                  Plus-Abo von Hand vergeben (bis die Abrechnung es tut)
   subscription revoke --email ADRESSE
-                                 manuell vergebenes Plus-Abo sofort beenden`;
+                                 manuell vergebenes Plus-Abo sofort beenden
+  offer list                     Angebote mit Preis und Bedingungen auflisten
+  offer create --slug KURZNAME --name NAME --price-cents CENT --period month|year
+         [--intro-price-cents CENT --intro-months MONATE] [--min-term-months MONATE] [--notice-months MONATE]
+         [--methods sepa,stripe] [--gift-months 3,6,12] [--active true|false]
+                                 Angebot anlegen (Preise brutto in Cent)
+  offer update --slug KURZNAME [Optionen wie bei create]
+                                 Angebot ändern (laufende Abos behalten ihre Bedingungen)
+  billing run [--date JJJJ-MM-TT]
+                                 Abrechnungslauf (zum Ende dieses Tages, sonst jetzt); schreibt die pain.008-Datei
+  billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht`;
 
 /** What a command module (user, subscription) gets: its arguments, the config, a migrated store opened on first use. */
 export interface CommandContext { args: string[]; config: Readonly<Config>; store: () => Promise<Store>; io: CliIo }
@@ -95,6 +107,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return await runUserCommand({ args, config, store, io });
       case 'subscription':
         return await runSubscriptionCommand({ args, config, store, io });
+      case 'offer':
+        return await runOfferCommand({ args, config, store, io });
+      case 'billing':
+        return await runBillingCommand({ args, config, store, io });
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command ? 0 : 2;

@@ -1,14 +1,26 @@
-// The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, refunds, the cancellation queue, offers, CSV export.
+// The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, the cancellation queue, offers, CSV export.
 import { Hono } from 'hono';
-import type { Logger } from 'pino';
-import type { BillingContext } from '../../billing/index.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { HttpError } from '../platform/app-error.ts';
+import { csrfProtection } from '../platform/csrf.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import type { SiteDeps } from '../platform/render.tsx';
+import { adminsOnly, type PublisherRouteDeps } from './publisher-context.ts';
+import { subscriptionRoutes } from './subscriptions.routes.tsx';
+import { offerRoutes } from './offers.routes.tsx';
+import { cancellationRoutes } from './cancellations.routes.tsx';
 
-export interface PublisherRouteDeps { site: SiteDeps; billing: BillingContext; logger: Logger }
+export type { PublisherRouteDeps } from './publisher-context.ts';
+
+const FORM_LIMIT = 32 * 1024;
 
 export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  void deps;
+  const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: () => { throw new HttpError('payload-too-large', 'Das Formular ist zu groß (höchstens 32 KB).'); } });
+  // The admin check comes first: a guest is sent to the login, a reader gets 403, before any form is read.
+  app.use('/verlag', adminsOnly);
+  app.use('/verlag/*', adminsOnly, limit, csrfProtection());
+  app.route('/', subscriptionRoutes(deps));
+  app.route('/', offerRoutes(deps));
+  app.route('/', cancellationRoutes(deps));
   return app;
 }

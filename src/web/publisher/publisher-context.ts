@@ -1,0 +1,58 @@
+// What every publisher route needs: the admin check, the submitted form, field problems, and the page frame.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { Logger } from 'pino';
+import type { BillingContext } from '../../billing/index.ts';
+import { DomainError } from '../../domain-error.ts';
+import { HttpError } from '../platform/app-error.ts';
+import { parseFormBody } from '../platform/request-body.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { renderPage, type SiteDeps } from '../platform/render.tsx';
+import type { Problems } from '../ui/form.view.tsx';
+
+export interface PublisherRouteDeps { site: SiteDeps; billing: BillingContext; logger: Logger }
+export type PublisherContext = Context<AppEnv>;
+
+/** Guests go to the login (and come back); logged-in readers and newsroom staff get 403 — billing data is for admins only. */
+export const adminsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const reader = c.get('reader');
+  if (!reader) return c.redirect(`/anmelden?weiter=${encodeURIComponent(c.req.path)}`, 303);
+  if (reader.user.role !== 'admin') throw new HttpError('forbidden', 'Die Verlagsverwaltung ist Administratorinnen und Administratoren vorbehalten.');
+  await next();
+};
+
+/** The admin behind this request (adminsOnly ran before). */
+export function adminOf(c: PublisherContext): { id: string; email: string } {
+  const reader = c.get('reader');
+  if (!reader || reader.user.role !== 'admin') throw new HttpError('forbidden', 'Nur für Administratoren.');
+  return { id: reader.user.id, email: reader.user.email };
+}
+
+/** The submitted form as strings; repeated fields (checkbox groups) as comma-joined strings. */
+export async function formOf(c: PublisherContext): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    throw new HttpError('bad-request', 'Bitte senden Sie das Formular ab (application/x-www-form-urlencoded).', 'content-type');
+  }
+  const body = await parseFormBody(c);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').join(',');
+  }
+  return out;
+}
+
+/** Field problems of a domain error a form can show next to its fields; anything else goes on to onError. */
+export function problemsOf(e: unknown): { status: number; problems: Problems } {
+  if (e instanceof DomainError && (e.code === 'invalid-input' || e.code === 'conflict' || e.code === 'not-found') && e.field) {
+    const problems: Problems = {};
+    for (const f of e.fields.length ? e.fields : [{ path: e.field, message: e.message }]) problems[f.path.split('.')[0]!] ??= f.message;
+    return { status: e.code === 'conflict' ? 409 : e.code === 'not-found' ? 404 : 400, problems };
+  }
+  throw e;
+}
+
+export function renderPublisherPage(c: PublisherContext, deps: PublisherRouteDeps, title: string, body: Child, status = 200) {
+  return renderPage(c, deps.site, { title: `${title} · Verlag`, noindex: true }, body, { status });
+}
