@@ -52,7 +52,7 @@ async function seed(ctx: BillingContext): Promise<void> {
   }
 }
 
-interface RunResult { seconds: number; cpuSeconds: number; maxRssMb: number; renewed: number; charges: number; invoices: number; events: number; fileBytes: number; file: string }
+interface RunResult { stepMs: Record<string, number>; seconds: number; cpuSeconds: number; maxRssMb: number; renewed: number; charges: number; invoices: number; events: number; fileBytes: number; file: string }
 
 /** The measured part, in a process of its own so its peak RSS (getrusage) is the billing run's alone. */
 async function child(dataDir: string, databaseUrl: string, schema: string): Promise<void> {
@@ -63,7 +63,7 @@ async function child(dataDir: string, databaseUrl: string, schema: string): Prom
   const seconds = (performance.now() - t0) / 1000;
   const count = async (table: 'charges' | 'invoices' | 'subscription_events') => Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const result: RunResult = {
-    seconds, cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, renewed: report.renewed, charges: await count('charges'), invoices: await count('invoices'),
+    stepMs: report.stepMs, seconds, cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, renewed: report.renewed, charges: await count('charges'), invoices: await count('invoices'),
     events: await count('subscription_events'), fileBytes: report.batch ? statSync(report.batch.file).size : 0, file: report.batch?.file ?? '',
   };
   await store.close();
@@ -105,6 +105,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
     const r = await runChild(dataDir, databaseUrl, schema);
     console.log(`${engine}: billing run ${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s), peak RSS ${r.maxRssMb.toFixed(0)} MB, renewed ${r.renewed}, charges ${r.charges}, invoices ${r.invoices}, `
       + `history lines ${r.events}, pain.008 ${(r.fileBytes / 1e6).toFixed(1)} MB  (targets: ≤ 60 s, ≤ 300 MB)`);
+    console.log(`${engine}: steps ${Object.entries(r.stepMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   } finally {
     if (schema) {
       const admin = new pg.Client({ connectionString: PG_URL });

@@ -34,3 +34,19 @@ test('calendar dates are validated, day arithmetic crosses years', () => {
   assert.equal(daysBetween('2028-02-01', '2028-03-01'), 29);
   assert.equal(lastDayBefore(berlinMidnight('2027-03-01')), '2027-02-28');
 });
+
+test('the Berlin day computed from the EU summer-time rule agrees with Intl for every hour around each switch and every 7 hours from 2024 to 2040', () => {
+  const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const instants: number[] = [];
+  for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2040, 0, 1); t += 7 * 3_600_000) instants.push(t);
+  for (let year = 2024; year < 2040; year++) {
+    for (const month of [2, 9]) for (let h = -48; h <= 48; h++) instants.push(Date.UTC(year, month, 31, 0) - 7 * 86_400_000 + h * 3_600_000, Date.UTC(year, month, 25) + h * 1_800_000);
+  }
+  for (const t of instants) assert.equal(berlinDate(new Date(t)), intl.format(new Date(t)), new Date(t).toISOString());
+  for (let d = Date.UTC(2024, 0, 1); d < Date.UTC(2030, 0, 1); d += 86_400_000) {
+    const date = new Date(d).toISOString().slice(0, 10);
+    const midnight = berlinMidnight(date);
+    assert.equal(intl.format(midnight), date);
+    assert.notEqual(intl.format(new Date(midnight.getTime() - 1)), date);
+  }
+});

@@ -115,8 +115,10 @@ async function compareAndSetMany(db: Db, changes: { sub: Subscription; values: R
       ...TEXT_COLUMNS.map((c) => sql`cast(${values[c]} as text)`),
       ...INT_COLUMNS.map((c) => sql`cast(${values[c]} as integer)`),
     ])})`);
+    const ids = changes.slice(i, i + 200).map(({ sub }) => sub.id);
+    // `id in (…)` as well as the join: SQLite otherwise walks the whole table once per statement (quadratic in a big run).
     const r = await sql<{ id: string }>`update subscriptions set ${set} from (values ${sql.join(rows)}) as v
-      where subscriptions.id = v.column1 and subscriptions.updated_at = v.column2 returning id`.execute(db);
+      where subscriptions.id in (${sql.join(ids)}) and subscriptions.id = v.column1 and subscriptions.updated_at = v.column2 returning id`.execute(db);
     for (const row of r.rows) done.add(row.id);
   }
   return done;

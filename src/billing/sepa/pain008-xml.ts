@@ -65,37 +65,45 @@ function debitXml(d: PreparedDebit): string {
 }
 
 /** Unique within the message: at most one block per sequence type and due date; prefixed by the message id so it is unique at the bank too. */
-function paymentInformationId(file: PreparedFile, block: PreparedBlock): string {
+function paymentInformationId(file: Pick<PreparedFile, 'messageId'>, block: Pick<PreparedBlock, 'sequenceType' | 'dueDate'>): string {
   return `${file.messageId.slice(0, 19)}-${block.sequenceType}-${block.dueDate.replaceAll('-', '')}`;
 }
 
-export function writePain008(file: PreparedFile): string {
-  const { creditor } = file;
+/** The start of the document up to the group header: message id, time, count and control sum of the whole file. */
+export function headerXml(file: Omit<PreparedFile, 'blocks'>): string {
   // Seconds precision in UTC; the bank reads the Z, so no local clock of the server leaks into the file.
   const createdAt = `${file.createdAt.toISOString().slice(0, 19)}Z`;
-  // Pieces collected in an array and joined once; the joined string is the only full copy.
-  const parts: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>\n',
-    `<Document xmlns="${NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NAMESPACE} pain.008.001.08.xsd">\n`,
-    '<CstmrDrctDbtInitn>\n',
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Document xmlns="${NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NAMESPACE} pain.008.001.08.xsd">\n` +
+    '<CstmrDrctDbtInitn>\n' +
     `<GrpHdr><MsgId>${esc(file.messageId)}</MsgId><CreDtTm>${createdAt}</CreDtTm><NbOfTxs>${file.count}</NbOfTxs>` +
-      `<CtrlSum>${centsToDecimal(file.controlSumCents)}</CtrlSum><InitgPty><Nm>${esc(creditor.name)}</Nm></InitgPty></GrpHdr>\n`,
-  ];
+    `<CtrlSum>${centsToDecimal(file.controlSumCents)}</CtrlSum><InitgPty><Nm>${esc(file.creditor.name)}</Nm></InitgPty></GrpHdr>\n`;
+}
+
+/** The opening of one payment information block, with the count and sum of the debits that will follow. */
+export function blockStartXml(file: Pick<PreparedFile, 'messageId' | 'creditor'>, block: Omit<PreparedBlock, 'debits'> & { count: number }): string {
+  const { creditor } = file;
+  return `<PmtInf><PmtInfId>${esc(paymentInformationId(file, block))}</PmtInfId><PmtMtd>DD</PmtMtd><BtchBookg>true</BtchBookg>` +
+    `<NbOfTxs>${block.count}</NbOfTxs><CtrlSum>${centsToDecimal(block.controlSumCents)}</CtrlSum>` +
+    `<PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl><LclInstrm><Cd>CORE</Cd></LclInstrm><SeqTp>${block.sequenceType}</SeqTp></PmtTpInf>` +
+    `<ReqdColltnDt>${block.dueDate}</ReqdColltnDt>` +
+    `<Cdtr><Nm>${esc(creditor.name)}</Nm></Cdtr>` +
+    `<CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>` +
+    `<CdtrAgt><FinInstnId>${agent(creditor.bic)}</FinInstnId></CdtrAgt>` +
+    '<ChrgBr>SLEV</ChrgBr>' +
+    `<CdtrSchmeId><Id><PrvtId><Othr><Id>${esc(creditor.creditorId)}</Id><SchmeNm><Prtry>SEPA</Prtry></SchmeNm></Othr></PrvtId></Id></CdtrSchmeId>\n`;
+}
+
+export const BLOCK_END_XML = '</PmtInf>\n';
+export const FOOTER_XML = '</CstmrDrctDbtInitn>\n</Document>\n';
+export { debitXml };
+
+export function writePain008(file: PreparedFile, emit: (piece: string) => void): void {
+  emit(headerXml(file));
   for (const block of file.blocks) {
-    parts.push(
-      `<PmtInf><PmtInfId>${esc(paymentInformationId(file, block))}</PmtInfId><PmtMtd>DD</PmtMtd><BtchBookg>true</BtchBookg>` +
-        `<NbOfTxs>${block.debits.length}</NbOfTxs><CtrlSum>${centsToDecimal(block.controlSumCents)}</CtrlSum>` +
-        `<PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl><LclInstrm><Cd>CORE</Cd></LclInstrm><SeqTp>${block.sequenceType}</SeqTp></PmtTpInf>` +
-        `<ReqdColltnDt>${block.dueDate}</ReqdColltnDt>` +
-        `<Cdtr><Nm>${esc(creditor.name)}</Nm></Cdtr>` +
-        `<CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>` +
-        `<CdtrAgt><FinInstnId>${agent(creditor.bic)}</FinInstnId></CdtrAgt>` +
-        '<ChrgBr>SLEV</ChrgBr>' +
-        `<CdtrSchmeId><Id><PrvtId><Othr><Id>${esc(creditor.creditorId)}</Id><SchmeNm><Prtry>SEPA</Prtry></SchmeNm></Othr></PrvtId></Id></CdtrSchmeId>\n`,
-    );
-    for (const debit of block.debits) parts.push(debitXml(debit));
-    parts.push('</PmtInf>\n');
+    emit(blockStartXml(file, { ...block, count: block.debits.length }));
+    for (const debit of block.debits) emit(debitXml(debit));
+    emit(BLOCK_END_XML);
   }
-  parts.push('</CstmrDrctDbtInitn>\n</Document>\n');
-  return parts.join('');
+  emit(FOOTER_XML);
 }

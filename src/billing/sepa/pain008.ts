@@ -2,7 +2,7 @@
 import { DomainError } from '../../domain-error.ts';
 import { checkBic, checkCreditorId, checkIban } from './iban.ts';
 import { isSepaId, toSepaText } from './sepa-charset.ts';
-import { writePain008, type PreparedBlock, type PreparedDebit } from './pain008-xml.ts';
+import { BLOCK_END_XML, FOOTER_XML, blockStartXml, debitXml, headerXml, writePain008, type PreparedBlock, type PreparedDebit } from './pain008-xml.ts';
 
 export type SequenceType = 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
 
@@ -98,6 +98,16 @@ function prepareDebit(debit: DirectDebit, index: number): PreparedDebit {
  * as a whole too, and a half-built file would be worse than none.
  */
 export function buildPain008(batch: DirectDebitBatch): Pain008File {
+  const pieces: string[] = [];
+  const { count, controlSumCents } = streamPain008(batch, (piece) => pieces.push(piece));
+  return { xml: pieces.join(''), count, controlSumCents };
+}
+
+/**
+ * The same file in pieces, handed to `emit` as they are made (one per debit): a billing run writes 100,000 debits
+ * straight to disk without ever holding the whole XML (about 500 bytes per debit) in memory.
+ */
+export function streamPain008(batch: DirectDebitBatch, emit: (piece: string) => void): { count: number; controlSumCents: number } {
   if (batch.collections.length === 0) throw invalid('Der Lastschrift-Auftrag enthält keine Lastschriften.', 'collections');
   if (!isSepaId(batch.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
   if (!(batch.createdAt instanceof Date) || Number.isNaN(batch.createdAt.getTime())) throw invalid('Der Erstellungszeitpunkt fehlt.', 'createdAt');
@@ -138,7 +148,7 @@ export function buildPain008(batch: DirectDebitBatch): Pain008File {
     throw new Error('pain.008: control sums of blocks and header disagree');
   }
 
-  const xml = writePain008({
+  writePain008({
     messageId: batch.messageId,
     createdAt: batch.createdAt,
     count,
@@ -150,6 +160,76 @@ export function buildPain008(batch: DirectDebitBatch): Pain008File {
       creditorId: batch.creditor.creditorId.replace(/\s+/g, '').toUpperCase(),
     },
     blocks: ordered,
-  });
-  return { xml, count, controlSumCents };
+  }, emit);
+  return { count, controlSumCents };
+}
+
+/** A block announced before its debits: the file states counts and sums ahead of the transactions. */
+export interface AnnouncedBlock { sequenceType: SequenceType; dueDate: string; count: number; controlSumCents: number }
+
+/**
+ * Writes a pain.008 file whose blocks are known in advance (counted in the database), taking the debits one at a
+ * time, so a billing run never holds 100,000 debits or the whole XML in memory. Every debit is checked like in
+ * buildPain008; `finish()` refuses the file if the debits do not add up to what was announced.
+ */
+export class Pain008Stream {
+  private readonly creditor: { name: string; iban: string; bic: string | null; creditorId: string };
+  private readonly endToEndIds = new Set<string>();
+  private blockIndex = -1;
+  private inBlock = { count: 0, sum: 0 };
+  private total = { count: 0, sum: 0 };
+  private written = 0;
+
+  constructor(private readonly meta: { messageId: string; createdAt: Date; creditor: DirectDebitBatch['creditor']; blocks: AnnouncedBlock[] }, private readonly emit: (piece: string) => void) {
+    if (meta.blocks.length === 0) throw invalid('Der Lastschrift-Auftrag enthält keine Lastschriften.', 'collections');
+    if (!isSepaId(meta.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
+    const iban = checkIban(meta.creditor.iban);
+    if (!iban.ok) throw invalid(`Konto des Zahlungsempfängers: ${iban.message}`, 'creditor.iban');
+    const bic = checkBic(meta.creditor.bic ?? '');
+    if (!bic.ok) throw invalid(`BIC des Zahlungsempfängers: ${bic.message}`, 'creditor.bic');
+    if (!checkCreditorId(meta.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
+    this.creditor = { name: sepaName(meta.creditor.name, 'Zahlungsempfänger', 'creditor.name'), iban: iban.iban, bic: bic.bic, creditorId: meta.creditor.creditorId.replace(/\s+/g, '').toUpperCase() };
+    const count = meta.blocks.reduce((n, b) => n + b.count, 0);
+    const controlSumCents = meta.blocks.reduce((n, b) => n + b.controlSumCents, 0);
+    emit(headerXml({ messageId: meta.messageId, createdAt: meta.createdAt, count, controlSumCents, creditor: this.creditor }));
+  }
+
+  /** Opens the next announced block; debits added afterwards must carry its sequence type and due date. */
+  nextBlock(): AnnouncedBlock {
+    this.closeBlock();
+    const block = this.meta.blocks[++this.blockIndex];
+    if (!block) throw new Error('pain.008: no further block was announced');
+    this.emit(blockStartXml({ messageId: this.meta.messageId, creditor: this.creditor }, block));
+    return block;
+  }
+
+  add(debit: DirectDebit): void {
+    const block = this.meta.blocks[this.blockIndex];
+    if (!block || debit.sequenceType !== block.sequenceType || debit.dueDate !== block.dueDate) throw new Error('pain.008: a debit does not belong to the open block');
+    const prepared = prepareDebit(debit, this.written);
+    if (this.endToEndIds.has(prepared.endToEndId)) throw invalid(`Lastschrift ${prepared.endToEndId}: die End-to-End-Referenz kommt doppelt vor.`, `collections[${this.written}].endToEndId`);
+    this.endToEndIds.add(prepared.endToEndId);
+    this.inBlock.count += 1;
+    this.inBlock.sum += prepared.amountCents;
+    this.written += 1;
+    this.emit(debitXml(prepared));
+  }
+
+  /** Closes the document; throws if any block's debits differ from what was announced (the file must then be discarded). */
+  finish(): { count: number; controlSumCents: number } {
+    this.closeBlock();
+    if (this.blockIndex !== this.meta.blocks.length - 1) throw new Error('pain.008: announced blocks were left out');
+    this.emit(FOOTER_XML);
+    return { count: this.total.count, controlSumCents: this.total.sum };
+  }
+
+  private closeBlock(): void {
+    if (this.blockIndex < 0) return;
+    const block = this.meta.blocks[this.blockIndex]!;
+    if (this.inBlock.count !== block.count || this.inBlock.sum !== block.controlSumCents) throw new Error('pain.008: a block\'s debits do not match its announced count and sum');
+    this.emit(BLOCK_END_XML);
+    this.total.count += this.inBlock.count;
+    this.total.sum += this.inBlock.sum;
+    this.inBlock = { count: 0, sum: 0 };
+  }
 }
