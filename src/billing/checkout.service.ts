@@ -9,7 +9,7 @@ import { findOffer } from './offer.queries.ts';
 import { periodMonths, priceText, termsText, type Offer, type PaymentMethod } from './offer.ts';
 import { sealPaymentData } from './payment-data.ts';
 import { checkBic, checkIban, maskIban, newMandateReference } from './sepa/index.ts';
-import { applyLifecycle, findSubscription, newSubscriptionNumber, newSubscriptionRow, recordEvent, type Subscription } from './subscription.store.ts';
+import { applyLifecycle, newSubscriptionNumber, newSubscriptionRow, recordEvent, type Subscription } from './subscription.store.ts';
 
 /** SEPA core debits are announced at least two days ahead (the mandate text shortens the pre-notification to that). */
 export const SEPA_LEAD_DAYS = 2;
@@ -128,26 +128,29 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
   const id = newId();
   const number = newSubscriptionNumber();
   const giftCode = offer.kind === 'gift' ? randomBytes(9).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 12) : null;
+  // Everything that takes time is done before the transaction, so the write lock is held only for the inserts.
+  const mandate = sepa ? {
+    id: newId(), subscription_id: id, reference: newMandateReference(number, 1),
+    holder_sealed: sealPaymentData(sepa.holder, ctx.paymentKey, 'holder'), iban_sealed: sealPaymentData(sepa.iban, ctx.paymentKey, 'iban'),
+    iban_masked: maskIban(sepa.iban), bic: sepa.bic, signed_on: berlinDate(now), first_collected_at: null, revoked_at: null, created_at: at,
+  } : null;
+  const row = newSubscriptionRow({
+    id, number, user_id: offer.kind === 'gift' ? null : input.userId, offer_id: offer.id, kind: offer.kind === 'gift' ? 'gift' : 'paid',
+    provider: input.method, state: 'pending', starts_at: at, offer_name: offer.name, intro_price_cents: offer.introPriceCents,
+    intro_months: offer.introMonths, price_cents: offer.priceCents, period: offer.period, min_term_months: offer.minTermMonths,
+    notice_months: offer.noticeMonths, gift_months: quote.giftMonths, holder_name: sepa?.holder ?? '', buyer_email: input.userEmail,
+    order_key: input.orderKey, gift_code_hash: giftCode ? sha256(giftCode) : null,
+    min_term_end: offer.kind === 'gift' ? null : berlinMidnight(addMonths(quote.firstPeriodFrom, offer.minTermMonths)).toISOString(),
+    created_at: at, updated_at: at,
+  });
   let sub: Subscription;
   try {
     sub = await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('subscriptions').values(newSubscriptionRow({
-        id, number, user_id: offer.kind === 'gift' ? null : input.userId, offer_id: offer.id, kind: offer.kind === 'gift' ? 'gift' : 'paid',
-        provider: input.method, state: 'pending', starts_at: at, offer_name: offer.name, intro_price_cents: offer.introPriceCents,
-        intro_months: offer.introMonths, price_cents: offer.priceCents, period: offer.period, min_term_months: offer.minTermMonths,
-        notice_months: offer.noticeMonths, gift_months: quote.giftMonths, holder_name: sepa?.holder ?? '', buyer_email: input.userEmail,
-        order_key: input.orderKey, gift_code_hash: giftCode ? sha256(giftCode) : null,
-        min_term_end: offer.kind === 'gift' ? null : berlinMidnight(addMonths(quote.firstPeriodFrom, offer.minTermMonths)).toISOString(),
-        created_at: at, updated_at: at,
-      })).execute();
-      let s = (await findSubscription(trx, id))!;
+      await trx.insertInto('subscriptions').values(row).execute();
+      let s = row;
       await recordEvent(trx, s, { at, event: 'order', from: null, to: 'pending', cause: `Bestellung ${offer.name} (${input.method === 'sepa' ? 'SEPA-Lastschrift' : 'Stripe'})`, actor: `reader:${input.userId}` });
-      if (sepa) {
-        await trx.insertInto('sepa_mandates').values({
-          id: newId(), subscription_id: id, reference: newMandateReference(number, 1),
-          holder_sealed: sealPaymentData(sepa.holder, ctx.paymentKey, 'holder'), iban_sealed: sealPaymentData(sepa.iban, ctx.paymentKey, 'iban'),
-          iban_masked: maskIban(sepa.iban), bic: sepa.bic, signed_on: berlinDate(now), created_at: at,
-        }).execute();
+      if (mandate) {
+        await trx.insertInto('sepa_mandates').values(mandate).execute();
         await trx.insertInto('charges').values({
           id: newId(), subscription_id: id, kind: offer.kind === 'gift' ? 'gift' : (quote.firstAmountCents === offer.priceCents ? 'regular' : 'intro'),
           amount_cents: quote.firstAmountCents, period_start: at, period_end: berlinMidnight(quote.firstPeriodTo).toISOString(),
@@ -166,8 +169,7 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
     throw e;
   }
   const redirectUrl = sub.provider === 'stripe' ? await stripeRedirect(ctx, sub, offer, input) : null;
-  const mandate = sepa ? await ctx.db.selectFrom('sepa_mandates').select(['reference', 'iban_masked']).where('subscription_id', '=', id).executeTakeFirst() : undefined;
-  if (sub.provider === 'sepa') await ctx.sendMail(orderConfirmationMail(ctx, { to: input.userEmail, sub, quote, mandate: mandate ?? null, giftCode }));
+  if (sub.provider === 'sepa') await ctx.sendMail(orderConfirmationMail(ctx, { to: input.userEmail, sub, quote, mandate, giftCode }));
   return { subscription: sub, created: true, redirectUrl, giftCode };
 }
 
