@@ -1,5 +1,5 @@
 // The daily billing run: end what is due to end, renew what is due to renew, step dunning, remind gifts, then write the SEPA file.
-import { newId, nowIso, type ChargeRow } from '../db/index.ts';
+import { idsIn, newId, nowIso, type ChargeRow } from '../db/index.ts';
 import { addDays, berlinDate, periodEnd } from './billing-calendar.ts';
 import type { BillingContext } from './billing-context.ts';
 import { dunningReminderMail, giftEndingMail, subscriptionEndedMail } from './billing-mails.ts';
@@ -93,7 +93,7 @@ async function renewDue(ctx: BillingContext, at: Date, actor: Actor): Promise<nu
     // Read again by id with the same conditions: a contract changed since the id list was made is left alone.
     // The conditions are checked here rather than in SQL: given them, SQLite walks the (state, period) index over every
     // still-due row instead of looking up these ids — quadratic over a big run.
-    const rows = (await ctx.db.selectFrom('subscriptions').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).orderBy('id').execute())
+    const rows = (await ctx.db.selectFrom('subscriptions').selectAll().where(idsIn(ctx.caps, 'id', ids.slice(i, i + CHUNK))).orderBy('id').execute())
       .filter((s) => s.kind === 'paid' && s.provider === 'sepa' && (s.state === 'intro' || s.state === 'active') && s.current_period_end !== null && s.current_period_end <= now);
     const due = rows.filter((s) => s.cancel_effective_at === null || s.cancel_effective_at > s.current_period_end!).map((s) => {
       const k = s.periods_paid + 1;

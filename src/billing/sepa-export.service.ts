@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ensurePrivateDir, newId, nowIso, PRIVATE_FILE_MODE, type ChargeRow, type SepaMandateRow } from '../db/index.ts';
+import { ensurePrivateDir, idsIn, newId, nowIso, PRIVATE_FILE_MODE, type ChargeRow, type DialectCapabilities, type SepaMandateRow } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { addDays, berlinDate } from './billing-calendar.ts';
 import type { BillingContext } from './billing-context.ts';
@@ -29,19 +29,19 @@ interface ChunkRows { charges: ChargeCols[]; subs: Map<string, SubCols>; mandate
  * for an `id in (…)` list PostgreSQL chose hash joins over whole tables (150 ms per chunk at 100,000 contracts).
  * `withContracts: false` (the first pass) reads only what the block plan needs.
  */
-async function readChunk(db: Db, ids: string[], withContracts = true): Promise<ChunkRows> {
+async function readChunk(db: Db, caps: DialectCapabilities, ids: string[], withContracts = true): Promise<ChunkRows> {
   const charges = await db.selectFrom('charges')
     .select(['id', 'subscription_id', 'amount_cents', 'due_on', 'state', 'batch_id', 'end_to_end_id', 'period_start', 'period_end', 'kind'])
-    .where('id', 'in', ids).orderBy('id').execute();
+    .where(idsIn(caps, 'id', ids)).orderBy('id').execute();
   const subIds = [...new Set(charges.map((c) => c.subscription_id))];
   if (subIds.length === 0) return { charges, subs: new Map(), mandates: new Map() };
   const subs = withContracts
-    ? new Map((await db.selectFrom('subscriptions').select(['id', 'state', 'number', 'offer_name', 'user_id', 'holder_name', 'buyer_email']).where('id', 'in', subIds).execute()).map((s) => [s.id, s]))
+    ? new Map((await db.selectFrom('subscriptions').select(['id', 'state', 'number', 'offer_name', 'user_id', 'holder_name', 'buyer_email']).where(idsIn(caps, 'id', subIds)).execute()).map((s) => [s.id, s]))
     : new Map<string, SubCols>();
   const mandateRows = withContracts
     ? await db.selectFrom('sepa_mandates').select(['id', 'subscription_id', 'reference', 'signed_on', 'first_collected_at', 'holder_sealed', 'iban_sealed', 'bic'])
-      .where('subscription_id', 'in', subIds).where('revoked_at', 'is', null).execute()
-    : (await db.selectFrom('sepa_mandates').select(['id', 'subscription_id', 'first_collected_at']).where('subscription_id', 'in', subIds).where('revoked_at', 'is', null).execute())
+      .where(idsIn(caps, 'subscription_id', subIds)).where('revoked_at', 'is', null).execute()
+    : (await db.selectFrom('sepa_mandates').select(['id', 'subscription_id', 'first_collected_at']).where(idsIn(caps, 'subscription_id', subIds)).where('revoked_at', 'is', null).execute())
       .map((m) => ({ ...m, reference: '', signed_on: '', holder_sealed: '', iban_sealed: '', bic: null }));
   return { charges, subs, mandates: new Map(mandateRows.map((m) => [m.subscription_id, m])) };
 }
@@ -66,7 +66,7 @@ export async function exportSepaBatch(ctx: BillingContext, o: { at: Date; actor:
   const blocks = new Map<string, PlannedBlock>();
   const firstUse = new Set<string>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const { charges, mandates } = await readChunk(ctx.db, ids.slice(i, i + CHUNK), false);
+    const { charges, mandates } = await readChunk(ctx.db, ctx.caps, ids.slice(i, i + CHUNK), false);
     for (const c of charges) {
       const m = mandates.get(c.subscription_id);
       if (c.state !== 'pending' || c.batch_id !== null || !m) continue;
@@ -96,22 +96,19 @@ export async function exportSepaBatch(ctx: BillingContext, o: { at: Date; actor:
     const invoices = await ctx.db.transaction().execute(async (trx) => {
       const batchId = newId();
       await trx.insertInto('sepa_batches').values({ id: batchId, message_id: messageId, run_on: runDate, count, control_sum_cents: controlSumCents, file, created_at: now }).execute();
+      // submitted, in this batch, with its sequence type: one update per charge (each update rewrites the row's index entries)
       let n = 0;
-      for (let i = 0; i < taken.length; i += CHUNK) {
-        const r = await trx.updateTable('charges').set({ state: 'submitted', batch_id: batchId, updated_at: now })
-          .where('id', 'in', taken.slice(i, i + CHUNK)).where('state', '=', 'pending').where('batch_id', 'is', null).executeTakeFirst();
-        n += Number(r.numUpdatedRows);
+      for (const block of planned) {
+        for (let i = 0; i < block.chargeIds.length; i += CHUNK) {
+          const r = await trx.updateTable('charges').set({ state: 'submitted', batch_id: batchId, sequence_type: block.sequenceType, updated_at: now })
+            .where(idsIn(ctx.caps, 'id', block.chargeIds.slice(i, i + CHUNK))).where('state', '=', 'pending').where('batch_id', 'is', null).executeTakeFirst();
+          n += Number(r.numUpdatedRows);
+        }
       }
       if (n !== taken.length) throw new DomainError('busy', 'Ein anderer Abrechnungslauf hat diese Lastschriften gerade übernommen.', 'billing');
       const mandates = [...firstUse];
       for (let i = 0; i < mandates.length; i += CHUNK) {
-        await trx.updateTable('sepa_mandates').set({ first_collected_at: now }).where('id', 'in', mandates.slice(i, i + CHUNK)).where('first_collected_at', 'is', null).execute();
-      }
-      // FRST/RCUR is fixed per charge now that the file exists
-      for (const block of planned) {
-        for (let i = 0; i < block.chargeIds.length; i += CHUNK) {
-          await trx.updateTable('charges').set({ sequence_type: block.sequenceType }).where('id', 'in', block.chargeIds.slice(i, i + CHUNK)).execute();
-        }
+        await trx.updateTable('sepa_mandates').set({ first_collected_at: now }).where(idsIn(ctx.caps, 'id', mandates.slice(i, i + CHUNK))).where('first_collected_at', 'is', null).execute();
       }
       // A debit presented again during dunning brings the contract back (a renewed return would put it back into dunning).
       for (const id of recovering) {
@@ -145,7 +142,7 @@ async function writeBatchFile(ctx: BillingContext, file: string, b: { messageId:
     for (const block of b.blocks) {
       stream.nextBlock();
       for (let i = 0; i < block.chargeIds.length; i += CHUNK) {
-        const { charges, subs, mandates } = await readChunk(ctx.db, block.chargeIds.slice(i, i + CHUNK));
+        const { charges, subs, mandates } = await readChunk(ctx.db, ctx.caps, block.chargeIds.slice(i, i + CHUNK));
         // A charge taken meanwhile (another run) is left out; the block's announced count then no longer matches and finish() refuses the file.
         for (const c of charges) {
           const s = subs.get(c.subscription_id);
@@ -177,10 +174,10 @@ async function writeBatchFile(ctx: BillingContext, file: string, b: { messageId:
 
 /** Invoices for the charges of one chunk — except a debit presented again (dunning), which was invoiced the first time round. */
 async function invoiceChunk(ctx: BillingContext, trx: Db, ids: string[], at: Date): Promise<number> {
-  const already = new Set((await trx.selectFrom('invoices').select('charge_id').where('charge_id', 'in', ids).execute()).map((r) => r.charge_id));
+  const already = new Set((await trx.selectFrom('invoices').select('charge_id').where(idsIn(ctx.caps, 'charge_id', ids)).execute()).map((r) => r.charge_id));
   const fresh = ids.filter((id) => !already.has(id));
   if (fresh.length === 0) return 0;
-  const { charges, subs, mandates } = await readChunk(trx, fresh);
+  const { charges, subs, mandates } = await readChunk(trx, ctx.caps, fresh);
   return issueInvoices(trx, charges.map((c) => {
     const s = subs.get(c.subscription_id)!;
     const m = mandates.get(c.subscription_id);

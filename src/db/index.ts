@@ -1,6 +1,6 @@
 // Public face of the database module.
 export { connect, migrate, type Store, type ConnectOptions } from './connect.ts';
-export type { DialectCapabilities } from './dialect.ts';
+export { idsIn, type DialectCapabilities } from './dialect.ts';
 export type * from './schema.ts';
 export { newId, newToken, sha256, nowIso } from './ids.ts';
 export { ensurePrivateDir, restrictFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
