@@ -5,6 +5,7 @@ import { DomainError } from '../domain-error.ts';
 import { addDays, addMonths, berlinDate, berlinMidnight, isCalendarDate, periodEnd } from './billing-calendar.ts';
 import type { BillingContext } from './billing-context.ts';
 import { cancellationReceiptMail } from './billing-mails.ts';
+import { syncStripe } from './stripe-sync.ts';
 import { applyLifecycle, findSubscription, monthsPerPeriod, type Actor, type Db, type Subscription } from './subscription.store.ts';
 
 const CANCELLABLE = ['pending', 'intro', 'active', 'past_due', 'dunning'] as const;
@@ -120,6 +121,7 @@ export async function receiveCancellation(ctx: BillingContext, input: Cancellati
     throw e;
   });
   if (row.number !== number) return receiptOf(row, await subNumber(ctx.db, row.subscription_id));
+  if (sub && row.state === 'applied') await syncStripe(ctx, sub, 'cancel-at-period-end');
   const receipt = receiptOf(row, sub?.number ?? null);
   // The receipt goes to the address given on the form; the contract's own address hears of it too when it differs.
   const mail = { name: row.name, number: row.number, receivedAt: row.received_at, kind: row.kind, contractHint: row.contract_hint, effectiveAt: receipt.effectiveAt, matched: receipt.matched };
@@ -144,21 +146,25 @@ function receiptOf(r: { number: string; received_at: string; kind: 'ordinary' | 
 /** Cancels a contract on behalf of its reader (Mein Konto) or an admin, at the earliest possible end. */
 export async function cancelSubscription(ctx: BillingContext, subscriptionId: string, o: { actor: Actor; ownerId?: string; preferredDate?: string | null }): Promise<Subscription> {
   const now = ctx.clock();
-  return ctx.db.transaction().execute(async (trx) => {
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const sub = await findSubscription(trx, subscriptionId);
     if (!sub || (o.ownerId !== undefined && sub.user_id !== o.ownerId)) throw new DomainError('not-found', 'Dieses Abo gibt es nicht.', 'subscription');
     const effectiveAt = earliestEnd(sub, now, o.preferredDate ?? null);
     return applyLifecycle(trx, sub, { type: 'cancel', at: nowIso(now), effectiveAt }, { cause: o.actor.startsWith('admin:') ? 'Kündigung durch den Verlag' : 'Kündigung in Mein Konto', actor: o.actor, graceMs: ctx.graceMs });
   });
+  await syncStripe(ctx, done, 'cancel-at-period-end');
+  return done;
 }
 
 export async function withdrawCancellation(ctx: BillingContext, subscriptionId: string, o: { actor: Actor; ownerId?: string }): Promise<Subscription> {
   const now = ctx.clock();
-  return ctx.db.transaction().execute(async (trx) => {
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const sub = await findSubscription(trx, subscriptionId);
     if (!sub || (o.ownerId !== undefined && sub.user_id !== o.ownerId)) throw new DomainError('not-found', 'Dieses Abo gibt es nicht.', 'subscription');
     return applyLifecycle(trx, sub, { type: 'withdraw-cancellation', at: nowIso(now) }, { cause: 'Kündigung zurückgenommen', actor: o.actor, graceMs: ctx.graceMs });
   });
+  await syncStripe(ctx, done, 'resume');
+  return done;
 }
 
 export interface QueuedCancellation { id: string; number: string; receivedAt: string; name: string; email: string; contractHint: string; kind: string; reason: string; preferredDate: string | null; subscriptionNumber: string | null; state: string }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { nowIso, type SubscriptionRow, type SubscriptionState } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import type { BillingContext } from './billing-context.ts';
+import { syncStripe } from './stripe-sync.ts';
 import { applyLifecycle, findSubscription, type Actor, type Db, type Subscription } from './subscription.store.ts';
 
 export const SEARCH_PAGE_SIZE = 50;
@@ -82,10 +83,12 @@ export async function soldOfferNames(db: Db): Promise<string[]> {
 export async function terminateSubscription(ctx: BillingContext, subscriptionId: string, o: { actor: Actor; reason: string }): Promise<Subscription> {
   const reason = o.reason.trim();
   if (reason.length < 3) throw new DomainError('invalid-input', 'Bitte geben Sie einen Grund an.', 'reason');
-  return ctx.db.transaction().execute(async (trx) => {
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const sub = await findSubscription(trx, subscriptionId);
     if (!sub) throw new DomainError('not-found', 'Dieses Abo gibt es nicht.', 'subscription');
     if (sub.state === 'ended') throw new DomainError('conflict', 'Dieses Abo ist bereits beendet.', 'subscription');
     return applyLifecycle(trx, sub, { type: 'terminate', at: nowIso(ctx.clock()), reason: 'terminated' }, { cause: `Sofort beendet durch den Verlag: ${reason.slice(0, 200)}`, actor: o.actor, graceMs: 0 });
   });
+  await syncStripe(ctx, done, 'cancel-now');
+  return done;
 }

@@ -22,6 +22,8 @@ export interface FakeStripe {
   requests: RecordedStripeRequest[];
   /** what the fake made, in order; a replayed idempotent request adds nothing */
   created: { coupons: Record<string, unknown>[]; checkoutSessions: Record<string, unknown>[]; portalSessions: Record<string, unknown>[] };
+  /** subscription changes we asked for: updates (cancel_at_period_end) and cancellations, by Stripe subscription id */
+  subscriptionChanges: { id: string; change: 'update' | 'cancel'; params: Record<string, FormValue> }[];
   close(): Promise<void>;
 }
 
@@ -47,7 +49,16 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
   const coupons = new Map<string, Record<string, unknown>>();
   const portalConfiguration = `bpc_${token(24)}`;
 
-  function handle(path: string, params: Record<string, FormValue>): { status: number; body: unknown } {
+  const subscriptionChanges: FakeStripe['subscriptionChanges'] = [];
+  function handle(path: string, params: Record<string, FormValue>, method = 'POST'): { status: number; body: unknown } {
+    const sub = /^\/v1\/subscriptions\/(sub_[A-Za-z0-9]+)$/.exec(path);
+    if (sub) {
+      const unknownParam = Object.keys(params).find((k) => !['cancel_at_period_end', 'expand', 'metadata', 'invoice_now', 'prorate', 'cancellation_details'].includes(k));
+      if (unknownParam) return stripeError(400, 'invalid_request_error', `Received unknown parameter: ${unknownParam}`, unknownParam, 'parameter_unknown');
+      const change = method === 'DELETE' ? 'cancel' : 'update';
+      subscriptionChanges.push({ id: sub[1]!, change, params });
+      return { status: 200, body: { id: sub[1], object: 'subscription', status: change === 'cancel' ? 'canceled' : 'active', cancel_at_period_end: params.cancel_at_period_end === 'true' } };
+    }
     const accepted = ACCEPTED[path];
     if (!accepted) return stripeError(404, 'invalid_request_error', `Unrecognized request URL (POST: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
     const unknown = Object.keys(params).find((k) => !accepted.has(k));
@@ -184,7 +195,7 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
       if (options.secretKey !== undefined ? auth !== options.secretKey : !/^(sk|rk)_test_/.test(auth)) {
         return send(stripeError(401, 'invalid_request_error', `Invalid API Key provided: ${auth.slice(0, 8)}${'*'.repeat(Math.max(auth.length - 12, 0))}${auth.slice(-4)}`));
       }
-      if (req.method !== 'POST') return send(stripeError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path}).`));
+      if (req.method !== 'POST' && !(req.method === 'DELETE' && path.startsWith('/v1/subscriptions/'))) return send(stripeError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path}).`));
 
       if (idempotencyKey !== null) {
         headers['Idempotency-Key'] = idempotencyKey;
@@ -197,7 +208,7 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
           return send(earlier);
         }
       }
-      const reply = handle(path, params);
+      const reply = handle(path, params, req.method ?? 'POST');
       // Stripe keeps the outcome of a key unless the request failed on its side (5xx), which the fake never does.
       if (idempotencyKey !== null) byIdempotencyKey.set(idempotencyKey, { path, rawBody, ...reply });
       send(reply);
@@ -210,6 +221,7 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     connection: { host: '127.0.0.1', port, protocol: 'http' },
     requests,
     created,
+    subscriptionChanges,
     close: () => new Promise<void>((resolve) => {
       // the SDK keeps connections alive; without this close would wait for them to time out
       server.closeAllConnections();

@@ -19,6 +19,10 @@ export interface StripeCheckoutInput {
 export interface StripeGateway {
   createCheckout(input: StripeCheckoutInput): Promise<{ sessionId: string; url: string }>;
   createPortalLink(customerId: string, returnUrl: string): Promise<string>;
+  /** Tells Stripe that the subscription ends with its current period (true) or goes on after all (false). */
+  setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<void>;
+  /** Ends the Stripe subscription now (an extraordinary end decided by the publisher). */
+  cancelNow(subscriptionId: string): Promise<void>;
   /** The event, if the body is signed with our webhook secret no longer than the tolerance ago; else DomainError forbidden. */
   verifyEvent(rawBody: string, signatureHeader: string | undefined): Stripe.Event;
 }
@@ -97,6 +101,14 @@ export function createStripeGateway(settings: StripeSettings, options: { now?: (
       }, { idempotencyKey: input.subscriptionId }));
       if (!session.url) throw new DomainError('unavailable', STRIPE_UNAVAILABLE);
       return { sessionId: session.id, url: session.url };
+    },
+
+    async setCancelAtPeriodEnd(subscriptionId, cancel) {
+      await callStripe(() => stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: cancel }));
+    },
+
+    async cancelNow(subscriptionId) {
+      await callStripe(() => stripe.subscriptions.cancel(subscriptionId));
     },
 
     async createPortalLink(customerId, returnUrl) {
