@@ -33,7 +33,7 @@ export {
 } from './cancellation.service.ts';
 export { normalizeGiftCode, redeemGift } from './gift.service.ts';
 export { orderOverview, type OrderOverview } from './order.queries.ts';
-export { changeSepaMandate, currentMandate, nextMandateReference, type SepaMandateChange, type SepaMandateChanged } from './payment-method.service.ts';
+export { changeSepaMandate, currentMandate, nextMandateReference, paymentDataOfUser, type SepaMandateChange, type SepaMandateChanged } from './payment-method.service.ts';
 export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
 export { WITHDRAWAL_TEXT } from './billing-mails.ts';
 export { openPaymentData, paymentDataKey, sealPaymentData } from './payment-data.ts';

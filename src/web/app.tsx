@@ -30,7 +30,7 @@ import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
-import { createBillingContext, type BillingContext } from '../billing/index.ts';
+import { createBillingContext, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -171,7 +171,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   // every argon2 call of the app waits here, so a login flood cannot take the threadpool that serves /bilder and DNS
   const hashing: PasswordHashing = { ...cost, gate: deps.hashGate ?? new HashGate(config.hashGate) };
   const billing = deps.billing ?? createBillingContext({ config, store, mailer, clock: now, siteName: site.site.name, baseUrl: config.publicUrl });
-  privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, ...proxyTrust }));
+  privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), ...proxyTrust }));
   privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, ...proxyTrust }));
   privateApp.route('/', publisherRoutes({ site, billing, logger }));
   privateApp.route('/', paywall.privateRoutes);

@@ -16,6 +16,8 @@ export interface AccountRouteDeps extends ProxyTrust {
   mailer: Mailer;
   hashing: PasswordHashing;
   logger: Logger;
+  /** the reader's bank data for their own export (billing decrypts it); without it the export has the masked IBAN only */
+  paymentData?: (userId: string) => Promise<object[]>;
 }
 
 export type AccountContext = Context<AppEnv>;

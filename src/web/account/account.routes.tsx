@@ -89,6 +89,7 @@ export function accountPageRoutes(deps: AccountRouteDeps): Hono<AppEnv> {
   app.get('/konto/daten.json', async (c) => {
     const reader = readerOf(c);
     const data = await exportUserData(db, reader.user.id);
+    if (deps.paymentData) Object.assign(data, { bankDetails: await deps.paymentData(reader.user.id) });
     return c.body(JSON.stringify(data, null, 2), 200, {
       'content-type': 'application/json; charset=utf-8', 'content-disposition': 'attachment; filename="meine-daten.json"', 'cache-control': 'no-store',
     });

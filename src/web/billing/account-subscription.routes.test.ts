@@ -32,6 +32,14 @@ for (const engine of testEngines()) {
     assert.equal((await new (await import('../../testing/test-browser.ts')).TestBrowser(t.app).get('/konto/abo')).location, '/anmelden?weiter=/konto/abo');
   }));
 
+  test(`[${engine}] the reader's data export carries their bank details in full, and only theirs`, () => withApp(engine, async (t) => {
+    const { browser } = await subscriber(t);
+    const exported = JSON.parse((await browser.get('/konto/daten.json')).text) as { bankDetails: { iban: string; accountHolder: string }[] };
+    assert.deepEqual(exported.bankDetails.map((b) => [b.iban, b.accountHolder]), [['DE89370400440532013000', 'Ina Beispiel']]);
+    const other = await registerAndLogIn(t, 'ole@example.de');
+    assert.deepEqual((JSON.parse((await other.get('/konto/daten.json')).text) as { bankDetails: unknown[] }).bankDetails, []);
+  }));
+
   test(`[${engine}] cancelling in Mein Konto and taking it back leaves the subscription as it was`, () => withApp(engine, async (t) => {
     const { browser, subscription } = await subscriber(t);
     const before = (await findSubscription(t.store.db, subscription.id))!;
