@@ -3,7 +3,6 @@ import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { berlinDate, lastDayBefore } from './billing-calendar.ts';
 import type { BillingContext, Seller } from './billing-context.ts';
-import { renderInvoicePdf } from './invoice-pdf.ts';
 import { splitGross, VAT_RATE_PERMILLE } from './money.ts';
 import type { Db } from './subscription.store.ts';
 import type { ChargeRow, InvoiceRow } from '../db/index.ts';
@@ -56,6 +55,8 @@ export async function invoicesOfUser(db: Db, userId: string): Promise<InvoiceSum
 export async function invoicePdf(ctx: Pick<BillingContext, 'db' | 'seller'>, number: string, userId: string | null): Promise<{ number: string; pdf: Buffer }> {
   const r = await ctx.db.selectFrom('invoices').selectAll().where('number', '=', number).executeTakeFirst();
   if (!r || (userId !== null && r.user_id !== userId)) throw new DomainError('not-found', 'Diese Rechnung gibt es nicht.', 'invoice');
+  // pdfkit and its fonts (~30 MB) are loaded with the first download, not in every process that bills
+  const { renderInvoicePdf } = await import('./invoice-pdf.ts');
   const pdf = await renderInvoicePdf({
     number: r.number, issuedOn: r.issued_on, servicePeriod: { from: r.service_from, to: r.service_to }, seller: sellerInfo(ctx.seller),
     buyer: { name: r.buyer_name, email: r.buyer_email }, subscriptionNumber: r.subscription_number,
