@@ -60,3 +60,9 @@ export async function updateOffer(db: Db, slug: string, patch: Partial<OfferInpu
 export async function ensureOffers(db: Db, inputs: readonly OfferInput[], now: Date): Promise<void> {
   for (const input of inputs) if (!(await findOffer(db, input.slug))) await createOffer(db, input, now);
 }
+
+/** A fingerprint of the offers: the page cache adds it to the content stamp, so a changed price reaches /abo and the offer boxes. */
+export async function offersStamp(db: Db): Promise<string> {
+  const r = await db.selectFrom('offers').select((eb) => [eb.fn.max('updated_at').as('u'), eb.fn.countAll<string | number>().as('n')]).executeTakeFirstOrThrow();
+  return `${String(r.u ?? '')}|${String(r.n)}`;
+}

@@ -30,7 +30,7 @@ import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
-import { createBillingContext, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
+import { createBillingContext, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -100,7 +100,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const now = deps.now ?? systemClock;
   const assets = loadAssets(deps.clientJs);
-  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: () => contentStamp(store.db), now });
+  // articles and offers: a new price must reach /abo and the offer boxes as surely as an edited article its page
+  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: async () => `${await contentStamp(store.db)}#${await offersStamp(store.db)}`, now });
   const site: SiteDeps = {
     db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
     // the section list changes only with the content: remembered until the content stamp moves
