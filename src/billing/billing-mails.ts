@@ -76,3 +76,17 @@ export function cancellationReceiptMail(c: MailCtx, o: { to: string; name: strin
   ];
   return composeMail({ to: o.to, siteName: c.siteName, subject: `Eingangsbestätigung Ihrer Kündigung (${o.number})`, paragraphs });
 }
+
+export function mandateChangedMail(c: MailCtx, o: { to: string; sub: Subscription; reference: string; ibanMasked: string; open: { amountCents: number; dueOn: string } | null }): OutgoingMail {
+  return composeMail({
+    to: o.to, siteName: c.siteName, subject: `Neue Bankverbindung für Ihr Abo ${o.sub.number}`,
+    paragraphs: [
+      `für Ihr Abo „${o.sub.offer_name}“ haben Sie ein neues SEPA-Lastschriftmandat erteilt: Konto ${o.ibanMasked}, Mandatsreferenz ${o.reference}, Gläubiger-Identifikationsnummer ${c.creditor.creditorId} (${c.creditor.name}). Das bisherige Mandat ist erloschen.`,
+      o.open
+        ? `Vorabankündigung (Pre-Notification): Wir ziehen den offenen Betrag von ${formatEuro(o.open.amountCents)} am ${formatGermanDate(o.open.dueOn)} von diesem Konto ein. Künftige Beträge ziehen wir jeweils zum Beginn des nächsten Zeitraums ein.`
+        : 'Künftige Beträge ziehen wir jeweils zum Beginn des nächsten Zeitraums von diesem Konto ein.',
+      'Wenn Sie das nicht waren, melden Sie sich bitte sofort bei uns und ändern Sie Ihr Passwort.',
+    ],
+    action: { label: 'Zu Mein Konto', url: `${c.baseUrl}/konto/abo` },
+  });
+}

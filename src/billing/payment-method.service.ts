@@ -4,6 +4,7 @@ import { DomainError } from '../domain-error.ts';
 import { addDays, berlinDate } from './billing-calendar.ts';
 import type { BillingContext } from './billing-context.ts';
 import { SEPA_LEAD_DAYS } from './checkout.service.ts';
+import { mandateChangedMail } from './billing-mails.ts';
 import { openPaymentData, sealPaymentData } from './payment-data.ts';
 import { checkBic, checkIban, maskIban, newMandateReference } from './sepa/index.ts';
 import { findSubscription, recordEvent, type Actor, type Db } from './subscription.store.ts';
@@ -53,7 +54,7 @@ export async function changeSepaMandate(ctx: BillingContext, input: SepaMandateC
   const actor: Actor = o.actor ?? `reader:${input.ownerId}`;
   const now = ctx.clock();
   const at = nowIso(now);
-  return ctx.db.transaction().execute(async (trx) => {
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const sub = await findSubscription(trx, input.subscriptionId);
     if (!sub || sub.user_id !== input.ownerId) throw new DomainError('not-found', 'Dieses Abo gibt es nicht.', 'subscription');
     if (sub.provider !== 'sepa') throw new DomainError('conflict', 'Dieses Abo wird über Stripe bezahlt; die Zahlungsart ändern Sie dort.', 'subscription');
@@ -80,8 +81,16 @@ export async function changeSepaMandate(ctx: BillingContext, input: SepaMandateC
       }).where('id', '=', c.id).execute();
     }
     await recordEvent(trx, sub, { at, event: 'payment-method', from: sub.state, to: sub.state, cause: `Neues SEPA-Mandat ${reference} (${ibanMasked})`, actor });
-    return { reference, ibanMasked, representedCharges: open.length };
+    return { reference, ibanMasked, representedCharges: open.length, sub, openCents: open.reduce((sum, c) => sum + c.amount_cents, 0) };
   });
+  // The new mandate in writing, with the pre-notification of what is collected from the new account (after commit).
+  if (done.sub.buyer_email) {
+    await ctx.sendMail(mandateChangedMail(ctx, {
+      to: done.sub.buyer_email, sub: done.sub, reference: done.reference, ibanMasked: done.ibanMasked,
+      open: done.openCents > 0 ? { amountCents: done.openCents, dueOn: addDays(berlinDate(now), SEPA_LEAD_DAYS) } : null,
+    }));
+  }
+  return { reference: done.reference, ibanMasked: done.ibanMasked, representedCharges: done.representedCharges };
 }
 
 /** The reader's bank data in full, for their own DSGVO export (Art. 15/20): opened here, never shown on a page. */

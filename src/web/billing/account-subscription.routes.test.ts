@@ -107,5 +107,9 @@ for (const engine of testEngines()) {
     assert.equal(charge!.state, 'pending');
     assert.equal(charge!.batch_id, null);
     assert.match(charge!.end_to_end_id, /-M2$/, 'presented again under a new end-to-end id');
+    const mail = await t.store.db.selectFrom('mail_outbox').selectAll().where('subject', 'like', 'Neue Bankverbindung%').executeTakeFirstOrThrow();
+    assert.match(mail.text_body, /Vorabankündigung/);
+    assert.match(mail.text_body, /DE02 [•\s]+2051/);
+    assert.doesNotMatch(mail.text_body, /DE02120300000000202051/, 'the mail shows the IBAN masked');
   }));
 }
