@@ -121,6 +121,11 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
   const { offer, quote, sepa } = await checkOrder(ctx, input);
   const running = await ctx.db.selectFrom('subscriptions').select('number')
     .where('user_id', '=', input.userId).where('kind', '=', 'paid').where('state', 'in', [...LIVE]).executeTakeFirst();
+  if (running && offer.kind === 'recurring') {
+    // that running one may be this very order, sent twice and committed by the other request meanwhile
+    const same = await ctx.db.selectFrom('subscriptions').selectAll().where('order_key', '=', input.orderKey).executeTakeFirst();
+    if (same) return replay(ctx, same, input);
+  }
   if (running && offer.kind === 'recurring') throw new DomainError('conflict', `Sie haben bereits ein laufendes Plus-Abo (${running.number}). Sie finden es unter „Mein Konto“.`, 'offer');
 
   const now = ctx.clock();
