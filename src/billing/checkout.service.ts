@@ -83,7 +83,8 @@ export interface OrderResult {
 }
 
 const ORDER_KEY = /^[A-Za-z0-9_-]{16,64}$/;
-const LIVE = ['pending', 'intro', 'active', 'past_due', 'dunning'] as const;
+/** Contracts that stop a second Plus order. A pending one is not among them: that is a Stripe checkout the reader left, and they may order again. */
+const RUNNING = ['intro', 'active', 'past_due', 'dunning'] as const;
 
 function invalid(field: string, message: string): never { throw new DomainError('invalid-input', message, field); }
 
@@ -120,7 +121,7 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
   if (existing) return replay(ctx, existing, input);
   const { offer, quote, sepa } = await checkOrder(ctx, input);
   const running = await ctx.db.selectFrom('subscriptions').select('number')
-    .where('user_id', '=', input.userId).where('kind', '=', 'paid').where('state', 'in', [...LIVE]).executeTakeFirst();
+    .where('user_id', '=', input.userId).where('kind', '=', 'paid').where('state', 'in', [...RUNNING]).executeTakeFirst();
   if (running && offer.kind === 'recurring') {
     // that running one may be this very order, sent twice and committed by the other request meanwhile
     const same = await ctx.db.selectFrom('subscriptions').selectAll().where('order_key', '=', input.orderKey).executeTakeFirst();

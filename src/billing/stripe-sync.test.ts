@@ -37,6 +37,24 @@ for (const engine of testEngines()) {
     } finally { await fake.close().catch(() => undefined); await store.close(); }
   });
 
+  test(`[${engine}] a Stripe checkout the reader left does not stop an order by SEPA direct debit`, async () => {
+    const store = await openTestStore(engine);
+    const fake = await startFakeStripe();
+    try {
+      const stripe = createStripeGateway({ secretKey: 'sk_test_klartext', webhookSecret: 'whsec_klartexttest', ...fake.connection });
+      const t = await testBilling(store, { stripe });
+      const reader = await testReader(store);
+      const offer = (await findOffer(store.db, 'plus-digital'))!;
+      const base = { userId: reader.id, userEmail: reader.email, offer: offer.slug, priceKey: quoteOffer(offer, { now: t.clock.now }).priceKey, consentImmediateStart: true };
+      const left = await placeOrder(t.ctx, { ...base, method: 'stripe', orderKey: randomBytes(12).toString('base64url') });
+      assert.equal(left.subscription.state, 'pending');
+      const sepa = await placeOrder(t.ctx, { ...base, method: 'sepa', orderKey: randomBytes(12).toString('base64url'), holderName: 'Erika Müller', iban: 'DE89370400440532013000', mandateAccepted: true });
+      assert.equal(sepa.subscription.state, 'intro');
+      // but a running subscription does
+      await assert.rejects(placeOrder(t.ctx, { ...base, method: 'sepa', orderKey: randomBytes(12).toString('base64url'), holderName: 'Erika Müller', iban: 'DE89370400440532013000', mandateAccepted: true }), /bereits ein laufendes Plus-Abo/);
+    } finally { await fake.close(); await store.close(); }
+  });
+
   test(`[${engine}] the publisher's immediate end cancels the Stripe subscription at once`, async () => {
     const store = await openTestStore(engine);
     const fake = await startFakeStripe();
