@@ -15,7 +15,6 @@ export {
   type CrawlerName, type CrawlerVerdict, type CrawlerVerifier, type CrawlerVerifierOptions, type HostResolver,
 } from './crawler-verification.ts';
 export { berlinMonth, berlinMonthStart } from './berlin-calendar.ts';
-export { PLUS_OFFER, formatEuro, offerJson, offerSummary, orderHref, type Offer } from './offer.ts';
 export { createContentKeyStore, premiumHash, type ContentKey, type ContentKeyStore } from './content-key.store.ts';
 export { createArticleFactsReader, type ArticleFacts, type ArticleFactsReader } from './article-facts.queries.ts';
 export {

@@ -1,5 +1,6 @@
 // Comp (free) subscriptions granted by an admin or the CLI: one kind of subscription among paid and gift, with history.
-import { newId, nowIso } from '../db/index.ts';
+import type { Kysely } from 'kysely';
+import { newId, nowIso, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { applyLifecycle, newSubscriptionNumber, newSubscriptionRow, recordEvent, type Actor, type Db } from './subscription.store.ts';
 
@@ -12,7 +13,7 @@ export interface SubscriptionGrant { subscriptionId: string; number: string; end
  * Grants a comp subscription for `days` from now. A running comp subscription is extended to the later of its end
  * and now + days instead of adding a second one, so granting twice never stacks up rows.
  */
-export async function grantSubscription(db: Db, input: { userId: string; days: number; now: Date; actor?: Actor }): Promise<SubscriptionGrant> {
+export async function grantSubscription(db: Kysely<Database>, input: { userId: string; days: number; now: Date; actor?: Actor }): Promise<SubscriptionGrant> {
   const { userId, days, now } = input;
   const actor = input.actor ?? 'cli';
   if (!Number.isInteger(days) || days < 1 || days > MAX_GRANT_DAYS) {
@@ -40,7 +41,7 @@ export async function grantSubscription(db: Db, input: { userId: string; days: n
     await recordEvent(trx, { id }, { at, event: 'grant', from: null, to: 'active', cause: `Freiabo für ${days} Tage`, actor });
     return { subscriptionId: id, number, endsAt, extended: false };
   };
-  return 'isTransaction' in db && db.isTransaction ? run(db) : (db as import('kysely').Kysely<import('../db/index.ts').Database>).transaction().execute(run);
+  return db.transaction().execute(run);
 }
 
 /** Ends the reader's running comp subscriptions now; paid ones are ended by cancellation, not here. Returns how many ended. */

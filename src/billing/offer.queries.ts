@@ -61,6 +61,12 @@ export async function ensureOffers(db: Db, inputs: readonly OfferInput[], now: D
   for (const input of inputs) if (!(await findOffer(db, input.slug))) await createOffer(db, input, now);
 }
 
+/** The offer the paywall's box sells: the first active subscription offer (by position), or null when none is on sale. */
+export async function featuredOffer(db: Db): Promise<Offer | null> {
+  const row = await db.selectFrom('offers').selectAll().where('active', '=', 1).where('kind', '=', 'recurring').orderBy('position').orderBy('name').limit(1).executeTakeFirst();
+  return row ? offerFromRow(row) : null;
+}
+
 /** A fingerprint of the offers: the page cache adds it to the content stamp, so a changed price reaches /abo and the offer boxes. */
 export async function offersStamp(db: Db): Promise<string> {
   const r = await db.selectFrom('offers').select((eb) => [eb.fn.max('updated_at').as('u'), eb.fn.countAll<string | number>().as('n')]).executeTakeFirstOrThrow();

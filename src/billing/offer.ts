@@ -1,6 +1,7 @@
 // Offers: what a reader can buy, its prices (gross cents incl. 7 % VAT) and terms, validated once for the CLI and the admin page.
 import { z } from 'zod';
 import { DomainError } from '../domain-error.ts';
+import { formatEuro } from './money.ts';
 
 export type PaymentMethod = 'sepa' | 'stripe';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['sepa', 'stripe'];
@@ -27,15 +28,23 @@ export interface Offer {
 
 export const periodMonths = (period: 'month' | 'year'): number => (period === 'year' ? 12 : 1);
 
-const EURO = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
-/** "9,99 €", with the no-break space Intl puts before the sign. */
-export const formatEuro = (cents: number): string => EURO.format(cents / 100);
+export { formatEuro } from './money.ts';
 
 const months = (n: number) => (n === 1 ? 'Monat' : 'Monate');
 const perPeriod = (period: 'month' | 'year') => (period === 'year' ? 'jährlich' : 'monatlich');
 
 /** The gift's price for `m` months: the regular monthly price times m (a yearly price is not split). */
 export const giftPriceCents = (offer: Offer, m: number): number => offer.priceCents * m;
+
+/**
+ * A recurring offer's price in its parts, for layouts that set the first amount apart: "1,00 €" "im ersten Monat"
+ * "danach 9,99 € monatlich" (then is null without an intro price). priceText joins the same parts.
+ */
+export function priceParts(offer: Pick<Offer, 'introPriceCents' | 'introMonths' | 'priceCents' | 'period'>): { amount: string; when: string; then: string | null } {
+  if (offer.introPriceCents === null || offer.introMonths === 0) return { amount: formatEuro(offer.priceCents), when: perPeriod(offer.period), then: null };
+  const when = offer.introMonths === 1 ? 'im ersten Monat' : `in den ersten ${offer.introMonths} Monaten`;
+  return { amount: formatEuro(offer.introPriceCents), when, then: `danach ${formatEuro(offer.priceCents)} ${perPeriod(offer.period)}` };
+}
 
 /**
  * The one price text every page, mail and invoice uses, so intro and follow-up price always appear together
@@ -46,10 +55,8 @@ export function priceText(offer: Pick<Offer, 'kind' | 'introPriceCents' | 'intro
     const options = giftMonths ? [giftMonths] : offer.giftMonths;
     return options.map((m) => `${m} ${months(m)} für ${formatEuro(offer.priceCents * m)}`).join(', ') + ' (einmalig, endet automatisch)';
   }
-  const regular = `${formatEuro(offer.priceCents)} ${perPeriod(offer.period)}`;
-  if (offer.introPriceCents === null || offer.introMonths === 0) return regular;
-  const intro = offer.introMonths === 1 ? 'im ersten Monat' : `in den ersten ${offer.introMonths} Monaten`;
-  return `${formatEuro(offer.introPriceCents)} ${intro}, danach ${regular}`;
+  const p = priceParts(offer);
+  return p.then ? `${p.amount} ${p.when}, ${p.then}` : `${p.amount} ${p.when}`;
 }
 
 /** Term and notice in words: "Mindestlaufzeit 1 Monat, danach monatlich kündbar". */

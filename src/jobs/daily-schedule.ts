@@ -1,4 +1,5 @@
 // Daily jobs by the Berlin clock: which job a schedule asks for at an instant, keyed by the Berlin day so any number of processes make one.
+import { berlinDate, berlinParts } from '../berlin-time.ts';
 
 export interface DailySchedule {
   readonly kind: string;
@@ -9,12 +10,9 @@ export interface DailySchedule {
   readonly maxAttempts?: number | undefined;
 }
 
-const BERLIN = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
-
 /** The Berlin calendar day (`YYYY-MM-DD`) and hour (0–23) of an instant, summer time included. */
 export function berlinDayHour(at: Date): { day: string; hour: number } {
-  const parts = Object.fromEntries(BERLIN.formatToParts(at).map((p) => [p.type, p.value]));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  return { day: berlinDate(at), hour: berlinParts(at).hour };
 }
 
 export function checkDailySchedule(schedule: DailySchedule): void {

@@ -1,7 +1,7 @@
 // For paywall tests: an app on the fixture articles with a movable clock and fake DNS, readers of every kind, and unlock requests as the page's script makes them.
 import type { Logger } from 'pino';
 import { type HostResolver } from '../access/index.ts';
-import { grantSubscription } from '../billing/index.ts';
+import { DEMO_OFFERS, ensureOffers, grantSubscription } from '../billing/index.ts';
 import { getArticleBySlug, importDocument } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
@@ -66,6 +66,7 @@ export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: 
   });
   await writeFixtureImages(t.config.dataDir);
   await importDocument(t.store.db, fixtureDocument(), { baseDir: t.config.dataDir, dataDir: t.config.dataDir });
+  await ensureOffers(t.store.db, DEMO_OFFERS, clock.now);
   await importDocument(t.store.db, extraPlusDocument(new Date()), { baseDir: t.config.dataDir, dataDir: t.config.dataDir });
   return {
     ...t,

@@ -30,7 +30,7 @@ import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
-import { createBillingContext, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
+import { createBillingContext, featuredOffer, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -122,7 +122,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
-  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now });
+  // the offer the paywall box sells, kept until the offers change (the page cache's stamp includes them)
+  const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db));
+  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured });
 
   // --- public: same bytes for everyone ---
   const publicApp = createWebApp(frame);

@@ -2,6 +2,7 @@
 import { DomainError } from '../../domain-error.ts';
 import { checkBic, checkCreditorId, checkIban } from './iban.ts';
 import { isSepaId, toSepaText } from './sepa-charset.ts';
+import { isCalendarDate } from '../billing-calendar.ts';
 import { BLOCK_END_XML, FOOTER_XML, blockStartXml, debitXml, headerXml, writePain008, type PreparedBlock, type PreparedDebit } from './pain008-xml.ts';
 
 export type SequenceType = 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
@@ -42,13 +43,6 @@ const REMITTANCE_MAX = 140;
 
 function invalid(message: string, field: string): DomainError {
   return new DomainError('invalid-input', message, field);
-}
-
-function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
 }
 
 /** A party name in SEPA characters; longer names are cut at 70 like the banks do, rather than failing the whole file. */
@@ -98,25 +92,8 @@ function prepareDebit(debit: DirectDebit, index: number): PreparedDebit {
  * as a whole too, and a half-built file would be worse than none.
  */
 export function buildPain008(batch: DirectDebitBatch): Pain008File {
-  const pieces: string[] = [];
-  const { count, controlSumCents } = streamPain008(batch, (piece) => pieces.push(piece));
-  return { xml: pieces.join(''), count, controlSumCents };
-}
-
-/**
- * The same file in pieces, handed to `emit` as they are made (one per debit): a billing run writes 100,000 debits
- * straight to disk without ever holding the whole XML (about 500 bytes per debit) in memory.
- */
-export function streamPain008(batch: DirectDebitBatch, emit: (piece: string) => void): { count: number; controlSumCents: number } {
   if (batch.collections.length === 0) throw invalid('Der Lastschrift-Auftrag enthält keine Lastschriften.', 'collections');
-  if (!isSepaId(batch.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
-  if (!(batch.createdAt instanceof Date) || Number.isNaN(batch.createdAt.getTime())) throw invalid('Der Erstellungszeitpunkt fehlt.', 'createdAt');
-  const creditorIban = checkIban(batch.creditor.iban);
-  if (!creditorIban.ok) throw invalid(`Konto des Zahlungsempfängers: ${creditorIban.message}`, 'creditor.iban');
-  const creditorBic = checkBic(batch.creditor.bic ?? '');
-  if (!creditorBic.ok) throw invalid(`BIC des Zahlungsempfängers: ${creditorBic.message}`, 'creditor.bic');
-  if (!checkCreditorId(batch.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
-  const creditorName = sepaName(batch.creditor.name, 'Zahlungsempfänger', 'creditor.name');
+  const creditor = checkedHeader(batch);
 
   const blocks = new Map<string, PreparedBlock>();
   const endToEndIds = new Set<string>();
@@ -148,20 +125,21 @@ export function streamPain008(batch: DirectDebitBatch, emit: (piece: string) => 
     throw new Error('pain.008: control sums of blocks and header disagree');
   }
 
-  writePain008({
-    messageId: batch.messageId,
-    createdAt: batch.createdAt,
-    count,
-    controlSumCents,
-    creditor: {
-      name: creditorName,
-      iban: creditorIban.iban,
-      bic: creditorBic.bic,
-      creditorId: batch.creditor.creditorId.replace(/\s+/g, '').toUpperCase(),
-    },
-    blocks: ordered,
-  }, emit);
-  return { count, controlSumCents };
+  const pieces: string[] = [];
+  writePain008({ messageId: batch.messageId, createdAt: batch.createdAt, count, controlSumCents, creditor, blocks: ordered }, (piece) => pieces.push(piece));
+  return { xml: pieces.join(''), count, controlSumCents };
+}
+
+/** Message id, creation time and creditor checked, the creditor as the file carries it; shared by both writers. */
+function checkedHeader(h: { messageId: string; createdAt: Date; creditor: DirectDebitBatch['creditor'] }): DirectDebitBatch['creditor'] {
+  if (!isSepaId(h.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
+  if (!(h.createdAt instanceof Date) || Number.isNaN(h.createdAt.getTime())) throw invalid('Der Erstellungszeitpunkt fehlt.', 'createdAt');
+  const iban = checkIban(h.creditor.iban);
+  if (!iban.ok) throw invalid(`Konto des Zahlungsempfängers: ${iban.message}`, 'creditor.iban');
+  const bic = checkBic(h.creditor.bic ?? '');
+  if (!bic.ok) throw invalid(`BIC des Zahlungsempfängers: ${bic.message}`, 'creditor.bic');
+  if (!checkCreditorId(h.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
+  return { name: sepaName(h.creditor.name, 'Zahlungsempfänger', 'creditor.name'), iban: iban.iban, bic: bic.bic, creditorId: h.creditor.creditorId.replace(/\s+/g, '').toUpperCase() };
 }
 
 /** A block announced before its debits: the file states counts and sums ahead of the transactions. */
@@ -182,13 +160,7 @@ export class Pain008Stream {
 
   constructor(private readonly meta: { messageId: string; createdAt: Date; creditor: DirectDebitBatch['creditor']; blocks: AnnouncedBlock[] }, private readonly emit: (piece: string) => void) {
     if (meta.blocks.length === 0) throw invalid('Der Lastschrift-Auftrag enthält keine Lastschriften.', 'collections');
-    if (!isSepaId(meta.messageId)) throw invalid('Die Nachrichten-ID muss aus 1–35 SEPA-Zeichen ohne Leerzeichen bestehen.', 'messageId');
-    const iban = checkIban(meta.creditor.iban);
-    if (!iban.ok) throw invalid(`Konto des Zahlungsempfängers: ${iban.message}`, 'creditor.iban');
-    const bic = checkBic(meta.creditor.bic ?? '');
-    if (!bic.ok) throw invalid(`BIC des Zahlungsempfängers: ${bic.message}`, 'creditor.bic');
-    if (!checkCreditorId(meta.creditor.creditorId)) throw invalid('Die Gläubiger-Identifikationsnummer ist ungültig.', 'creditor.creditorId');
-    this.creditor = { name: sepaName(meta.creditor.name, 'Zahlungsempfänger', 'creditor.name'), iban: iban.iban, bic: bic.bic, creditorId: meta.creditor.creditorId.replace(/\s+/g, '').toUpperCase() };
+    this.creditor = checkedHeader(meta);
     const count = meta.blocks.reduce((n, b) => n + b.count, 0);
     const controlSumCents = meta.blocks.reduce((n, b) => n + b.controlSumCents, 0);
     emit(headerXml({ messageId: meta.messageId, createdAt: meta.createdAt, count, controlSumCents, creditor: this.creditor }));

@@ -11,7 +11,7 @@ import { renderPage } from '../platform/render.tsx';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { FormState } from '../ui/form.view.tsx';
 import type { BillingRouteDeps } from './index.ts';
-import { formFields, problemsOf } from './cancellation-form.ts';
+import { formOf, problemsOf } from '../platform/form-input.ts';
 import { AccountSubscriptionPage, SUBSCRIPTION_NOTICES, type SubscriptionCard } from './account-subscription.view.tsx';
 
 const KIND_LABELS: Record<Subscription['kind'], string> = { paid: 'Abo', gift: 'Geschenk-Abo', comp: 'Freizugang' };
@@ -36,6 +36,7 @@ function nextPayment(s: Subscription): SubscriptionCard['nextPayment'] {
 export function accountSubscriptionRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const ctx = deps.billing;
+  // the account area's guard on /konto/* limits the body already (a second body limit would read the stream twice)
   app.use('/konto/abo/*', csrfProtection());
 
   async function card(s: Subscription, now: Date): Promise<SubscriptionCard> {
@@ -75,7 +76,7 @@ export function accountSubscriptionRoutes(deps: BillingRouteDeps): Hono<AppEnv> 
   /** Runs a subscription action of the reader; a refusal (already cancelled, too late) comes back on the page at that subscription. */
   async function act(c: Context<AppEnv>, ok: string, action: (id: string, userId: string, f: Record<string, string>) => Promise<unknown>, form: 'mandate' | 'action' = 'action', keep: string[] = []) {
     const userId = readerId(c);
-    const f = await formFields(c);
+    const f = await formOf(c);
     const id = f.abo ?? '';
     try {
       await action(id, userId, f);
@@ -104,7 +105,7 @@ export function accountSubscriptionRoutes(deps: BillingRouteDeps): Hono<AppEnv> 
   // The portal link is made when asked for (it is short-lived and each one costs a call to Stripe), not on every page view.
   app.post('/konto/abo/stripe', async (c) => {
     const userId = readerId(c);
-    const sub = await findSubscription(ctx.db, (await formFields(c)).abo ?? '');
+    const sub = await findSubscription(ctx.db, (await formOf(c)).abo ?? '');
     if (!sub || sub.user_id !== userId || !sub.external_customer) throw new HttpError('not-found', 'Dieses Abo gibt es nicht.');
     if (!ctx.stripe) throw new HttpError('unavailable', 'Die Verwaltung über Stripe ist gerade nicht möglich.');
     return c.redirect(await ctx.stripe.createPortalLink(sub.external_customer, `${deps.site.publicUrl}/konto/abo`), 303);

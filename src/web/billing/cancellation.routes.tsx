@@ -1,18 +1,17 @@
 // /kuendigen: the cancellation button (§ 312k BGB) — a form for everyone, logged in or not, and its printable receipt.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { findCancellationReceipt, receiveCancellation, subscriptionsOfUser } from '../../billing/index.ts';
 import { HttpError } from '../platform/app-error.ts';
-import { csrfProtection, csrfToken } from '../platform/csrf.ts';
+import { csrfToken } from '../platform/csrf.ts';
 import { renderPage } from '../platform/render.tsx';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { emptyForm, type FormState } from '../ui/form.view.tsx';
 import type { BillingRouteDeps } from './index.ts';
-import { dateInput, formFields, newFormKey, problemsOf } from './cancellation-form.ts';
+import { formGuard, formOf, problemsOf } from '../platform/form-input.ts';
+import { dateInput, newFormKey } from './cancellation-form.ts';
 import { CancellationForm, CancellationReceiptPage } from './cancellation.view.tsx';
 
 const LIVE = new Set(['pending', 'intro', 'active', 'past_due', 'dunning']);
-const FORM_LIMIT = 16 * 1024;
 
 /**
  * The receipt lives at /kuendigen/bestaetigung/<number>?k=<submit key> (a 303 after the POST, so a reload sends
@@ -26,7 +25,7 @@ export function cancellationRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   const ctx = deps.billing;
   // Guests get the CSRF token keyed by the anonymous cookie csrfToken() sets on the form page; logged in, the session's.
   // ('/kuendigen/*' covers '/kuendigen' itself.)
-  app.use('/kuendigen/*', bodyLimit({ maxSize: FORM_LIMIT, onError: () => { throw new HttpError('payload-too-large', 'Das Formular ist zu groß (höchstens 16 KB).'); } }), csrfProtection());
+  app.use('/kuendigen/*', ...formGuard(16));
 
   async function form(c: Context<AppEnv>, state: FormState, submitKey: string, status = 200) {
     return renderPage(c, deps.site, { title: 'Verträge hier kündigen', noindex: true },
@@ -46,7 +45,7 @@ export function cancellationRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/kuendigen', async (c) => {
-    const f = await formFields(c);
+    const f = await formOf(c);
     const reader = c.get('reader');
     const submitKey = f.submitKey ?? '';
     try {

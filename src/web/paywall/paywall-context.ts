@@ -1,4 +1,5 @@
 // What the paywall's routes share: their dependencies, the content keys and crawler verifier made once, and who is asking.
+import type { Offer } from '../../billing/index.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock.ts';
 import {
@@ -19,6 +20,8 @@ export interface PaywallDeps {
   resolver: HostResolver;
   /** the clock for meter months, gift expiry and the unlock path's session memory; tests move it instead of sleeping */
   now: Clock;
+  /** the featured offer for the box (kept until the offers change), null when none is on sale */
+  featuredOffer: () => Promise<Offer | null>;
 }
 
 export interface Paywall extends PaywallDeps {

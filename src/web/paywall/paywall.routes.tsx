@@ -2,7 +2,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
-  PLUS_OFFER, offerJson, recordMeterUnlock, resolveEntitlement, unlockArticle,
+  recordMeterUnlock, resolveEntitlement, unlockArticle,
   GIFT_TOKEN_PATTERN,
 } from '../../access/index.ts';
 import { premiumBlocks, type Article } from '../../content/index.ts';
@@ -15,6 +15,7 @@ import { giftRoutes } from './gift.routes.tsx';
 import { createSealedPremium } from './sealed-premium.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
+import { boxOfferOf, offerJson } from './paywall-offer.ts';
 import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
@@ -102,7 +103,8 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   const publicRoutes = new Hono<AppEnv>();
 
   const sealedPremium = createSealedPremium(p.keys);
-  const premiumSlot: PremiumSlot = (article) => sealedPremium(db, article);
+  const boxOffer = async () => { const o = await deps.featuredOffer(); return o && boxOfferOf(o); };
+  const premiumSlot: PremiumSlot = async (article) => sealedPremium(db, article, await boxOffer());
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
   // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.
@@ -134,7 +136,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
       ...(result.meter ? { meter: result.meter } : {}), ...(result.gift ? { gift: result.gift } : {}),
       // The script offers a form posting here (with the session's CSRF token) to send the confirmation mail again.
       ...(result.need === 'verification' ? { resend: RESEND_VERIFICATION_PATH } : {}),
-      offer: offerJson(PLUS_OFFER, result.articleSlug), login: loginHref(next), register: registerHref(next),
+      offer: offerJson(await boxOffer(), result.articleSlug), login: loginHref(next), register: registerHref(next),
     }, 403);
   });
 
@@ -151,7 +153,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
       const resendCsrf = decision.need === 'verification' ? csrfToken(c) : undefined;
-      const box = <div class="premium"><PaywallBox article={article} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} resendCsrf={resendCsrf} /></div>;
+      const box = <div class="premium"><PaywallBox article={article} offer={await boxOffer()} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} resendCsrf={resendCsrf} /></div>;
       return renderArticlePage(c, deps.site, article, box, { noindex: true, status: 403 });
     }
     if (decision.reason === 'meter' && decision.recordUnlock) {

@@ -1,6 +1,6 @@
 // The paywall as readers see it: the premium section of the cached page (markup contract in src/access/CONTEXT.md), the offer box, the plain text for entitled readers.
 import { raw } from 'hono/html';
-import { PLUS_OFFER, formatEuro, orderHref, type Offer } from '../../access/index.ts';
+import { orderHref, type BoxOffer } from './paywall-offer.ts';
 import type { Article } from '../../content/index.ts';
 
 export const loginHref = (next: string): string => `/anmelden?weiter=${encodeURIComponent(next)}`;
@@ -11,17 +11,21 @@ export const giftHref = (article: Pick<Article, 'slug'>): string => `/artikel/${
 export const RESEND_VERIFICATION_PATH = '/konto/bestaetigung';
 
 /** Intro and follow-up price together, gross, as price law asks. */
-export function OfferPrice({ offer }: { offer: Offer }) {
+export function OfferPrice({ offer }: { offer: BoxOffer }) {
   return (
     <>
-      <p class="price"><strong>{formatEuro(offer.introPriceCents)}</strong> {offer.introPeriod}</p>
-      <p class="price-note">danach {formatEuro(offer.priceCents)} {offer.period} · {offer.notice} · Preise inkl. MwSt.</p>
+      <p class="price"><strong>{offer.price.amount}</strong> {offer.price.when}</p>
+      <p class="price-note">{offer.price.then && `${offer.price.then} · `}{offer.termsText} · Preise inkl. 7 % MwSt.</p>
     </>
   );
 }
 
+const PERKS = ['Alle Plus-Artikel im Klartext', 'Auf allen Geräten lesen', 'Artikel an Freunde verschenken'];
+
 export interface PaywallBoxProps {
   article: Pick<Article, 'slug' | 'access'>;
+  /** the offer the box sells; null when none is on sale (the box then links to the offers page) */
+  offer: BoxOffer | null;
   /** where login and registration send the reader back to */
   next: string;
   /** the no-JS reading link; left out on the no-JS page itself */
@@ -43,8 +47,7 @@ function ResendVerification({ csrf }: { csrf: string }) {
 }
 
 /** The offer box: registration wall for registered articles, the Plus offer for Plus articles. */
-export function PaywallBox({ article, next, noscriptFallback, message, signedIn, resendCsrf }: PaywallBoxProps) {
-  const offer = PLUS_OFFER;
+export function PaywallBox({ article, offer, next, noscriptFallback, message, signedIn, resendCsrf }: PaywallBoxProps) {
   const fallback = noscriptFallback && (
     <noscript><p class="paywall-box__noscript">Ohne JavaScript: <a href={fallbackHref(article)}>Artikel im Klartext öffnen</a> (für Abonnentinnen und Abonnenten).</p></noscript>
   );
@@ -64,13 +67,13 @@ export function PaywallBox({ article, next, noscriptFallback, message, signedIn,
   return (
     <div class="paywall-box">
       <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Jetzt weiterlesen</p>
-      <h2>Alle Artikel im Klartext mit dem {offer.name}</h2>
-      <OfferPrice offer={offer} />
-      <ul>{offer.perks.map((perk) => <li>{perk}</li>)}</ul>
+      <h2>Alle Artikel im Klartext{offer ? ` mit ${offer.name}` : ''}</h2>
+      {offer && <OfferPrice offer={offer} />}
+      <ul>{PERKS.map((perk) => <li>{perk}</li>)}</ul>
       <p class="paywall-message" data-paywall-message>{message}</p>
       {resendCsrf !== undefined && <ResendVerification csrf={resendCsrf} />}
       <p class="actions">
-        <a class="button button--plus button--large" href={orderHref(offer, article.slug)} data-order-link>Jetzt {offer.name} bestellen</a>
+        <a class="button button--plus button--large" href={orderHref(offer, article.slug)} data-order-link>{offer ? `Jetzt ${offer.name} bestellen` : 'Angebote ansehen'}</a>
         {!signedIn && <a class="button button--ghost button--large" href={registerHref(next)}>Kostenlos registrieren</a>}
       </p>
       {!signedIn && <p class="login">Schon digitale Abonnentin oder digitaler Abonnent? <a href={loginHref(next)}>Hier anmelden</a></p>}
@@ -90,14 +93,14 @@ export interface SealedPremium { keyId: string; ciphertext: string; decoy: strin
  * The premium part of the cached page, the same bytes for every reader: note, decoy, the empty region the
  * script fills, the offer box and the ciphertext. Nothing in it depends on who asks.
  */
-export function PremiumSection({ article, sealed }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium }) {
+export function PremiumSection({ article, sealed, offer }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium; offer: BoxOffer | null }) {
   return (
     <div id="premium" class="premium" data-article-id={article.id} data-key-id={sealed.keyId} data-unlock-url={`/api/unlock/${article.id}`}>
       <p class="premium-note">{noteText(article.access)}</p>
       <div class="premium-decoy" aria-hidden="true">{sealed.decoy.map((p) => <p>{p}</p>)}</div>
       <p class="meter-status" data-meter-status></p>
       <div class="premium-text" hidden aria-live="polite"></div>
-      <PaywallBox article={article} next={`/artikel/${article.slug}`} noscriptFallback />
+      <PaywallBox article={article} offer={offer} next={`/artikel/${article.slug}`} noscriptFallback />
       <p class="gift-action" data-gift-action hidden><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>
       <template id="premium-ciphertext">{sealed.ciphertext}</template>
     </div>
@@ -153,8 +156,8 @@ export function denialMessage(d: Denial): string {
     return `${gift}Bitte bestätigen Sie Ihre E-Mail-Adresse, dann lesen Sie ${free}. Den Bestätigungslink haben wir Ihnen per E-Mail geschickt.`;
   }
   if (!d.signedIn) {
-    return meterOn ? `${gift}Registrieren Sie sich kostenlos und lesen Sie ${d.meter!.limit} Plus-Artikel im Monat gratis.` : `${gift}Dieser Artikel ist Teil von ${PLUS_OFFER.name.replace('-Abo', '')}.`;
+    return meterOn ? `${gift}Registrieren Sie sich kostenlos und lesen Sie ${d.meter!.limit} Plus-Artikel im Monat gratis.` : `${gift}Dieser Artikel ist Teil von Plus.`;
   }
-  if (meterOn) return `${gift}Sie haben Ihre ${d.meter!.limit} freien Plus-Artikel in diesem Monat gelesen. Mit dem ${PLUS_OFFER.name} lesen Sie alle Artikel.`;
-  return `${gift}Dieser Artikel ist Teil von ${PLUS_OFFER.name.replace('-Abo', '')}. Mit dem ${PLUS_OFFER.name} lesen Sie ihn sofort.`;
+  if (meterOn) return `${gift}Sie haben Ihre ${d.meter!.limit} freien Plus-Artikel in diesem Monat gelesen. Mit dem Plus-Abo lesen Sie alle Artikel.`;
+  return `${gift}Dieser Artikel ist Teil von Plus. Mit dem Plus-Abo lesen Sie ihn sofort.`;
 }

@@ -48,8 +48,8 @@ for (const engine of testEngines()) {
     test('one version is rendered once and then answered with the same bytes, which hold ciphertext and decoy but no plain text', async () => {
       const counting = countingKeys(keys);
       const sealed = createSealedPremium(counting);
-      const first = String(await sealed(store.db, plus));
-      const second = String(await sealed(store.db, plus));
+      const first = String(await sealed(store.db, plus, null));
+      const second = String(await sealed(store.db, plus, null));
       assert.equal(second, first);
       assert.equal(counting.renders, 1, 'the second answer came from the cache');
       assert.deepEqual(PREMIUM_SENTENCES.filter((s) => first.includes(s.slice(0, 40))), [], 'no premium text in the guest section');
@@ -58,30 +58,39 @@ for (const engine of testEngines()) {
 
     test('a changed premium text gets a new key id and a ciphertext of the new text, never the cached old one', async () => {
       const sealed = createSealedPremium(keys);
-      const before = String(await sealed(store.db, plus));
+      const before = String(await sealed(store.db, plus, null));
       const changed: Article = { ...plus, blocks: plus.blocks.map((b, i) => (i === plus.paywallAfter ? { type: 'paragraph', text: 'Korrigiert: Der Fehlbetrag liegt bei 371.000 Euro.' } : b)) };
-      const after = String(await sealed(store.db, changed));
+      const after = String(await sealed(store.db, changed, null));
       assert.notEqual(sealedParts(after).keyId, sealedParts(before).keyId, 'the key rotates with the text');
       const text = await openWith(changed, after);
       assert.match(text, /371\.000 Euro/);
       assert.doesNotMatch(text, /417\.000 Euro/);
-      assert.equal(String(await sealed(store.db, plus)), before, 'the old text still has its own section');
+      assert.equal(String(await sealed(store.db, plus, null)), before, 'the old text still has its own section');
     });
 
     test('the section follows a new slug even when the text stays the same', async () => {
       const sealed = createSealedPremium(keys);
-      await sealed(store.db, plus);
-      const moved = String(await sealed(store.db, { ...plus, slug: 'haushalt-in-not-neu' }));
+      await sealed(store.db, plus, null);
+      const moved = String(await sealed(store.db, { ...plus, slug: 'haushalt-in-not-neu' }, null));
       assert.match(moved, /href="\/anmelden\?weiter=%2Fartikel%2Fhaushalt-in-not-neu"/);
+    });
+
+    test('the section follows a new price of the offer even when the text stays the same', async () => {
+      const sealed = createSealedPremium(keys);
+      const offer = { slug: 'plus-digital', name: 'Plus Digital', price: { amount: '1,00 €', when: 'im ersten Monat', then: 'danach 9,99 € monatlich' }, priceText: '1,00 € im ersten Monat, danach 9,99 € monatlich', termsText: 'monatlich kündbar' };
+      assert.match(String(await sealed(store.db, plus, offer)), /danach 9,99 € monatlich/);
+      const dearer = String(await sealed(store.db, plus, { ...offer, price: { ...offer.price, then: 'danach 10,99 € monatlich' }, priceText: '1,00 € im ersten Monat, danach 10,99 € monatlich' }));
+      assert.match(dearer, /danach 10,99 € monatlich/);
+      assert.doesNotMatch(dearer, /danach 9,99 € monatlich/);
     });
 
     test('the cache holds at most its limit and renders a forgotten version again', async () => {
       const counting = countingKeys(keys);
       const sealed = createSealedPremium(counting, { maxEntries: 1 });
-      const first = String(await sealed(store.db, plus));
-      await sealed(store.db, registered);
+      const first = String(await sealed(store.db, plus, null));
+      await sealed(store.db, registered, null);
       assert.equal(counting.renders, 2);
-      assert.equal(String(await sealed(store.db, plus)), first, 'rendered again, to the same bytes');
+      assert.equal(String(await sealed(store.db, plus, null)), first, 'rendered again, to the same bytes');
       assert.equal(counting.renders, 3, 'the first version had been forgotten');
     });
   });

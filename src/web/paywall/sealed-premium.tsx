@@ -8,11 +8,12 @@ import type { Database } from '../../db/index.ts';
 import { LruMap } from '../../lru-map.ts';
 import { blocksHtml } from '../ui/article-page.view.tsx';
 import { PremiumSection } from './paywall.view.tsx';
+import type { BoxOffer } from './paywall-offer.ts';
 
 /** About 20 KB per Plus article: 2,000 recent versions are some 40 MB at most. */
 export const SEALED_SECTIONS_MAX = 2000;
 
-export type SealedPremiumRenderer = (db: Kysely<Database>, article: Article) => Promise<HtmlEscapedString>;
+export type SealedPremiumRenderer = (db: Kysely<Database>, article: Article, offer: BoxOffer | null) => Promise<HtmlEscapedString>;
 
 /**
  * Encrypting the premium HTML, making the decoy and rendering the section around them cost more than the rest
@@ -24,15 +25,16 @@ export type SealedPremiumRenderer = (db: Kysely<Database>, article: Article) => 
  */
 export function createSealedPremium(keys: ContentKeyStore, o: { maxEntries?: number } = {}): SealedPremiumRenderer {
   const sections = new LruMap<string, string>(o.maxEntries ?? SEALED_SECTIONS_MAX);
-  return async (db, article) => {
+  return async (db, article, offer) => {
     const premium = premiumBlocks(article);
     const hash = premiumHash(premium);
     const { keyId, key } = await keys.currentKey(db, article.id, hash);
-    const cacheKey = `${keyId}\0${hash}\0${article.id}\0${article.slug}\0${article.access}`;
+    // the box's offer is in the key too: a new price must not be served from a section made with the old one
+    const cacheKey = `${keyId}\0${hash}\0${article.id}\0${article.slug}\0${article.access}\0${offer ? `${offer.slug}\0${offer.priceText}\0${offer.termsText}\0${offer.name}` : ''}`;
     let html = sections.get(cacheKey);
     if (html === undefined) {
       const ciphertext = encryptPremium(premiumPlaintext(blocksHtml(premium)), key, keyId);
-      html = String(<PremiumSection article={article} sealed={{ keyId, ciphertext, decoy: keys.decoy(keyId, premium) }} />);
+      html = String(<PremiumSection article={article} offer={offer} sealed={{ keyId, ciphertext, decoy: keys.decoy(keyId, premium) }} />);
       sections.set(cacheKey, html);
     }
     return raw(html);

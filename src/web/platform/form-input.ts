@@ -1,10 +1,13 @@
 // Reading a submitted form and turning a domain error into the field problems a form shows inline: shared by every area with forms.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../domain-error.ts';
+import { HttpError } from './app-error.ts';
+import { csrfProtection } from './csrf.ts';
+import { parseFormBody } from './request-body.ts';
+
 /** field → message, the shape web/ui's form views show (web/platform does not import web/ui) */
 type Problems = Record<string, string>;
-import { HttpError } from './app-error.ts';
-import { parseFormBody } from './request-body.ts';
 
 /** The submitted form as strings; files and repeated fields are ignored. */
 export async function formOf(c: Context): Promise<Record<string, string>> {
@@ -24,4 +27,13 @@ export function problemsOf(e: unknown): { status: number; problems: Problems } {
     return { status: e.code === 'unauthenticated' ? 401 : e.code === 'conflict' ? 409 : 400, problems };
   }
   throw e;
+}
+
+/**
+ * What every form POST of an area passes first: a body limit (a larger form is refused before it is read, with a
+ * message naming the limit) and the CSRF check. `app.use('/prefix/*', ...formGuard())`.
+ */
+export function formGuard(maxKb = 16): MiddlewareHandler[] {
+  const limit = bodyLimit({ maxSize: maxKb * 1024, onError: () => { throw new HttpError('payload-too-large', `Das Formular ist zu groß (höchstens ${maxKb} KB).`); } });
+  return [limit, csrfProtection()];
 }

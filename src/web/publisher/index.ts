@@ -1,8 +1,6 @@
 // The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, the cancellation queue, offers, CSV export.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HttpError } from '../platform/app-error.ts';
-import { csrfProtection } from '../platform/csrf.ts';
+import { formGuard } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { adminsOnly, type PublisherRouteDeps } from './publisher-context.ts';
 import { subscriptionRoutes } from './subscriptions.routes.tsx';
@@ -11,14 +9,13 @@ import { cancellationRoutes } from './cancellations.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
-const FORM_LIMIT = 32 * 1024;
+const FORM_LIMIT_KB = 32;
 
 export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const limit = bodyLimit({ maxSize: FORM_LIMIT, onError: () => { throw new HttpError('payload-too-large', 'Das Formular ist zu groß (höchstens 32 KB).'); } });
   // The admin check comes first: a guest is sent to the login, a reader gets 403, before any form is read.
   app.use('/verlag', adminsOnly);
-  app.use('/verlag/*', adminsOnly, limit, csrfProtection());
+  app.use('/verlag/*', adminsOnly, ...formGuard(FORM_LIMIT_KB));
   app.route('/', subscriptionRoutes(deps));
   app.route('/', offerRoutes(deps));
   app.route('/', cancellationRoutes(deps));
