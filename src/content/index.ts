@@ -7,3 +7,4 @@ export { exportDocument } from './interchange.export.ts';
 export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 export { indexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
+export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';

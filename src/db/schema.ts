@@ -1,5 +1,6 @@
 // Row types of every table: the Database type Kysely checks all SQL against.
 // Times are ISO-8601 UTC strings, booleans are 0/1, ids are opaque strings — the same on SQLite and PostgreSQL.
+import type { Generated } from 'kysely';
 
 export interface SectionRow { id: string; slug: string; name: string; position: number; description: string }
 export interface AuthorRow { id: string; slug: string; name: string; bio: string }
@@ -22,7 +23,25 @@ export interface ArticleRow {
   published_at: string;
   updated_at: string;
   created_at: string;
+  /** 1: readers may see it (from published_at on); 0: a draft never published, or unpublished */
+  live: Generated<number>;
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
 }
+export interface ArticleDraftRow {
+  article_id: string;
+  doc_json: string;
+  version: number;
+  state: 'draft' | 'review' | 'scheduled' | 'published' | 'unpublished';
+  scheduled_at: string | null;
+  published_version: number | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface ArticleRevisionRow { id: string; article_id: string; version: number; doc_json: string; kind: string; saved_by: string | null; saved_at: string }
+export interface EditorialAuditRow { id: string; article_id: string; action: string; actor_id: string | null; detail_json: Generated<string>; at: string }
 export interface ArticleAuthorRow { article_id: string; author_id: string; position: number }
 
 export interface UserRow {
@@ -180,6 +199,9 @@ export interface Database {
   images: ImageRow;
   articles: ArticleRow;
   article_authors: ArticleAuthorRow;
+  article_drafts: ArticleDraftRow;
+  article_revisions: ArticleRevisionRow;
+  editorial_audit: EditorialAuditRow;
   users: UserRow;
   sessions: SessionRow;
   account_tokens: AccountTokenRow;

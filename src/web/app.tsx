@@ -29,6 +29,7 @@ import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
+import { newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
@@ -177,6 +178,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), ...proxyTrust }));
   privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, ...proxyTrust }));
   privateApp.route('/', publisherRoutes({ site, billing, logger }));
+  privateApp.route('/', newsroomRoutes({ site, logger, previewSlot: paywall.previewSlot }));
   privateApp.route('/', paywall.privateRoutes);
   privateApp.route('/', searchRoutes({ site, now }));
 

@@ -7,6 +7,7 @@ import * as m003 from './003-access.ts';
 import * as m004 from './004-meter-addresses.ts';
 import * as m005 from './005-billing.ts';
 import * as m006 from './006-jobs.ts';
+import * as m007 from './007-newsroom.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -16,6 +17,7 @@ const steps: Record<string, Step> = {
   '004-meter-addresses': m004.up,
   '005-billing': m005.up,
   '006-jobs': m006.up,
+  '007-newsroom': m007.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

@@ -1,5 +1,6 @@
 // The paywall on the web: the premium slot of the cached page, the unlock endpoint, the no-JS reading page, verified crawlers, /abo.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import {
   recordMeterUnlock, resolveEntitlement, unlockArticle,
@@ -94,6 +95,8 @@ export interface PaywallArea {
   unlockSession: MiddlewareHandler<AppEnv>;
   /** whether a user agent claims to be a search crawler (such requests skip the cache-hit fast path) */
   claimsCrawler: (userAgent: string) => boolean;
+  /** the newsroom's preview: the premium slot as a guest, a registered reader or a subscriber would get it (to be built) */
+  previewSlot: (article: Article, audience: 'guest' | 'registered' | 'subscriber') => Promise<Child>;
 }
 
 export function createPaywall(deps: PaywallDeps): PaywallArea {
@@ -188,7 +191,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   });
 
   app.route('/', giftRoutes(p));
-  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null };
+  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null, previewSlot: async () => null };
 }
 
 export const meterNote = (remaining: number): string =>

@@ -1,7 +1,7 @@
 // Which URLs are private (per person: session, CSRF, never cached) — the one list that decides which of the two apps answers a request.
 
 /** Path prefixes of the private app; `/x` covers `/x` and `/x/…`. */
-export const PRIVATE_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden', '/api', '/suche', '/abo/bestellen', '/abo/danke', '/abo/einloesen', '/kuendigen', '/verlag'] as const;
+export const PRIVATE_PREFIXES = ['/konto', '/anmelden', '/registrieren', '/passwort-vergessen', '/abmelden', '/api', '/suche', '/abo/bestellen', '/abo/danke', '/abo/einloesen', '/kuendigen', '/verlag', '/redaktion'] as const;
 
 /** Per-article private pages: the no-JS reading page and the gift form (`/artikel/:slug/klartext`, `/artikel/:slug/verschenken`). */
 export const PRIVATE_ARTICLE_PAGES = ['klartext', 'verschenken'] as const;

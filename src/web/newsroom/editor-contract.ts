@@ -1,0 +1,45 @@
+// The contract between the newsroom pages and the editor script (src/client/editor/): what the page embeds
+// and what the JSON endpoints answer. Type-only, so the browser bundle can import it.
+import type { DraftDocument, EditorialState } from '../../newsroom/index.ts';
+
+/** Embedded in the editor page as <script type="application/json" id="kt-editor-data">. */
+export interface EditorBootData {
+  articleId: string;
+  version: number;
+  state: EditorialState;
+  doc: DraftDocument;
+  /** what the current user may do (server-enforced anyway) */
+  can: { publish: boolean; schedule: boolean; unpublish: boolean; submit: boolean };
+  sections: { slug: string; name: string }[];
+  authors: { slug: string; name: string }[];
+  csrf: string;
+  urls: {
+    /** PUT {baseVersion, doc} → SaveOk | 409 SaveConflict | 400 SaveProblems */
+    save: string;
+    /** POST raw image bytes (header x-file-name) → 201 MediaItem | 413 | 415 (ApiError) */
+    upload: string;
+    /** GET ?q= → { items: MediaItem[] } */
+    media: string;
+    preview: string;
+  };
+}
+
+export interface SaveRequest { baseVersion: number; doc: DraftDocument }
+export interface SaveOk { version: number; savedAt: string; state: EditorialState }
+export interface SaveConflict { error: string; current: { version: number; doc: DraftDocument; savedBy: string; savedAt: string } }
+export interface ApiProblem { path: string; message: string }
+export interface ApiError { error: string; field?: string; problems?: ApiProblem[] }
+
+export interface MediaItem {
+  id: string;
+  width: number;
+  height: number;
+  /** a small preview URL for the editor and the library */
+  thumbUrl: string;
+  caption: string;
+  credit: string;
+  /** 0..1 from the left / top */
+  focal: { x: number; y: number };
+  fileName: string;
+  createdAt: string;
+}

@@ -1,0 +1,8 @@
+// Newsroom: media (to be built).
+import { Hono } from 'hono';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import type { NewsroomRouteDeps } from './newsroom-context.ts';
+
+export function mediaRoutes(_deps: NewsroomRouteDeps): Hono<AppEnv> {
+  return new Hono<AppEnv>();
+}
