@@ -12,11 +12,12 @@ export type SourceType = 'image/jpeg' | 'image/png' | 'image/webp';
 const SHARP_FORMAT: Readonly<Record<SourceType, string>> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
 
 /**
- * Encoder settings, tuned on the 12-megapixel benchmark photo (bench/image.bench.ts): AVIF effort 4 took 5.5 s for
- * all widths on two cores, effort 3 about 1.1 s at a tenth more bytes.
+ * Encoder settings, tuned on the 12-megapixel benchmark photo (bench/image.bench.ts) and the demo pictures, in CPU
+ * time for all AVIF widths: effort 4 took 4.8 s (12 MP) and 2.6 s (a demo picture), effort 3 1.0 s and 0.78 s,
+ * effort 2 0.68 s and 0.35 s for 3 % more bytes than effort 3 — AVIF is most of the pipeline's work.
  */
 const ENCODERS: Readonly<Record<ImageFormat, (s: Sharp) => Sharp>> = {
-  avif: (s) => s.avif({ quality: 50, effort: 3 }),
+  avif: (s) => s.avif({ quality: 50, effort: 2 }),
   webp: (s) => s.webp({ quality: 75, effort: 4 }),
   // JPEG has no alpha: transparent parts of a PNG or WebP become white, not black
   jpg: (s) => s.flatten({ background: '#ffffff' }).jpeg({ quality: 78, mozjpeg: true }),
