@@ -23,7 +23,7 @@ function Head({ title, children }: { title: string; children?: unknown }) {
 
 function Missing({ item }: { item: MediaItem }) {
   const missing = [!item.caption && 'Bildunterschrift', !item.credit && 'Quelle'].filter(Boolean);
-  return missing.length > 0 ? <span class="nr-media-chip">{missing.join(' und ')} fehlt</span> : null;
+  return missing.length > 0 ? <span class="nr-media-chip">{missing.join(' und ')} {missing.length > 1 ? 'fehlen' : 'fehlt'}</span> : null;
 }
 
 function Tile({ item }: { item: MediaItem }) {
