@@ -8,3 +8,4 @@ export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 export { indexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
 export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
+export { ARTICLE_LIMITS, BLOCK_TYPES, blockSchemaOf, jsonPath, type BlockFlavour, type FieldError } from './interchange.schema.ts';
