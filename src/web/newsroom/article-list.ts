@@ -33,14 +33,14 @@ function dateParam(c: NewsroomContext, name: string, what: string): string {
 /** The list filter of this request; unknown sections or authors are named, not silently ignored. */
 export function listQueryOf(c: NewsroomContext, sections: Pick<Section, 'slug'>[], authors: Pick<AuthorRef, 'slug'>[]): ListQuery {
   const q = (c.req.query('q') ?? '').trim();
-  if (q.length > MAX_Q) bad('q', `Der Suchbegriff ist zu lang (höchstens ${MAX_Q} Zeichen).`);
+  if (q.length > MAX_Q) bad('q', `Der Suchbegriff (Parameter „q“) ist zu lang: höchstens ${MAX_Q} Zeichen.`);
   const ressort = (c.req.query('ressort') ?? '').trim();
   if (ressort && !sections.some((s) => s.slug === ressort)) bad('ressort', `Das Ressort „${ressort.slice(0, 80)}“ gibt es nicht (Parameter „ressort“).`);
   const autor = (c.req.query('autor') ?? '').trim();
   if (autor && !authors.some((a) => a.slug === autor)) bad('autor', `Die Autorin oder den Autor „${autor.slice(0, 80)}“ gibt es nicht (Parameter „autor“).`);
   const von = dateParam(c, 'von', 'den Beginn des Zeitraums');
   const bis = dateParam(c, 'bis', 'das Ende des Zeitraums');
-  if (von && bis && von > bis) bad('bis', `Das Ende des Zeitraums (${bis}) liegt vor seinem Beginn (${von}).`);
+  if (von && bis && von > bis) bad('bis', `Das Ende des Zeitraums (Parameter „bis“: ${bis}) liegt vor seinem Beginn (${von}).`);
   return {
     q, ressort, autor, von, bis,
     status: oneOf(c, 'status', Object.keys(STATUS_PARAMS), 'den Status'),

@@ -83,5 +83,7 @@ export type FrameOptions = Omit<FrameProps, 'staff' | 'children'>;
 /** A newsroom page for the staff member of this request, in the frame: what every newsroom route renders. */
 export function renderInFrame(c: NewsroomContext, deps: NewsroomRouteDeps, frame: FrameOptions, body: Child, status = 200) {
   const staff = staffOf(c);
-  return renderNewsroomPage(c, deps, frame.title, <NewsroomFrame staff={staff} {...frame}>{body}</NewsroomFrame>, status);
+  // accounts made by the CLI may have no display name yet: the address says who it is
+  const who = { displayName: staff.displayName || staff.email, role: staff.role };
+  return renderNewsroomPage(c, deps, frame.title, <NewsroomFrame staff={who} {...frame}>{body}</NewsroomFrame>, status);
 }

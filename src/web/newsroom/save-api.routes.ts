@@ -31,19 +31,20 @@ export function apiError(c: Context<AppEnv>, e: unknown): Response {
   return c.json({ ...mapped.body, requestId: c.get('requestId') }, mapped.status as 400, { 'cache-control': 'no-store' });
 }
 
-interface SaveBody { baseVersion: number; doc: unknown }
+interface SaveBody { baseVersion: number; doc: unknown; autosave: boolean }
 
 async function readSaveBody(c: Context<AppEnv>): Promise<SaveBody> {
   const text = await readSmallBody(c, MAX_SAVE_BYTES);
   let raw: unknown;
   try { raw = JSON.parse(text); } catch { throw new HttpError('bad-request', 'Der Inhalt der Anfrage ist kein gültiges JSON.', 'body'); }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HttpError('bad-request', 'Erwartet wird ein Objekt { baseVersion, doc }.', 'body');
-  const { baseVersion, doc } = raw as Record<string, unknown>;
+  const { baseVersion, doc, autosave } = raw as Record<string, unknown>;
   if (typeof baseVersion !== 'number' || !Number.isSafeInteger(baseVersion) || baseVersion < 0) {
     throw new HttpError('bad-request', 'baseVersion muss die Versionsnummer sein, auf der Ihre Änderungen beruhen (ganze Zahl ab 0).', 'baseVersion');
   }
   if (doc === undefined) throw new HttpError('bad-request', 'Der Artikel (doc) fehlt.', 'doc');
-  return { baseVersion, doc };
+  if (autosave !== undefined && typeof autosave !== 'boolean') throw new HttpError('bad-request', 'autosave muss true oder false sein.', 'autosave');
+  return { baseVersion, doc, autosave: autosave === true };
 }
 
 export function saveApiRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {

@@ -3,10 +3,8 @@
 // the revisions and the audit log.
 import { Hono } from 'hono';
 import { listAuthors, listSections } from '../../content/index.ts';
-import {
-  ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, publishNow, schedulePublish, submitForReview, unpublish, unschedule,
-  type Staff, type WorkingCopy,
-} from '../../newsroom/index.ts';
+import { ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, type Staff, type WorkingCopy } from '../../newsroom/index.ts';
+import { publishNow, schedulePublish, submitForReview, unpublish, unschedule } from './domain-pending.ts';
 import { DomainError } from '../../domain-error.ts';
 import { berlinWallClock, berlinWallClockOf } from '../../berlin-time.ts';
 import { HttpError } from '../platform/app-error.ts';
@@ -36,6 +34,7 @@ const NOTICES: Record<string, string> = {
   wiederhergestellt: 'Die Version ist wiederhergestellt.',
 };
 
+const ACTION_PATH = '/redaktion/artikel/:id/:action{einreichen|veroeffentlichen|planen|planung-aufheben|zurueckziehen}';
 type ActionName = 'einreichen' | 'veroeffentlichen' | 'planen' | 'planung-aufheben' | 'zurueckziehen';
 interface Action {
   label: string;
@@ -80,6 +79,9 @@ const editorScriptOf = (assets: object): string | undefined => (assets as { edit
 export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = deps.site.db;
+  // Body limit and CSRF token for this file's form posts only (other newsroom routes under these prefixes have their own).
+  app.use('/redaktion/artikel', ...formGuard());
+  app.use(ACTION_PATH, ...formGuard());
 
   app.get('/redaktion', async (c) => {
     const staff = staffOf(c);
@@ -95,7 +97,7 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
       <ArticleListPage rows={items} query={query} next={next} sections={sections} authors={authors} />);
   });
 
-  app.post('/redaktion/artikel', ...formGuard(), async (c) => {
+  app.post('/redaktion/artikel', async (c) => {
     const wc = await createDraft(db, staffOf(c), {}, { now: deps.site.now() });
     return c.redirect(editorUrl(wc.articleId), 303);
   });
@@ -133,7 +135,7 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
 
   app.get('/redaktion/artikel/:id', (c) => editorPage(c, { notice: NOTICES[c.req.query('ok') ?? ''] }));
 
-  app.post('/redaktion/artikel/:id/:action{einreichen|veroeffentlichen|planen|planung-aufheben|zurueckziehen}', ...formGuard(), async (c) => {
+  app.post(ACTION_PATH, async (c) => {
     const staff = staffOf(c);
     const articleId = c.req.param('id');
     const name = c.req.param('action') as ActionName;
