@@ -61,7 +61,14 @@ export function WorkflowBar({ w, can, csrf, scheduleDefault }: { w: WorkflowFact
       : `Zuletzt gespeichert ${shortDateTime(w.updatedAt)}${w.updatedByName ? ` von ${w.updatedByName}` : ''}`;
   return (
     <section class="nr-workflow" aria-label="Arbeitsablauf">
-      <p class="nr-workflow__facts">{facts} · Version <span data-kt-version-label>{w.version}</span></p>
+      <div class="nr-workflow__info">
+        <p class="nr-workflow__facts">{facts} · Version <span data-kt-version-label>{w.version}</span></p>
+        <p class="nr-workflow__links">
+          <a href={`${editorUrl(w.articleId)}/vorschau`}>Vorschau</a>
+          <a href={`${editorUrl(w.articleId)}/versionen`}>Versionen</a>
+          <a href={`/redaktion/protokoll?artikel=${encodeURIComponent(w.articleId)}`}>Protokoll</a>
+        </p>
+      </div>
       {can.submit && <ActionForm w={w} csrf={csrf} action="einreichen" label="Zur Prüfung einreichen" kind={can.publish ? 'quiet' : 'primary'} />}
       {can.schedule && (
         <ActionForm w={w} csrf={csrf} action="planen" label="Planen">
@@ -73,11 +80,6 @@ export function WorkflowBar({ w, can, csrf, scheduleDefault }: { w: WorkflowFact
       {can.unschedule && <ActionForm w={w} csrf={csrf} action="planung-aufheben" label="Planung aufheben" />}
       {can.publish && <ActionForm w={w} csrf={csrf} action="veroeffentlichen" label={w.live ? 'Änderungen veröffentlichen' : 'Jetzt veröffentlichen'} kind="primary" />}
       {can.unpublish && <ActionForm w={w} csrf={csrf} action="zurueckziehen" label="Zurückziehen" kind="danger" />}
-      <p class="nr-workflow__links">
-        <a href={`${editorUrl(w.articleId)}/vorschau`}>Vorschau</a>
-        <a href={`${editorUrl(w.articleId)}/versionen`}>Versionen</a>
-        <a href={`/redaktion/protokoll?artikel=${encodeURIComponent(w.articleId)}`}>Protokoll</a>
-      </p>
     </section>
   );
 }
