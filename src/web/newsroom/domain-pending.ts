@@ -2,19 +2,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { DomainError } from '../../domain-error.ts';
-import type { DraftDocument, Staff, WorkingCopy } from '../../newsroom/index.ts';
+import type { DraftBlock, DraftDocument, Staff, WorkingCopy } from '../../newsroom/index.ts';
 
 type Db = Kysely<Database>;
 const pending = (): never => { throw new DomainError('unavailable', 'Noch nicht gebaut.'); };
-export interface RevisionSummary { id: string; version: number; kind: string; savedBy: string | null; savedByName: string; savedAt: string }
+export interface RevisionSummary { id: string; articleId: string; version: number; kind: string; savedBy: string | null; savedByName: string; savedAt: string }
 export interface Revision extends RevisionSummary { doc: DraftDocument }
-export interface TextDiff { parts: { op: 'same' | 'added' | 'removed'; text: string }[] }
-export type DocDiff = unknown;
+export type DiffStatus = 'same' | 'added' | 'removed' | 'changed';
+export interface WordPart { op: 'same' | 'added' | 'removed'; text: string }
+export interface FieldDiff { field: string; status: DiffStatus; before: string; after: string; parts?: WordPart[] }
+export interface BlockDiff { status: DiffStatus; before?: number; after?: number; type: DraftBlock['type']; fields: FieldDiff[] }
+export interface DocDiff { changed: boolean; fields: FieldDiff[]; blocks: BlockDiff[] }
 export const submitForReview = async (_db: Db, _s: Staff, _id: string, _v: number, _o?: { now?: Date }): Promise<WorkingCopy> => pending();
 export const publishNow = async (_db: Db, _s: Staff, _id: string, _v: number, _o?: { now?: Date }): Promise<WorkingCopy> => pending();
 export const schedulePublish = async (_db: Db, _s: Staff, _id: string, _v: number, _at: Date, _o?: { now?: Date }): Promise<WorkingCopy> => pending();
-export const unschedule = async (_db: Db, _s: Staff, _id: string, _v: number, _o?: { now?: Date }): Promise<WorkingCopy> => pending();
-export const unpublish = async (_db: Db, _s: Staff, _id: string, _o?: { now?: Date }): Promise<WorkingCopy> => pending();
+export const unschedule = async (_db: Db, _s: Staff, _id: string, _o?: { now?: Date; version?: number }): Promise<WorkingCopy> => pending();
+export const unpublish = async (_db: Db, _s: Staff, _id: string, _o?: { now?: Date; version?: number }): Promise<WorkingCopy> => pending();
 export const listRevisions = async (_db: Db, _id: string): Promise<RevisionSummary[]> => [];
 export const getRevision = async (_db: Db, _id: string, _rev: string): Promise<Revision | undefined> => undefined;
 export const restoreRevision = async (_db: Db, _s: Staff, _id: string, _rev: string, _v: number, _o?: { now?: Date }): Promise<WorkingCopy> => pending();

@@ -56,7 +56,7 @@ const ACTIONS: Record<ActionName, Action> = {
   einreichen: { label: 'Zur Prüfung einreichen', ok: 'eingereicht', run: (d, s, id, v) => submitForReview(d.site.db, s, id, v, { now: d.site.now() }) },
   veroeffentlichen: { label: 'Veröffentlichen', ok: 'veroeffentlicht', run: (d, s, id, v) => publishNow(d.site.db, s, id, v, { now: d.site.now() }) },
   planen: { label: 'Planen', ok: 'geplant', run: (d, s, id, v, f) => schedulePublish(d.site.db, s, id, v, scheduleTime(f), { now: d.site.now() }) },
-  'planung-aufheben': { label: 'Planung aufheben', ok: 'planung-aufgehoben', run: (d, s, id, v) => unschedule(d.site.db, s, id, v, { now: d.site.now() }) },
+  'planung-aufheben': { label: 'Planung aufheben', ok: 'planung-aufgehoben', run: (d, s, id, v) => unschedule(d.site.db, s, id, { version: v, now: d.site.now() }) },
   // Taking an article offline does not wait for the newest version: whoever sees a problem may pull it.
   zurueckziehen: { label: 'Zurückziehen', ok: 'zurueckgezogen', run: (d, s, id) => unpublish(d.site.db, s, id, { now: d.site.now() }) },
 };
