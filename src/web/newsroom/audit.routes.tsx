@@ -16,10 +16,10 @@ export const AUDIT_LABELS: Record<string, string> = {
 };
 
 const DETAIL_LABELS: Record<string, string> = {
-  from: 'von', to: 'auf', scheduledAt: 'Zeitpunkt', version: 'Version', fromVersion: 'aus Version', reason: 'Grund', error: 'Fehler',
+  from: 'von', to: 'auf', scheduledAt: 'Zeitpunkt', at: 'Zeitpunkt', previous: 'bisher', slug: 'Adresse', version: 'Version', fromVersion: 'aus Version', reason: 'Grund', error: 'Fehler',
 };
 /** ids mean nothing to a person */
-const HIDDEN_DETAILS = new Set(['revisionId', 'jobId']);
+const HIDDEN_DETAILS = new Set(['revisionId', 'jobId', 'wasLive']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** The detail of an entry as "label: value" parts; access levels and times in words, everything escaped by JSX. */

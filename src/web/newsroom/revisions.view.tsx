@@ -1,6 +1,6 @@
 // The revisions of an article as a table with compare and restore, and the diff of two versions: added words green and
 // underlined, removed ones red and struck through, per field and per block.
-import type { BlockDiff, DiffStatus, DocDiff, FieldDiff, Revision, RevisionSummary } from './domain-pending.ts';
+import type { BlockDiff, DiffStatus, DocDiff, FieldDiff, Revision, RevisionSummary } from '../../newsroom/index.ts';
 import { CsrfField } from '../ui/form.view.tsx';
 import { editorUrl, shortDateTime } from './articles.view.tsx';
 
