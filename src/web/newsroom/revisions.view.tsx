@@ -11,12 +11,13 @@ export const KIND_LABELS: Record<string, string> = {
   publish: 'Veröffentlicht', restore: 'Wiederhergestellt',
 };
 
-function RestoreForm({ articleId, version, current, csrf, label = 'Wiederherstellen' }: { articleId: string; version: number; current: number; csrf: string; label?: string }) {
+/** Restores `version` as a new version on top of `current`; with an `id` it has no button (a button elsewhere names it). */
+function RestoreForm({ articleId, version, current, csrf, label = 'Wiederherstellen', id }: { articleId: string; version: number; current: number; csrf: string; label?: string; id?: string }) {
   return (
-    <form class="nr-inline-form" method="post" action={`${versionsUrl(articleId)}/${version}/wiederherstellen`}>
+    <form class="nr-inline-form" method="post" action={`${versionsUrl(articleId)}/${version}/wiederherstellen`} id={id}>
       <CsrfField token={csrf} />
       <input type="hidden" name="version" value={String(current)} />
-      <button class="button button--small button--quiet" type="submit">{label}</button>
+      {!id && <button class="button button--small button--quiet" type="submit">{label}</button>}
     </form>
   );
 }
@@ -33,7 +34,7 @@ export function RevisionListPage({ articleId, current, publishedVersion, revisio
         <div class="nr-table-wrap">
           <table class="nr-table">
             <thead>
-              <tr><th scope="col">Von</th><th scope="col">Bis</th><th scope="col">Version</th><th scope="col">Art</th><th scope="col">Wer</th><th scope="col">Wann</th><th scope="col"><span class="visually-hidden">Aktionen</span></th></tr>
+              <tr><th scope="col">Von</th><th scope="col">Bis</th><th scope="col">Version</th><th scope="col">Art</th><th scope="col">Wer</th><th scope="col">Wann</th><th scope="col"><span class="visually-hidden">Vergleichen</span></th><th scope="col"><span class="visually-hidden">Wiederherstellen</span></th></tr>
             </thead>
             <tbody>
               {sorted.map((r) => (
@@ -44,9 +45,10 @@ export function RevisionListPage({ articleId, current, publishedVersion, revisio
                   <td>{KIND_LABELS[r.kind] ?? r.kind}</td>
                   <td>{r.savedByName || <span class="nr-muted">–</span>}</td>
                   <td class="nr-nowrap">{shortDateTime(r.savedAt)}</td>
-                  <td class="nr-nowrap">
+                  <td class="nr-nowrap nr-row-actions">
                     {r.version !== current && <a href={`${versionsUrl(articleId)}/${Math.min(r.version, current)}/${Math.max(r.version, current)}`}>Mit aktueller vergleichen</a>}
                   </td>
+                  <td class="nr-nowrap">{r.version !== current && <button class="button button--small button--quiet" type="submit" form={`nr-restore-${r.version}`}>Wiederherstellen</button>}</td>
                 </tr>
               ))}
             </tbody>
@@ -54,25 +56,17 @@ export function RevisionListPage({ articleId, current, publishedVersion, revisio
         </div>
         {sorted.length > 1 && <p><button class="button button--small" type="submit">Ausgewählte Versionen vergleichen</button></p>}
       </form>
-      {sorted.filter((r) => r.version !== current).length > 0 && (
-        <details class="nr-panel">
-          <summary>Eine ältere Version wiederherstellen</summary>
-          <ul class="nr-list">
-            {sorted.filter((r) => r.version !== current).map((r) => (
-              <li><span>Version {r.version} · {KIND_LABELS[r.kind] ?? r.kind} · {shortDateTime(r.savedAt)}</span><RestoreForm articleId={articleId} version={r.version} current={current} csrf={csrf} /></li>
-            ))}
-          </ul>
-        </details>
-      )}
+      {/* forms cannot nest: the restore buttons in the table name these by id */}
+      {sorted.filter((r) => r.version !== current).map((r) => <RestoreForm articleId={articleId} version={r.version} current={current} csrf={csrf} id={`nr-restore-${r.version}`} />)}
     </>
   );
 }
 
 const FIELD_LABELS: Record<string, string> = {
   slug: 'Adresse', kicker: 'Dachzeile', headline: 'Überschrift', teaser: 'Vorspann', section: 'Ressort', authors: 'Autor/innen', access: 'Zugang',
-  paywallAfter: 'Paywall nach Block', seoTitle: 'SEO-Titel', seoDescription: 'SEO-Beschreibung', 'image.imageId': 'Aufmacherbild',
+  paywallAfter: 'Paywall nach Block', seoTitle: 'SEO-Titel', seoDescription: 'SEO-Beschreibung', 'image.imageId': 'Aufmacherbild (Datei)',
   'image.caption': 'Bildunterschrift (Aufmacher)', 'image.credit': 'Bildnachweis (Aufmacher)',
-  text: 'Text', speaker: 'Sprecher/in', by: 'Urheber/in', imageId: 'Bild', caption: 'Bildunterschrift', credit: 'Bildnachweis',
+  text: 'Text', speaker: 'Sprecher/in', by: 'Urheber/in', imageId: 'Bilddatei', caption: 'Bildunterschrift', credit: 'Bildnachweis',
 };
 const BLOCK_LABELS: Record<string, string> = {
   paragraph: 'Absatz', subheading: 'Zwischenüberschrift', question: 'Frage', answer: 'Antwort', quote: 'Zitat', image: 'Bild',
@@ -110,7 +104,7 @@ export function DiffPage({ articleId, a, b, diff, current, csrf }: { articleId: 
   const fields = diff.fields.filter((f) => f.status !== 'same');
   const side = (r: Revision) => `Version ${r.version} (${KIND_LABELS[r.kind] ?? r.kind}, ${r.savedByName || '–'}, ${shortDateTime(r.savedAt)})`;
   return (
-    <>
+    <div class="nr-diffpage">
       <p class="nr-diff__legend">
         <span>{side(a)} → {side(b)}</span>
         <span><ins class="nr-ins">eingefügt</ins></span><span><del class="nr-del">entfernt</del></span>
@@ -140,6 +134,6 @@ export function DiffPage({ articleId, a, b, diff, current, csrf }: { articleId: 
           <div class="nr-diff">{diff.blocks.map((x) => <BlockView b={x} />)}</div>
         </>
       )}
-    </>
+    </div>
   );
 }
