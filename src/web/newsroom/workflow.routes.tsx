@@ -36,7 +36,6 @@ const NOTICES: Record<string, string> = {
   wiederhergestellt: 'Die Version ist wiederhergestellt.',
 };
 
-const ACTION_PATH = '/redaktion/artikel/:id/:action{einreichen|veroeffentlichen|planen|planung-aufheben|zurueckziehen}';
 type ActionName = 'einreichen' | 'veroeffentlichen' | 'planen' | 'planung-aufheben' | 'zurueckziehen';
 interface Action {
   label: string;
@@ -83,7 +82,7 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const db = deps.site.db;
   // Body limit and CSRF token for this file's form posts only (other newsroom routes under these prefixes have their own).
   app.use('/redaktion/artikel', ...formGuard());
-  app.use(ACTION_PATH, ...formGuard());
+  for (const name of Object.keys(ACTIONS)) app.use(`/redaktion/artikel/:id/${name}`, ...formGuard());
 
   app.get('/redaktion', async (c) => {
     const staff = staffOf(c);
@@ -137,10 +136,10 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
 
   app.get('/redaktion/artikel/:id', (c) => editorPage(c, { notice: NOTICES[c.req.query('ok') ?? ''] }));
 
-  app.post(ACTION_PATH, async (c) => {
+  // one route per action (a literal path each: no parameter that could name something else)
+  for (const name of Object.keys(ACTIONS) as ActionName[]) app.post(`/redaktion/artikel/:id/${name}`, async (c) => {
     const staff = staffOf(c);
     const articleId = c.req.param('id');
-    const name = c.req.param('action') as ActionName;
     const action = ACTIONS[name];
     const form = await formOf(c);
     const json = wantsJson(c);
