@@ -20,8 +20,7 @@ import { staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroo
 import { renderInFrame, StatusChip } from './newsroom-frame.view.tsx';
 import { ArticleListPage, editorUrl, NewArticleButton, StartPage } from './articles.view.tsx';
 import { actionUrl, ActionProblems, WorkflowBar, workflowCan, type WorkflowFacts } from './editor-page.view.tsx';
-import { apiError } from './save-api.routes.ts';
-import { saveApiRoutes } from './save-api.routes.ts';
+import { apiError, conflictBody, formVersion, saveApiRoutes } from './save-api.routes.ts';
 import { filterOf, listQueryOf } from './article-list.ts';
 import { revisionRoutes } from './revisions.routes.tsx';
 import { auditRoutes } from './audit.routes.tsx';
@@ -61,12 +60,6 @@ const ACTIONS: Record<ActionName, Action> = {
   // Taking an article offline does not wait for the newest version: whoever sees a problem may pull it.
   zurueckziehen: { label: 'Zurückziehen', ok: 'zurueckgezogen', run: (d, s, id) => unpublish(d.site.db, s, id, { now: d.site.now() }) },
 };
-
-function versionOf(form: Record<string, string>): number {
-  const raw = form.version ?? '';
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError('bad-request', 'Die Versionsnummer fehlt oder ist ungültig. Bitte laden Sie die Seite neu.', 'version');
-  return Number(raw);
-}
 
 const factsOf = (wc: WorkingCopy): WorkflowFacts => ({
   articleId: wc.articleId, version: wc.version, state: wc.state, live: wc.live, scheduledAt: wc.scheduledAt, publishedAt: wc.publishedAt,
@@ -145,14 +138,11 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const json = wantsJson(c);
     let version = -1;
     try {
-      version = versionOf(form);
+      version = formVersion(form);
       await action.run(deps, staff, articleId, version, form);
     } catch (e) {
       if (json) {
-        if (e instanceof ConflictError) {
-          const cur = e.current;
-          return c.json({ error: e.message, current: { version: cur.version, doc: cur.doc, savedBy: cur.updatedByName, savedAt: cur.updatedAt } }, 409);
-        }
+        if (e instanceof ConflictError) return c.json(conflictBody(e), 409);
         return apiError(c, e);
       }
       if (e instanceof ConflictError) {
