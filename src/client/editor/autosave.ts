@@ -176,8 +176,7 @@ export class Autosaver {
     } catch {
       return this.retry('offline');
     }
-    let body: unknown = null;
-    try { body = await res.json(); } catch { body = null; }
+    const body: unknown = await res.json().catch(() => null);
     if (res.ok && body && typeof (body as SaveOk).version === 'number') {
       const ok = body as SaveOk;
       this.attempt = 0;
