@@ -96,12 +96,13 @@ export async function startEditorStub(o: { doc?: Partial<DraftDocument>; version
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { 'content-type': type, 'content-security-policy': CSP, 'cache-control': 'no-store' }).end(body);
+    const send = (status: number, type: string, body: string | Buffer, cache = 'no-store') => {
+      res.writeHead(status, { 'content-type': type, 'content-security-policy': CSP, 'cache-control': cache }).end(body);
     };
     const json = (status: number, value: unknown) => send(status, 'application/json', JSON.stringify(value));
+    // fingerprinted like the app's: cached for a year, so repeated loads measure the editor, not the transfer
     const asset = assets.byPath.get(url.pathname);
-    if (asset) return send(200, asset.contentType, asset.body);
+    if (asset) return send(200, asset.contentType, asset.body, 'public, max-age=31536000, immutable');
     if (req.method === 'GET' && url.pathname === '/redaktion/artikel/a1') return send(200, 'text/html; charset=utf-8', page());
     if (url.pathname === '/api/me') return json(200, { user: { displayName: 'Jana Hollmann' } });
     if (req.method === 'PUT' && url.pathname === '/redaktion/api/artikel/a1') {

@@ -391,3 +391,5 @@ root.dataset.ready = '1';
 // for bench:editor: from script start and from navigation start until the text is in the page
 performance.measure('kt-editor-init', { start: startedAt, end: performance.now() });
 performance.mark('kt-editor-ready');
+// the first frame after it: the text is on screen
+requestAnimationFrame(() => setTimeout(() => performance.mark('kt-editor-painted'), 0));
