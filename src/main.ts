@@ -26,7 +26,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     logger.info({ email: admin.email }, 'demo admin created');
     if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
   }
-  const { js } = await buildClient();
+  const { js, editorJs } = await buildClient({ editor: true });
   // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
   // Until the app exists (the next microtask, before any connection is read) a request would get 503.
   let handle: RequestListener = (_req, res) => { res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }); res.end('Klartext startet gerade.'); };
@@ -40,7 +40,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     });
   });
   const serving = servingConfig(config, port);
-  const built = createApp({ config: serving, store, logger, clientJs: js });
+  const built = createApp({ config: serving, store, logger, clientJs: js, editorJs });
   handle = built.nodeListener();
   // The one job mechanism: every process runs a runner; the job table hands each job (e.g. one billing run per day) to one of them.
   const jobs = createJobRunner({

@@ -39,6 +39,8 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   clientJs: string;
+  /** the newsroom editor's bundle (buildClient({ editor: true })); tests that do not open the editor leave it out */
+  editorJs?: string;
   site?: SiteInfo;
   /** paywall: DNS for crawler verification (default: the system resolver) */
   crawlerResolver?: HostResolver;
@@ -100,7 +102,7 @@ function requestPath(url: string | undefined): string {
 export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const now = deps.now ?? systemClock;
-  const assets = loadAssets(deps.clientJs);
+  const assets = loadAssets(deps.clientJs, deps.editorJs);
   // articles and offers: a new price must reach /abo and the offer boxes as surely as an edited article its page
   const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: async () => `${await contentStamp(store.db)}#${await offersStamp(store.db)}`, now });
   const site: SiteDeps = {
