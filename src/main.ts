@@ -4,6 +4,7 @@ import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts
 import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
 import { createJobRunner } from './jobs/index.ts';
+import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
@@ -25,7 +26,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     logger.info({ email: admin.email }, 'demo admin created');
     if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
   }
-  const { js } = await buildClient();
+  const { js, editorJs } = await buildClient({ editor: true });
   // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
   // Until the app exists (the next microtask, before any connection is read) a request would get 503.
   let handle: RequestListener = (_req, res) => { res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }); res.end('Klartext startet gerade.'); };
@@ -39,7 +40,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     });
   });
   const serving = servingConfig(config, port);
-  const built = createApp({ config: serving, store, logger, clientJs: js });
+  const built = createApp({ config: serving, store, logger, clientJs: js, editorJs });
   handle = built.nodeListener();
   // The one job mechanism: every process runs a runner; the job table hands each job (e.g. one billing run per day) to one of them.
   const jobs = createJobRunner({
@@ -49,6 +50,8 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
         const report = await runBilling(built.billing);
         logger.info({ report: { ...report, batch: report.batch && { messageId: report.batch.messageId, count: report.batch.count, file: report.batch.file } } }, 'billing run done');
       },
+      // scheduled articles go live; a compare-and-set makes it happen once whichever process runs the job
+      ...newsroomJobHandlers(store.db, built.billing.clock),
     },
   });
   jobs.scheduleDaily('billing-run', { hourBerlin: 5 });

@@ -31,7 +31,12 @@ export interface EditorBootData {
   };
 }
 
-export interface SaveRequest { baseVersion: number; doc: DraftDocument }
+export interface SaveRequest {
+  baseVersion: number;
+  doc: DraftDocument;
+  /** a timed save: it replaces the same person's previous autosave revision (within 10 minutes) instead of adding one */
+  autosave?: boolean;
+}
 export interface SaveOk { version: number; savedAt: string; state: EditorialState }
 export interface SaveConflict { error: string; current: { version: number; doc: DraftDocument; savedBy: string; savedAt: string } }
 export interface ApiProblem { path: string; message: string }
@@ -43,8 +48,8 @@ export interface MediaItem {
   height: number;
   /** a small preview URL for the editor and the library (WebP, at most 480 px wide) */
   thumbUrl: string;
-  /** a larger one for the editor's image blocks and the focal point (WebP, at most 1200 px wide) */
-  previewUrl: string;
+  /** a larger one for the editor's image blocks and the focal point (WebP, at most 1200 px wide); the server always sends it */
+  previewUrl?: string;
   caption: string;
   credit: string;
   /** 0..1 from the left / top */

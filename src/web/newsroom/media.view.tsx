@@ -95,7 +95,7 @@ export function MediaDetailPage(p: { item: MediaItem; form: FormState; csrf: str
       <div class="nr-media-detail__body">
         <div>
           <div id="nr-media-focus" class="nr-media-focus" aria-describedby="nr-media-focus-hint">
-            <img src={item.previewUrl} alt={item.caption || item.fileName} width={item.width} height={item.height} />
+            <img src={item.previewUrl ?? item.thumbUrl} alt={item.caption || item.fileName} width={item.width} height={item.height} />
             <span class={`nr-media-focus__mark ${focal}`} aria-hidden="true"></span>
           </div>
           <p id="nr-media-focus-hint" class="field__hint">Fokuspunkt: Klicken Sie auf die wichtigste Stelle des Bildes (oder verschieben Sie ihn mit den Pfeiltasten). Zugeschnittene Vorschaubilder behalten diese Stelle.</p>

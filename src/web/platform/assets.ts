@@ -1,11 +1,19 @@
-// Self-hosted static assets (stylesheet, fonts, icon, the browser script), fingerprinted and cached for a year.
+// Self-hosted static assets (stylesheet, fonts, icon, the browser scripts), fingerprinted and cached for a year.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
-export interface AssetUrls { css: string; js: string; icon: string; fontSerifBold: string }
+export interface AssetUrls {
+  css: string;
+  /** the article-page script, on every page */
+  js: string;
+  /** the newsroom editor's script: only the editor page loads it */
+  editor: string;
+  icon: string;
+  fontSerifBold: string;
+}
 export interface Asset { body: Buffer; gzip?: Buffer; brotli?: Buffer; contentType: string }
 export interface Assets { urls: AssetUrls; byPath: Map<string, Asset> }
 
@@ -32,8 +40,8 @@ function compressible(body: Buffer, contentType: string): Asset {
   return { body, contentType, gzip: gzipSync(body, { level: 9 }), brotli: brotliCompressSync(body) };
 }
 
-/** Loads every asset once at start; `clientJs` is the bundled browser script. */
-export function loadAssets(clientJs: string): Assets {
+/** Loads every asset once at start; `clientJs` is the bundled article-page script, `editorJs` the editor's. */
+export function loadAssets(clientJs: string, editorJs = ''): Assets {
   const byPath = new Map<string, Asset>();
   const fontUrls = new Map<string, string>();
   const faces: string[] = [];
@@ -51,8 +59,11 @@ export function loadAssets(clientJs: string): Assets {
   const js = Buffer.from(clientJs);
   const jsUrl = fingerprint('klartext.js', js);
   byPath.set(jsUrl, compressible(js, 'text/javascript; charset=utf-8'));
+  const editor = Buffer.from(editorJs);
+  const editorUrl = fingerprint('editor.js', editor);
+  byPath.set(editorUrl, compressible(editor, 'text/javascript; charset=utf-8'));
   const icon = Buffer.from(ICON);
   const iconUrl = fingerprint('icon.svg', icon);
   byPath.set(iconUrl, compressible(icon, 'image/svg+xml'));
-  return { urls: { css: cssUrl, js: jsUrl, icon: iconUrl, fontSerifBold: fontUrls.get('source-serif-4-latin-700-normal.woff2')! }, byPath };
+  return { urls: { css: cssUrl, js: jsUrl, editor: editorUrl, icon: iconUrl, fontSerifBold: fontUrls.get('source-serif-4-latin-700-normal.woff2')! }, byPath };
 }

@@ -1,0 +1,395 @@
+// Entry of the editor bundle (editor page only): reads the boot data, mounts TipTap on the block model, binds the meta
+// fields, the toolbar, images and autosave, and keeps workflow buttons from acting on an unsaved text.
+import { Editor } from '@tiptap/core';
+import type { DraftDocument } from '../../newsroom/draft-document.ts';
+import type { AccessLevel } from '../../content/article.types.ts';
+import type { ApiProblem, EditorBootData, MediaItem } from '../../web/newsroom/editor-contract.ts';
+import { Autosaver, dropStash, findStash, type SaveStatus } from './autosave.ts';
+import { docToPm, pmToDoc, type PmNode } from './doc-convert.ts';
+import type { EditorContext } from './editor-context.ts';
+import { schemaExtensions } from './schema.ts';
+import { editorKeys, paywallPlace, problemsKey, syncPaywall } from './commands.ts';
+import { bindToolbar } from './toolbar.ts';
+import { bindMeta } from './meta-panel.ts';
+import { filesOf, pickFromLibrary, uploadImage, UploadError } from './media.ts';
+import { offerRestore, showConflict, timeOf } from './conflict-view.ts';
+import { paywallWho } from './node-views.ts';
+import { STATE_TEXT } from './labels.ts';
+
+const startedAt = performance.now();
+const root = document.getElementById('kt-editor')!;
+const boot = JSON.parse(document.getElementById('kt-editor-data')!.textContent!) as EditorBootData;
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+/** The meta data lives here; blocks and the paywall position are read from the editor when needed. */
+const doc: DraftDocument = structuredClone(boot.doc);
+const thumbTemplate = (boot.urls as EditorBootData['urls'] & { thumb?: string }).thumb ?? '/bilder/{id}-640.jpg';
+const thumbs = new Map<string, string>();
+const thumbUrl = (id: string): string => thumbs.get(id) ?? thumbTemplate.replace('{id}', encodeURIComponent(id));
+const remember = (item: MediaItem) => thumbs.set(item.id, item.thumbUrl);
+
+const live = $('nr-ed-live');
+let liveTimer: ReturnType<typeof setTimeout> | undefined;
+function announce(message: string): void {
+  // cleared first, so the same sentence twice is read twice
+  live.textContent = '';
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(() => { live.textContent = message; }, 30);
+}
+
+const alertBox = $('nr-ed-alert');
+function showAlert(message: string, items: { text: string; go?: () => void }[] = []): void {
+  const p = document.createElement('p');
+  p.textContent = message;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'nr-ed-iconbtn nr-ed-alert__close';
+  close.textContent = '×';
+  close.setAttribute('aria-label', 'Meldung schließen');
+  close.addEventListener('click', () => { alertBox.hidden = true; });
+  const list = document.createElement('ul');
+  for (const it of items) {
+    const li = document.createElement('li');
+    if (it.go) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'nr-ed-linkbtn';
+      b.textContent = it.text;
+      b.addEventListener('click', it.go);
+      li.append(b);
+    } else li.textContent = it.text;
+    list.append(li);
+  }
+  alertBox.replaceChildren(close, p, ...(items.length ? [list] : []));
+  alertBox.hidden = false;
+}
+const hideAlert = () => { alertBox.hidden = true; };
+
+const ctx: EditorContext = {
+  speakers: () => doc.speakers,
+  addSpeaker: (name) => { meta.addSpeaker(name); },
+  access: () => doc.access,
+  thumbUrl,
+  announce,
+};
+
+// the editor calls back into the autosaver, which reads the editor: assigned once both exist
+// eslint-disable-next-line prefer-const
+let saver: Autosaver | undefined;
+
+const editor = new Editor({
+  element: $('nr-ed-body'),
+  extensions: [...schemaExtensions(ctx), editorKeys(ctx, { link: () => toolbar.openLink(), save: () => void saveNow() })],
+  content: docToPm(doc),
+  injectCSS: false,
+  enableContentCheck: false,
+  editorProps: {
+    attributes: { 'aria-label': 'Artikeltext', 'aria-multiline': 'true', role: 'textbox', class: 'nr-ed-prose', lang: 'de', spellcheck: 'true' },
+    handleDrop(view, event, _slice, moved) {
+      const files = filesOf(event.dataTransfer?.files);
+      if (moved || !files.length) return false;
+      event.preventDefault();
+      const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+      void insertImages(files, at ? blockIndexAt(at.pos) : view.state.doc.childCount);
+      return true;
+    },
+    handlePaste(view, event) {
+      const files = filesOf(event.clipboardData?.files);
+      if (!files.length) return false;
+      void insertImages(files, blockIndexAt(view.state.selection.from) );
+      return true;
+    },
+  },
+  onUpdate: () => { saver?.changed(); paywallInfo(); },
+  onTransaction: () => scheduleToolbar(),
+  onBlur: () => { if (saver?.dirty) void saver.flush(); },
+});
+const view = editor.view;
+
+/** Index of the top-level block boundary after the block at pos (where a dropped image goes). */
+function blockIndexAt(pos: number): number {
+  const $pos = view.state.doc.resolve(Math.min(pos, view.state.doc.content.size));
+  return $pos.depth === 0 ? $pos.index(0) : $pos.index(0) + 1;
+}
+
+function currentDoc(): DraftDocument {
+  const body = pmToDoc(editor.getJSON() as { content?: PmNode[] }, { paywallAfter: doc.paywallAfter });
+  doc.paywallAfter = body.paywallAfter;
+  return {
+    slug: doc.slug, kicker: doc.kicker, headline: doc.headline, teaser: doc.teaser, section: doc.section, authors: doc.authors,
+    access: doc.access, paywallAfter: body.paywallAfter, seoTitle: doc.seoTitle, seoDescription: doc.seoDescription,
+    image: doc.image, speakers: doc.speakers, blocks: body.blocks,
+  };
+}
+
+async function upload(file: File): Promise<MediaItem | null> {
+  announce(`„${file.name}“ wird hochgeladen …`);
+  root.classList.add('nr-ed--busy');
+  try {
+    const item = await uploadImage(boot, file);
+    remember(item);
+    announce(`„${file.name}“ hochgeladen`);
+    return item;
+  } catch (e) {
+    showAlert(e instanceof UploadError ? e.message : `„${file.name}“ konnte nicht hochgeladen werden.`);
+    return null;
+  } finally {
+    root.classList.remove('nr-ed--busy');
+  }
+}
+
+async function library(): Promise<MediaItem | null> {
+  const item = await pickFromLibrary(boot);
+  if (item) remember(item);
+  return item;
+}
+
+/** Images into the body after block `index` (counted when the drop happened), one after the other. */
+async function insertImages(files: File[], index: number): Promise<void> {
+  for (const file of files) {
+    const item = await upload(file);
+    if (item) insertImageAt(item, index++);
+  }
+}
+
+function insertImageAt(item: MediaItem, index: number): void {
+  const { state } = view;
+  let pos = 0;
+  for (let i = 0; i < Math.min(index, state.doc.childCount); i++) pos += state.doc.child(i).nodeSize;
+  const node = state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit });
+  view.dispatch(state.tr.insert(pos, node).scrollIntoView());
+  announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
+}
+
+/** At the cursor: after the current block, or in place of an empty paragraph. */
+function insertImageHere(item: MediaItem): void {
+  const { state } = view;
+  const $from = state.selection.$from;
+  const index = $from.depth === 0 ? $from.index(0) : $from.index(0) + 1;
+  const parent = $from.depth > 0 ? $from.node(1) : null;
+  if (parent && parent.type.name === 'paragraph' && parent.content.size === 0) {
+    const start = $from.before(1);
+    view.dispatch(state.tr.replaceWith(start, start + parent.nodeSize, state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit })).scrollIntoView());
+    announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
+  } else insertImageAt(item, index);
+  const figure = view.dom.querySelectorAll<HTMLElement>('.nr-ed-figure');
+  // caption first: an image without one cannot be published
+  const fresh = Array.from(figure).find((f) => f.querySelector<HTMLImageElement>('img')?.src.includes(encodeURIComponent(item.id)) || f.querySelector<HTMLImageElement>('img')?.getAttribute('src') === item.thumbUrl);
+  fresh?.querySelector<HTMLInputElement>('input[data-attr="caption"]')?.focus();
+}
+
+const fileInput = $<HTMLInputElement>('nr-ed-file');
+fileInput.addEventListener('change', async () => {
+  const files = filesOf(fileInput.files);
+  const target = fileInput.dataset.target;
+  fileInput.dataset.target = '';
+  fileInput.value = '';
+  if (!files.length) return;
+  if (target === 'lead') { meta.setLead(await upload(files[0]!)); return; }
+  for (const f of files) { const item = await upload(f); if (item) insertImageHere(item); }
+});
+
+const meta = bindMeta({
+  boot, doc, thumbUrl, announce, upload, library,
+  changed: () => saver?.changed(),
+  commit: () => { if (saver?.dirty) void saver.flush(); },
+  accessChanged: (access: AccessLevel) => {
+    syncPaywall(view, access, doc.paywallAfter);
+    for (const el of Array.from(view.dom.querySelectorAll('.nr-ed-paywall__who'))) el.textContent = ` · ab hier nur für ${paywallWho(access)}`;
+    paywallInfo();
+    scheduleToolbar();
+  },
+  speakersChanged: () => scheduleToolbar(),
+});
+
+const toolbar = bindToolbar(editor, ctx, {
+  upload: () => { fileInput.dataset.target = 'body'; fileInput.click(); },
+  library: async () => { const item = await library(); if (item) { view.focus(); insertImageHere(item); } },
+  help: () => $<HTMLDialogElement>('nr-ed-help-dialog').showModal(),
+  addSpeaker: () => meta.focusNewSpeaker(),
+});
+
+let toolbarFrame = 0;
+function scheduleToolbar(): void {
+  if (toolbarFrame) return;
+  toolbarFrame = requestAnimationFrame(() => { toolbarFrame = 0; toolbar.update(); });
+}
+
+function paywallInfo(): void {
+  if (doc.access === 'free') { meta.paywallInfo('Frei: der ganze Text für alle, keine Paywall.'); return; }
+  const place = paywallPlace(view.state.doc);
+  meta.paywallInfo(place ? `Paywall nach Block ${place.after} von ${place.of}. Im Text ziehen, oder markieren und Alt+↑/↓.` : 'Die Paywall fehlt.');
+}
+
+// --- status line
+const saveEl = $('nr-ed-save');
+const stateEl = $('nr-ed-state');
+function renderStatus(s: SaveStatus): void {
+  let text: string; let title = '';
+  switch (s.kind) {
+    case 'saved': text = s.at ? `Gespeichert ${timeOf(s.at)}` : `Version ${s.version}`; title = `Version ${s.version}`; break;
+    case 'dirty': text = 'Ungespeicherte Änderungen'; break;
+    case 'saving': text = 'Speichert …'; break;
+    case 'retrying':
+      text = s.reason === 'offline' ? 'Offline – wird erneut versucht' : s.reason === 'login' ? 'Sitzung abgelaufen – bitte in neuem Tab anmelden' : 'Server nicht erreichbar – wird erneut versucht';
+      title = `Ihre Änderungen sind in diesem Browser gesichert. Nächster Versuch in ${Math.round(s.retryInMs / 1000)} s.`;
+      break;
+    case 'error': text = 'Nicht gespeichert'; title = s.message; break;
+    case 'conflict': text = 'Konflikt – bitte Fassung wählen'; break;
+  }
+  saveEl.textContent = text;
+  saveEl.title = title;
+  saveEl.dataset.kind = s.kind === 'retrying' ? 'offline' : s.kind;
+  if (s.kind === 'error') showProblems(s.message, s.problems);
+  else if (s.kind === 'saved') { clearProblems(); }
+  if (s.kind === 'conflict') void resolveConflict(s.current);
+}
+
+const LABELS: Record<string, string> = {
+  kicker: 'Dachzeile', headline: 'Überschrift', teaser: 'Vorspann', section: 'Ressort', authors: 'Autorinnen/Autoren', access: 'Zugang',
+  paywallAfter: 'Paywall', image: 'Aufmacherbild', slug: 'Adresse', seoTitle: 'SEO-Titel', seoDescription: 'SEO-Beschreibung', speakers: 'Gesprächspartner',
+};
+
+function showProblems(message: string, problems: ApiProblem[]): void {
+  const blockProblems = new Map<number, string>();
+  const items: { text: string; go?: () => void }[] = [];
+  for (const p of problems) {
+    const m = /^blocks\[(\d+)\]/.exec(p.path);
+    if (m) {
+      const index = Number(m[1]);
+      blockProblems.set(index, p.message);
+      items.push({ text: `Block ${index + 1}: ${p.message}`, go: () => focusBlock(index) });
+      continue;
+    }
+    const el = meta.markProblem(p.path, p.message);
+    const head = p.path.split(/[.[]/)[0]!;
+    items.push({ text: `${LABELS[head] ?? p.path}: ${p.message}`, go: el ? () => el.focus() : undefined });
+  }
+  view.dispatch(view.state.tr.setMeta(problemsKey, blockProblems).setMeta('addToHistory', false));
+  showAlert(`Nicht gespeichert: ${message}`, items.length > 1 || blockProblems.size ? items : []);
+}
+
+function clearProblems(): void {
+  meta.clearProblems();
+  if (view.state.plugins.length && (problemsKey.getState(view.state) as { problems: Map<number, string> } | undefined)?.problems.size) {
+    view.dispatch(view.state.tr.setMeta(problemsKey, new Map()).setMeta('addToHistory', false));
+  }
+  if (alertBox.textContent?.includes('Nicht gespeichert')) hideAlert();
+}
+
+function focusBlock(index: number): void {
+  let pos = 0; let i = 0;
+  view.state.doc.forEach((n, offset) => {
+    if (n.type.name === 'paywall') return;
+    if (i++ === index) pos = offset;
+  });
+  const node = view.state.doc.nodeAt(pos);
+  view.focus();
+  editor.commands.setTextSelection(node?.isTextblock ? pos + 1 + node.content.size : pos);
+  const dom = view.nodeDOM(pos);
+  if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'center' });
+}
+
+const names = { sections: new Map(boot.sections.map((s) => [s.slug, s.name])), authors: new Map(boot.authors.map((a) => [a.slug, a.name])) };
+async function resolveConflict(current: Parameters<Autosaver['takeTheirs']>[0]): Promise<void> {
+  const choice = await showConflict($<HTMLDialogElement>('nr-ed-conflict-dialog'), currentDoc(), current, names);
+  if (choice === 'theirs') {
+    autosaver.takeTheirs(current);
+    load(current.doc);
+    announce(`Fassung von ${current.savedBy} übernommen`);
+  } else {
+    const r = await autosaver.keepMine(current);
+    announce(r === 'saved' ? 'Ihre Fassung ist gespeichert' : 'Ihre Fassung ist noch nicht gespeichert');
+  }
+}
+
+/** Shows a whole other document (their version, a restored draft) without it counting as an edit to undo. */
+function load(next: DraftDocument): void {
+  Object.assign(doc, structuredClone(next));
+  editor.commands.setContent(docToPm(doc), { emitUpdate: false });
+  meta.fill();
+  paywallInfo();
+  scheduleToolbar();
+}
+
+const autosaver = new Autosaver({
+  articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: currentDoc(),
+  getDoc: currentDoc, onStatus: renderStatus, storage: safeStorage(),
+  onSaved: (ok) => {
+    stateEl.textContent = STATE_TEXT[ok.state] ?? ok.state;
+    stateEl.className = `nr-ed-chip nr-ed-chip--${ok.state}`;
+  },
+});
+
+saver = autosaver;
+
+function safeStorage(): Storage | null {
+  try { return window.localStorage; } catch { return null; }
+}
+
+async function saveNow(): Promise<void> {
+  const r = await autosaver.flush();
+  if (r === 'unchanged') announce('Alles gespeichert');
+}
+
+// --- workflow buttons (plain forms of the page): save first, then send the version the server has
+for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form'))) {
+  const version = form.querySelector<HTMLInputElement>('input[name="version"]');
+  if (!version) continue;
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter) submitter.disabled = true;
+    const r = await autosaver.flush();
+    if (submitter) submitter.disabled = false;
+    if (r !== 'saved' && r !== 'unchanged') {
+      showAlert(r === 'conflict' ? 'Erst den Konflikt lösen: Welche Fassung soll weitergelten?' : 'Der Artikel ist noch nicht gespeichert. Bitte warten Sie, bis er gespeichert ist, oder beheben Sie die markierten Fehler.');
+      return;
+    }
+    version.value = String(autosaver.baseVersion);
+    if (submitter?.name) {
+      const hidden = document.createElement('input');
+      hidden.type = 'hidden';
+      hidden.name = submitter.name;
+      hidden.value = submitter.value;
+      form.append(hidden);
+    }
+    form.submit();
+  });
+}
+
+addEventListener('online', () => autosaver.retryNow());
+addEventListener('beforeunload', (e) => {
+  if (!autosaver.dirty) return;
+  autosaver.stash();
+  e.preventDefault();
+  e.returnValue = '';
+});
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { autosaver.stash(); if (autosaver.dirty) void autosaver.flush(); } });
+
+// --- a draft this browser kept from an earlier visit
+const stash = findStash(safeStorage(), boot.articleId);
+if (stash && JSON.stringify(stash.doc) !== JSON.stringify(currentDoc())) {
+  autosaver.stashFrozen = true;
+  void offerRestore($<HTMLDialogElement>('nr-ed-restore-dialog'), stash, boot.version).then((choice) => {
+    if (choice === 'restore') {
+      load(stash.doc);
+      autosaver.restore(stash);
+      void autosaver.flush();
+      announce('Ungespeicherte Fassung wiederhergestellt');
+    } else {
+      dropStash(safeStorage(), boot.articleId);
+      autosaver.stashFrozen = false;
+    }
+  });
+} else if (stash) dropStash(safeStorage(), boot.articleId);
+
+paywallInfo();
+toolbar.update();
+root.removeAttribute('aria-busy');
+root.dataset.ready = '1';
+// for bench:editor: from script start and from navigation start until the text is in the page
+performance.measure('kt-editor-init', { start: startedAt, end: performance.now() });
+performance.mark('kt-editor-ready');
+// the first frame after it: the text is on screen
+requestAnimationFrame(() => setTimeout(() => performance.mark('kt-editor-painted'), 0));
