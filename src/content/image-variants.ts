@@ -58,8 +58,8 @@ export function parseVariantSet(json: string): VariantSet {
   }
 }
 
-/** Whether every file pages name for an image of this width is recorded. */
-export function isComplete(set: VariantSet, width: number): boolean {
+/** Whether every file pages name for an image of this width is recorded (in the given formats). */
+export function isComplete(set: VariantSet, width: number, formats: readonly ImageFormat[] = IMAGE_FORMATS): boolean {
   const widths = imageWidths(width);
-  return IMAGE_FORMATS.every((f) => widths.every((w) => set[f]?.includes(w)));
+  return formats.every((f) => widths.every((w) => set[f]?.includes(w)));
 }

@@ -10,7 +10,7 @@ import { DomainError } from '../domain-error.ts';
 import { ContentError } from './content.errors.ts';
 import { checkSource, encodeVariants, imageWork, MAX_SOURCE_BYTES, type EncodedVariant, type SourceType } from './image.pipeline.ts';
 import {
-  imageWidths, isComplete, LEGACY_WIDTHS, parseVariantFileName, parseVariantSet, variantFileName, widthAtMost, type ImageFormat, type VariantSet,
+  IMAGE_FORMATS, imageWidths, isComplete, LEGACY_WIDTHS, parseVariantFileName, parseVariantSet, variantFileName, widthAtMost, type ImageFormat, type VariantSet,
 } from './image-variants.ts';
 
 type Db = Kysely<Database>;
@@ -43,19 +43,22 @@ const findBySha = (db: Db, sha: string) =>
  * Checks and encodes a source (outside any transaction: the encoding takes a second). A source stored before with
  * all its variants is not encoded again; one stored before the media library (JPEG 640/1200) is, from this source.
  */
-export async function prepareImageBytes(db: Db, bytes: Buffer, fileName: string): Promise<PreparedImage> {
+export async function prepareImageBytes(db: Db, bytes: Buffer, fileName: string, formats: readonly ImageFormat[] = IMAGE_FORMATS): Promise<PreparedImage> {
   const checked = await checkSource(bytes);
   const sha = sha256(bytes);
   const known = await findBySha(db, sha);
-  if (known && isComplete(parseVariantSet(known.variants), known.width)) {
+  if (known && isComplete(parseVariantSet(known.variants), known.width, formats)) {
     return { sha, type: '', fileName, width: known.width, height: known.height, variants: [] };
   }
-  const encoded = await imageWork.run(() => encodeVariants(bytes));
+  const encoded = await imageWork.run(() => encodeVariants(bytes, formats));
   return { sha, type: checked.type, fileName, width: encoded.width, height: encoded.height, variants: encoded.variants };
 }
 
-/** Reads and checks an image file for the import; `field` names it in errors. */
-export async function prepareImage(db: Db, file: string, field: string): Promise<PreparedImage> {
+/**
+ * Reads and checks an image file for the import; `field` names it in errors. `formats`: what to make now (the demo
+ * seed makes the JPEGs only; the rest follows on first request, see ensureVariants).
+ */
+export async function prepareImage(db: Db, file: string, field: string, formats: readonly ImageFormat[] = IMAGE_FORMATS): Promise<PreparedImage> {
   let data: Buffer;
   try {
     const stat = await fs.stat(file);
@@ -66,7 +69,7 @@ export async function prepareImage(db: Db, file: string, field: string): Promise
     throw new ContentError('invalid-import', `${field}: image file not found (${path.basename(file)})`);
   }
   try {
-    return await prepareImageBytes(db, data, cleanFileName(file));
+    return await prepareImageBytes(db, data, cleanFileName(file), formats);
   } catch (e) {
     if (e instanceof DomainError && e.code === 'too-large') throw new ContentError('invalid-import', `${field}: image is too large (${e.message})`);
     if (e instanceof DomainError && e.code === 'unsupported-type') throw new ContentError('invalid-import', `${field}: not a readable JPEG, PNG or WebP image`);

@@ -6,6 +6,7 @@ import { newId, nowIso } from '../db/ids.ts';
 import { interchangeDocument, describeIssues, type InterchangeDocument } from './interchange.schema.ts';
 import { ContentError } from './content.errors.ts';
 import { prepareImage, storeImage, type PreparedImage } from './image.store.ts';
+import type { ImageFormat } from './image-variants.ts';
 import { slugify, type Block } from './article.types.ts';
 import { getArticleBySlug } from './article.queries.ts';
 import { indexArticle } from './search.queries.ts';
@@ -33,7 +34,13 @@ export function parseInterchange(text: string): InterchangeDocument {
   return parsed.data;
 }
 
-export interface ImportOptions { baseDir: string; dataDir: string; now?: () => Date }
+export interface ImportOptions {
+  baseDir: string;
+  dataDir: string;
+  now?: () => Date;
+  /** image formats made during the import (default all; the rest are made on first request) */
+  imageFormats?: readonly ImageFormat[];
+}
 
 export async function importDocument(db: Kysely<Database>, doc: InterchangeDocument, o: ImportOptions): Promise<ImportResult> {
   // Every image is read and checked before anything is written.
@@ -45,7 +52,7 @@ export async function importDocument(db: Kysely<Database>, doc: InterchangeDocum
     a.blocks.forEach((b, j) => { if (b.type === 'image') wanted.push({ src: b.src, field: `articles[${i}].blocks[${j}].src`, caption: b.caption, credit: b.credit }); });
   });
   for (const w of wanted) {
-    if (!images.has(w.src)) images.set(w.src, await prepareImage(db, path.resolve(o.baseDir, w.src), w.field));
+    if (!images.has(w.src)) images.set(w.src, await prepareImage(db, path.resolve(o.baseDir, w.src), w.field, o.imageFormats));
   }
   const now = nowIso(o.now?.() ?? new Date());
 
