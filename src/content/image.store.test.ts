@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
 import { DomainError } from '../domain-error.ts';
-import { ensureVariants, imageFile, uploadImage } from './image.store.ts';
+import { ensureVariants, imageFile, prepareImageBytes, storeImage, uploadImage } from './image.store.ts';
 import { getMedia, listMedia, updateMedia } from './media.queries.ts';
 import { IMAGE_FORMATS, imageWidths, parseVariantSet } from './image-variants.ts';
 import { jpegWithGps } from './content.fixtures.ts';
@@ -85,6 +85,15 @@ for (const engine of testEngines()) {
       const m = (await getMedia(store.db, id))!;
       assert.deepEqual([m.width, m.height, m.sourceType], [1600, 800, 'image/jpeg']);
       for (const w of [480, 800, 1200, 1600]) for (const f of IMAGE_FORMATS) assert.ok(fs.existsSync(imageFile(dataDir, id, w, f)), `${w}.${f}`);
+    });
+
+    test('an image stored with its JPEGs only (the demo seed) gets AVIF and WebP from them on first request', async () => {
+      const prepared = await prepareImageBytes(store.db, await photo(900, 500, '#225588'), 'demo.jpg', ['jpg']);
+      const id = await storeImage(store.db, dataDir, prepared);
+      assert.equal(fs.existsSync(imageFile(dataDir, id, 480, 'avif')), false);
+      assert.ok(fs.existsSync(imageFile(dataDir, id, 900, 'jpg')));
+      assert.ok(await ensureVariants(store.db, dataDir, id));
+      for (const w of [480, 800, 900]) for (const f of IMAGE_FORMATS) assert.ok(fs.existsSync(imageFile(dataDir, id, w, f)), `${w}.${f}`);
     });
 
     test('the library lists newest first, pages by cursor and searches name, caption and credit', async () => {
