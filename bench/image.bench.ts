@@ -1,6 +1,7 @@
 // bench:image — a 12-megapixel camera JPEG (4000 × 3000, seeded scene with sensor-like noise) through the upload
 // pipeline to every width in AVIF, WebP and JPEG, median of 3, against the target of 3 s; the old pipeline (JPEG 640
-// and 1200 only) as the baseline in the same run.
+// and 1200 only) as the baseline in the same run. Then (BENCH_SERVE=0 skips it) a real server: front page and image
+// latency alone and while two editors upload such photos back to back.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import sharp from 'sharp';
 import { checkSource, encodeVariants, imageWork } from '../src/content/image.pipeline.ts';
 import { uploadImage } from '../src/content/image.store.ts';
 import { openTestStore } from '../src/db/test-stores.ts';
+import { runCli } from '../src/cli/main.ts';
+import { startKlartext } from './bench-servers.ts';
 
 const RUNS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TARGET_MS = 3000;
@@ -124,3 +127,85 @@ console.log(`new pipeline (${variants.length} files):               median ${ms(
 console.log(`whole upload (check, encode, write, row): median ${ms(median(uploadRuns.map((r) => r.wall)))}`);
 console.log(`files: ${[...byFormat].map(([f, e]) => `${f} ${e.widths.join('/')} ${Math.round(e.bytes / 1024)} KB`).join(' · ')}`);
 console.log(`each format alone (all widths): ${perFormat.join(' · ')}`);
+
+// --- serving while uploading ---
+
+const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))]! : NaN);
+
+/** `clients` readers fetch `url` one after the other until `until`; latencies of the 2xx answers. */
+async function steady(url: string, until: number, clients = 2): Promise<{ ms: number[]; failed: number }> {
+  const s = { ms: [] as number[], failed: 0 };
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (Date.now() < until) {
+      const t = performance.now();
+      const res = await fetch(url, { headers: { 'accept-encoding': 'br, gzip' } }).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.ok) s.ms.push(performance.now() - t); else s.failed++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }));
+  return s;
+}
+
+/** A different source each time (a JPEG comment after SOI), so every upload is encoded, not found by its hash. */
+const variantOf = (jpeg: Buffer, n: number): Buffer => {
+  const text = Buffer.from(`bench ${n}`);
+  const com = Buffer.from([0xff, 0xfe, 0, text.length + 2]);
+  return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
+};
+
+if (process.env.BENCH_SERVE !== '0') {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+  const server = await startKlartext({ LOG_LEVEL: 'silent' });
+  try {
+    const env = { KLARTEXT_DATA_DIR: server.dataDir, LOG_LEVEL: 'silent' };
+    const io = { out: () => undefined, err: (e: string) => console.error(e), stdin: async () => 'Regenbogen-Fahrrad-7\n' };
+    if (await runCli(['user', 'create', '--email', 'bild@example.de', '--role', 'editor', '--password-stdin'], io, env) !== 0) throw new Error('user create failed');
+    const login = await fetch(`${server.url}/anmelden`);
+    const anon = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+    const loggedIn = await fetch(`${server.url}/anmelden`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: anon, origin: server.url },
+      body: new URLSearchParams({ _csrf: token, email: 'bild@example.de', password: 'Regenbogen-Fahrrad-7' }).toString(),
+    });
+    const cookie = loggedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const library = await (await fetch(`${server.url}/redaktion/medien`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(library)?.[1];
+    if (!csrf) throw new Error('not logged in as staff');
+    const home = await (await fetch(`${server.url}/`)).text();
+    const image = /\/bilder\/[A-Za-z0-9_-]+-\d+\.jpg/.exec(home)?.[0];
+    if (!image) throw new Error('no image on the front page');
+    await Promise.all([steady(`${server.url}/`, Date.now() + 1000), steady(server.url + image, Date.now() + 1000)]);
+
+    let end = Date.now() + seconds * 1000;
+    const [frontAlone, imageAlone] = await Promise.all([steady(`${server.url}/`, end), steady(server.url + image, end)]);
+    end = Date.now() + seconds * 1000;
+    let n = 0;
+    const uploads: number[] = [];
+    const statuses = new Map<number, number>();
+    const uploader = async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        const res = await fetch(`${server.url}/redaktion/api/medien`, {
+          method: 'POST', body: new Uint8Array(variantOf(photo, n++)),
+          headers: { cookie, origin: server.url, 'x-klartext-csrf': csrf, 'x-file-name': 'kamera.jpg', 'content-type': 'image/jpeg', accept: 'application/json' },
+        });
+        await res.arrayBuffer();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 201) uploads.push(performance.now() - t);
+      }
+    };
+    const [frontBusy, imageBusy] = await Promise.all([steady(`${server.url}/`, end), steady(server.url + image, end), uploader(), uploader()]);
+    const f = (v: number) => (Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
+    const row = (name: string, a: { ms: number[] }, b: { ms: number[]; failed: number }) =>
+      `${name.padEnd(12)} p50 ${f(pct(a.ms, 50)).padStart(5)} p99 ${f(pct(a.ms, 99)).padStart(5)} (n ${a.ms.length}) │ p50 ${f(pct(b.ms, 50)).padStart(5)} p99 ${f(pct(b.ms, 99)).padStart(5)} (n ${b.ms.length})${b.failed ? `, ${b.failed} failed` : ''}`;
+    console.log('');
+    console.log(`serving while two editors upload 12-MP photos back to back (${seconds} s each; 2 clients per URL), ms:`);
+    console.log(`${''.padEnd(12)} ${'alone'.padEnd(32)} │ during the uploads`);
+    console.log(row('front page', frontAlone, frontBusy));
+    console.log(row('image', imageAlone, imageBusy));
+    console.log(`uploads: ${[...statuses].map(([k, v]) => `${k}: ${v}`).join(', ')}; 201 answered in p50 ${f(pct(uploads, 50))} ms, max ${f(Math.max(...uploads))} ms (one at a time, the other waits)`);
+  } finally {
+    await server.stop();
+  }
+}
