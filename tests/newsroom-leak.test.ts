@@ -37,10 +37,10 @@ for (const engine of testEngines()) {
       subscriber = (await t.reader('subscriber')).browser;
       const imageId = (await t.store.db.selectFrom('images').select('id').executeTakeFirstOrThrow()).id;
       const earlier = new Date(t.clock.now.getTime() - 60_000);
-      const write = async (word: string) => {
+      const write = async (word: string, extra: Partial<DraftDocument> = {}) => {
         const wc = await createDraft(t.store.db, editor, {}, { now: earlier });
         ids[word] = wc.articleId;
-        return saveDraft(t.store.db, editor, wc.articleId, { baseVersion: wc.version, doc: { ...wc.doc, ...doc(word, imageId) } }, { now: earlier });
+        return saveDraft(t.store.db, editor, wc.articleId, { baseVersion: wc.version, doc: { ...wc.doc, ...doc(word, imageId), ...extra } }, { now: earlier });
       };
       await write('Quastenflosser');
       const gone = await write('Pfeilschwanzkrebs');
@@ -49,7 +49,7 @@ for (const engine of testEngines()) {
       assert.equal((await t.app.request('/artikel/pfeilschwanzkrebs-artikel')).status, 200);
       assert.match(await (await t.app.request('/')).text(), /Pfeilschwanzkrebs/);
       await unpublish(t.store.db, editor, gone.articleId, { now: t.clock.now });
-      const control = await write('Seeanemone');
+      const control = await write('Seeanemone', { seoTitle: 'Suchmaschinentitel der Seeanemone', seoDescription: 'Suchmaschinenbeschreibung <b>fett</b>' });
       await publishNow(t.store.db, editor, control.articleId, control.version, { now: earlier });
       // the page cache notices a content change within its stamp interval (2 s on the app's clock)
       t.clock.now = new Date(t.clock.now.getTime() + 5000);
@@ -88,6 +88,17 @@ for (const engine of testEngines()) {
       const page = await t.page('seeanemone-artikel');
       const r = await t.unlock(subscriber, page.articleId, { keyId: page.keyId });
       assert.equal(r.status, 200);
+    });
+
+    test('the article page head uses the SEO title and description when set, the page itself the headline', async () => {
+      const html = await (await t.app.request('/artikel/seeanemone-artikel')).text();
+      assert.match(html, /<title>Suchmaschinentitel der Seeanemone \| [^<]+<\/title>/);
+      assert.match(html, /<meta name="description" content="Suchmaschinenbeschreibung &lt;b&gt;fett&lt;\/b&gt;"/);
+      assert.match(html, /<meta property="og:title" content="Suchmaschinentitel der Seeanemone"/);
+      assert.match(html, /<h1 class="article__headline">Seeanemone im Stadtweiher gesichtet<\/h1>/);
+      const plain = await (await t.app.request('/artikel/stadtfest-am-wochenende')).text();
+      assert.match(plain, /<title>Stadtfest am Wochenende \| /);
+      assert.match(plain, /<meta name="description" content="Drei Bühnen, viele Stände."/);
     });
 
     for (const [word, what] of [['Quastenflosser', 'a draft'], ['Pfeilschwanzkrebs', 'an unpublished article']] as const) {
