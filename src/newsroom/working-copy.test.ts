@@ -42,6 +42,7 @@ for (const engine of testEngines()) {
       const wc = await createDraft(store.db, author, { section: 'kultur' }, { now: t0 });
       const saved = await saveDraft(store.db, editor, wc.articleId, { baseVersion: 1, doc: { ...wc.doc, headline: 'Erste Fassung' } }, { now: at(1) });
       assert.equal(saved.version, 2);
+      assert.deepEqual(saved, await getWorkingCopy(store.db, wc.articleId), 'what save answers is what is stored');
       await assert.rejects(saveDraft(store.db, author, wc.articleId, { baseVersion: 1, doc: { ...wc.doc, headline: 'Andere Fassung' } }, { now: at(2) }), (e: unknown) => {
         assert.ok(e instanceof ConflictError);
         assert.equal(e.code, 'conflict');
@@ -88,6 +89,7 @@ for (const engine of testEngines()) {
       assert.equal(saved.version, 1);
       assert.equal(saved.state, 'published');
       assert.equal(saved.publishedVersion, 0);
+      assert.deepEqual(saved, await getWorkingCopy(store.db, row.id));
       await assert.rejects(saveDraft(store.db, editor, row.id, { baseVersion: 0, doc: wc.doc }), ConflictError);
     });
 
