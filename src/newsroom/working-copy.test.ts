@@ -3,6 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
 import { DomainError } from '../domain-error.ts';
+import { exportDocument } from '../content/index.ts';
 import { ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, saveDraft, type Staff } from './index.ts';
 import { completeDoc, importFixture, makeStaff } from './newsroom.fixtures.ts';
 
@@ -31,6 +32,13 @@ for (const engine of testEngines()) {
       const row = await store.db.selectFrom('articles').select(['slug', 'live']).where('id', '=', wc.articleId).executeTakeFirstOrThrow();
       assert.match(row.slug, /^entwurf-[0-9a-f]{8}$/);
       assert.equal(Number(row.live), 0);
+    });
+
+    test('the interchange export leaves drafts out (importing them would publish them)', async () => {
+      const wc = await createDraft(store.db, author, { headline: 'Nur ein Entwurf' }, { now: t0 });
+      const exported = await exportDocument(store.db, { dataDir: '/nonexistent' });
+      assert.ok(exported.articles.length >= 3);
+      assert.ok(!exported.articles.some((a) => a.slug === wc.doc.slug || a.headline === 'Nur ein Entwurf'));
     });
 
     test('a reader cannot create a draft', async () => {
