@@ -13,6 +13,8 @@ import type { AppEnv } from './platform/request-context.middleware.ts';
 /** Concrete values for the parameters of registered paths (demo fixtures). */
 const PARAMS: Record<string, string> = {
   slug: PLUS_SLUG, section: 'stadt', articleId: 'unbekannt', id: 'unbekannt', file: 'fehlt-640.jpg', number: 'KT-0000-0000',
+  // newsroom revisions: version numbers
+  a: '1', b: '2', version: '1',
 };
 
 /** A concrete path for a registered route path, or undefined for middleware patterns. */
