@@ -123,7 +123,7 @@ export class Autosaver {
 
   private schedule(ms: number): void {
     if (this.timer !== null) this.o.clearTimeout(this.timer);
-    this.timer = this.o.setTimeout(() => { this.timer = null; void this.flush(); }, ms);
+    this.timer = this.o.setTimeout(() => { this.timer = null; void this.flush({ autosave: true }); }, ms);
   }
 
   private scheduleStash(): void {
@@ -145,8 +145,11 @@ export class Autosaver {
     } catch { /* storage full or disabled: the server save still runs */ }
   }
 
-  /** Saves now (workflow buttons, blur, Ctrl+S). Resolves when the server has the current text, or why not. */
-  async flush(): Promise<FlushResult> {
+  /**
+   * Saves now. Resolves when the server has the current text, or why not. `autosave`: a save nobody asked for (the
+   * timer, leaving a field or the tab) — it replaces the same person's last autosave revision instead of adding one.
+   */
+  async flush(o: { autosave?: boolean } = {}): Promise<FlushResult> {
     if (this.timer !== null) { this.o.clearTimeout(this.timer); this.timer = null; }
     if (this.blocked) return 'conflict';
     while (this.inFlight) await this.inFlight;
@@ -154,11 +157,11 @@ export class Autosaver {
       if (this.status.kind === 'dirty') this.set({ kind: 'saved', at: '', version: this.baseVersion });
       return 'unchanged';
     }
-    this.inFlight = this.save();
+    this.inFlight = this.save(o.autosave === true);
     try { return await this.inFlight; } finally { this.inFlight = null; }
   }
 
-  private async save(): Promise<FlushResult> {
+  private async save(autosave: boolean): Promise<FlushResult> {
     const doc = this.o.getDoc();
     const sent = JSON.stringify(doc);
     const baseVersion = this.baseVersion;
@@ -171,7 +174,7 @@ export class Autosaver {
         // a login redirect must not be followed into a 200 HTML page that looks like success
         redirect: 'manual',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-klartext-csrf': this.o.csrf },
-        body: JSON.stringify({ baseVersion, doc }),
+        body: JSON.stringify({ baseVersion, doc, autosave }),
       });
     } catch {
       return this.retry('offline');

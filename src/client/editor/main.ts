@@ -102,7 +102,7 @@ const editor = new Editor({
   },
   onUpdate: () => { saver?.changed(); paywallInfo(); },
   onTransaction: () => scheduleToolbar(),
-  onBlur: () => { if (saver?.dirty) void saver.flush(); },
+  onBlur: () => { if (saver?.dirty) void saver.flush({ autosave: true }); },
 });
 const view = editor.view;
 
@@ -192,7 +192,7 @@ fileInput.addEventListener('change', async () => {
 const meta = bindMeta({
   boot, doc, thumbUrl, announce, upload, library,
   changed: () => saver?.changed(),
-  commit: () => { if (saver?.dirty) void saver.flush(); },
+  commit: () => { if (saver?.dirty) void saver.flush({ autosave: true }); },
   accessChanged: (access: AccessLevel) => {
     syncPaywall(view, access, doc.paywallAfter);
     for (const el of Array.from(view.dom.querySelectorAll('.nr-ed-paywall__who'))) el.textContent = ` · ab hier nur für ${paywallWho(access)}`;
@@ -318,6 +318,9 @@ const autosaver = new Autosaver({
   onSaved: (ok) => {
     stateEl.textContent = STATE_TEXT[ok.state] ?? ok.state;
     stateEl.className = `nr-ed-chip nr-ed-chip--${ok.state}`;
+    // the page's workflow forms name the version on screen (data-kt-version, set again on submit anyway)
+    for (const el of Array.from(document.querySelectorAll<HTMLInputElement>('input[data-kt-version]'))) el.value = String(ok.version);
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-kt-version-label]'))) el.textContent = String(ok.version);
   },
 });
 
@@ -365,7 +368,7 @@ addEventListener('beforeunload', (e) => {
   e.preventDefault();
   e.returnValue = '';
 });
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { autosaver.stash(); if (autosaver.dirty) void autosaver.flush(); } });
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { autosaver.stash(); if (autosaver.dirty) void autosaver.flush({ autosave: true }); } });
 
 // --- a draft this browser kept from an earlier visit
 const stash = findStash(safeStorage(), boot.articleId);
