@@ -84,7 +84,7 @@ const ms = (v: number) => (Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(1) : Mat
 
 try {
   const home = await (await fetch(url + '/')).text();
-  const image = /\/bilder\/[A-Za-z0-9_-]+-(?:640|1200)\.jpg/.exec(home)?.[0];
+  const image = /\/bilder\/[A-Za-z0-9_-]+-\d+\.jpg/.exec(home)?.[0];
   if (!image) throw new Error('no demo image on the front page');
   const form = await fetch(`${url}/anmelden`);
   const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

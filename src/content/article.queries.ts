@@ -9,14 +9,18 @@ const summaryColumns = [
   'articles.id', 'articles.slug', 'articles.kicker', 'articles.headline', 'articles.teaser', 'articles.access',
   'articles.image_id', 'articles.image_caption', 'articles.image_credit', 'articles.published_at', 'articles.updated_at',
   'sections.slug as section_slug', 'sections.name as section_name', 'images.width as image_width', 'images.height as image_height',
+  'images.focal_x as image_focal_x', 'images.focal_y as image_focal_y',
 ] as const;
 
 type SummaryRow = Pick<Selectable<ArticleRow>, 'id' | 'slug' | 'kicker' | 'headline' | 'teaser' | 'access' | 'image_id' | 'image_caption' | 'image_credit' | 'published_at' | 'updated_at'>
-  & { section_slug: string; section_name: string; image_width: number | null; image_height: number | null };
+  & { section_slug: string; section_name: string; image_width: number | null; image_height: number | null; image_focal_x: number | null; image_focal_y: number | null };
 
 function toSummary(r: SummaryRow): ArticleSummary {
   const image: StoredImage | null = r.image_id
-    ? { imageId: r.image_id, width: r.image_width ?? 1200, height: r.image_height ?? 675, caption: r.image_caption, credit: r.image_credit }
+    ? {
+      imageId: r.image_id, width: r.image_width ?? 1200, height: r.image_height ?? 675, caption: r.image_caption, credit: r.image_credit,
+      focal: { x: Number(r.image_focal_x ?? 0.5), y: Number(r.image_focal_y ?? 0.5) },
+    }
     : null;
   return {
     id: r.id, slug: r.slug, kicker: r.kicker, headline: r.headline, teaser: r.teaser, access: r.access, image,

@@ -1,7 +1,11 @@
 // Domain types of published content, as the rest of Klartext sees them (rows are mapped at the query boundary).
 export type AccessLevel = 'free' | 'registered' | 'plus';
 
-export interface StoredImage { imageId: string; width: number; height: number; caption: string; credit: string }
+export interface StoredImage {
+  imageId: string; width: number; height: number; caption: string; credit: string;
+  /** where crops keep the picture (0..1 from the left / top); from the media library, for lead images in lists */
+  focal?: { x: number; y: number };
+}
 
 export type Block =
   | { type: 'paragraph' | 'subheading' | 'question'; text: string }

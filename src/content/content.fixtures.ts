@@ -18,6 +18,14 @@ export async function writeFixtureImages(dir: string): Promise<void> {
   }
 }
 
+/** A camera JPEG for tests: EXIF with a copyright and a GPS position, turned 90° by its orientation tag. */
+export async function jpegWithGps(width = 600, height = 400, color = '#3a6ea5'): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: color } })
+    .withExif({ IFD0: { Copyright: 'Geheime Quelle' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 31/1 12/1', GPSLongitudeRef: 'E', GPSLongitude: '13/1 24/1 0/1' } })
+    .withMetadata({ orientation: 6 })
+    .jpeg().toBuffer();
+}
+
 export function fixtureDocument(now = new Date()): InterchangeDocument {
   const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3600_000).toISOString();
   return {

@@ -5,9 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { InterchangeArticle, InterchangeBlock, InterchangeDocument } from './interchange.schema.ts';
 import { getArticleBySlug } from './article.queries.ts';
-import { imageFile, IMAGE_WIDTHS } from './image.store.ts';
-
-const LARGEST = IMAGE_WIDTHS[IMAGE_WIDTHS.length - 1]!;
+import { largestJpegFile } from './image.store.ts';
 
 /**
  * Builds the document; with `imageDir`, copies each image there and refers to it by file name. Live articles only
@@ -17,11 +15,12 @@ const LARGEST = IMAGE_WIDTHS[IMAGE_WIDTHS.length - 1]!;
 export async function exportDocument(db: Kysely<Database>, o: { dataDir: string; imageDir?: string }): Promise<InterchangeDocument> {
   const slugs = await db.selectFrom('articles').select('slug').where('live', '=', 1).orderBy('published_at').orderBy('slug').execute();
   const copied = new Set<string>();
-  const src = async (imageId: string): Promise<string> => {
+  // the largest JPEG variant stands in for the source (sources are not kept: decision 019)
+  const src = async ({ imageId, width }: { imageId: string; width: number }): Promise<string> => {
     const name = `${imageId}.jpg`;
     if (o.imageDir && !copied.has(name)) {
       await fs.mkdir(o.imageDir, { recursive: true });
-      await fs.copyFile(imageFile(o.dataDir, imageId, LARGEST), path.join(o.imageDir, name));
+      await fs.copyFile(await largestJpegFile(o.dataDir, imageId, width), path.join(o.imageDir, name));
       copied.add(name);
     }
     return name;
@@ -31,12 +30,12 @@ export async function exportDocument(db: Kysely<Database>, o: { dataDir: string;
     const a = (await getArticleBySlug(db, slug, { includeScheduled: true }))!;
     const blocks: InterchangeBlock[] = [];
     for (const b of a.blocks) {
-      blocks.push(b.type === 'image' ? { type: 'image', src: await src(b.imageId), caption: b.caption, credit: b.credit } : b);
+      blocks.push(b.type === 'image' ? { type: 'image', src: await src(b), caption: b.caption, credit: b.credit } : b);
     }
     articles.push({
       slug: a.slug, section: a.section.slug, kicker: a.kicker, headline: a.headline, teaser: a.teaser, access: a.access,
       paywallAfter: a.paywallAfter, publishedAt: a.publishedAt, updatedAt: a.updatedAt, authors: a.authors.map((x) => x.name),
-      ...(a.image ? { image: { src: await src(a.image.imageId), caption: a.image.caption, credit: a.image.credit } } : {}),
+      ...(a.image ? { image: { src: await src(a.image), caption: a.image.caption, credit: a.image.credit } } : {}),
       blocks,
     });
   }

@@ -37,20 +37,25 @@ export interface ImportOptions { baseDir: string; dataDir: string; now?: () => D
 
 export async function importDocument(db: Kysely<Database>, doc: InterchangeDocument, o: ImportOptions): Promise<ImportResult> {
   // Every image is read and checked before anything is written.
+  // Each is encoded by the same pipeline as an upload (one at a time), outside the transaction.
   const images = new Map<string, PreparedImage>();
-  const wanted: { src: string; field: string }[] = [];
+  const wanted: { src: string; field: string; caption: string; credit: string }[] = [];
   doc.articles.forEach((a, i) => {
-    if (a.image) wanted.push({ src: a.image.src, field: `articles[${i}].image.src` });
-    a.blocks.forEach((b, j) => { if (b.type === 'image') wanted.push({ src: b.src, field: `articles[${i}].blocks[${j}].src` }); });
+    if (a.image) wanted.push({ src: a.image.src, field: `articles[${i}].image.src`, caption: a.image.caption, credit: a.image.credit });
+    a.blocks.forEach((b, j) => { if (b.type === 'image') wanted.push({ src: b.src, field: `articles[${i}].blocks[${j}].src`, caption: b.caption, credit: b.credit }); });
   });
   for (const w of wanted) {
-    if (!images.has(w.src)) images.set(w.src, await prepareImage(path.resolve(o.baseDir, w.src), w.field));
+    if (!images.has(w.src)) images.set(w.src, await prepareImage(db, path.resolve(o.baseDir, w.src), w.field));
   }
   const now = nowIso(o.now?.() ?? new Date());
 
   return db.transaction().execute(async (trx) => {
     const imageIds = new Map<string, string>();
-    for (const [src, img] of images) imageIds.set(src, await storeImage(trx, o.dataDir, img));
+    // the first caption and credit a new image comes with become its library defaults
+    for (const [src, img] of images) {
+      const first = wanted.find((w) => w.src === src)!;
+      imageIds.set(src, await storeImage(trx, o.dataDir, img, { caption: first.caption, credit: first.credit }));
+    }
     const sectionIds = new Map<string, string>();
     const maxPos = await trx.selectFrom('sections').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
     let position = Number(maxPos?.p ?? 0);

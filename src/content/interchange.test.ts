@@ -32,10 +32,13 @@ for (const engine of testEngines()) {
       assert.deepEqual(a.authors.map((x) => x.name), ['Ina Beispiel']);
       assert.equal(a.paywallAfter, 1);
       assert.equal(a.blocks.length, 6);
-      assert.ok(a.image && a.image.width === 1200 && a.image.height === 675);
+      assert.ok(a.image && a.image.width === 1600 && a.image.height === 900);
       const img = a.blocks[4];
       assert.ok(img && img.type === 'image');
-      await fs.access(path.join(dataDir, 'images', `${img.imageId}-640.jpg`));
+      // the same pipeline as an upload: every width in every format
+      for (const f of ['avif', 'webp', 'jpg']) for (const w of [480, 800, 1200, 1600]) await fs.access(path.join(dataDir, 'images', `${img.imageId}-${w}.${f}`));
+      const lib = await store.db.selectFrom('images').select(['caption', 'credit', 'original_name']).where('id', '=', img.imageId).executeTakeFirstOrThrow();
+      assert.deepEqual(lib, { caption: 'Die gesperrte Brücke', credit: 'Foto: Test', original_name: 'inline.jpg' }, 'the first use gives the library its defaults');
     });
 
     test('importing the same file again updates instead of duplicating', async () => {

@@ -4,7 +4,22 @@ import type { Generated } from 'kysely';
 
 export interface SectionRow { id: string; slug: string; name: string; position: number; description: string }
 export interface AuthorRow { id: string; slug: string; name: string; bio: string }
-export interface ImageRow { id: string; file: string; width: number; height: number; sha256: string; created_at: string }
+export interface ImageRow {
+  id: string; file: string; width: number; height: number; sha256: string; created_at: string;
+  /** the uploaded file's name ('' for images from before the media library) */
+  original_name: Generated<string>;
+  /** MIME type of the source as its content showed ('' when unknown) */
+  source_type: Generated<string>;
+  /** focal point, 0..1 from the left and from the top: where crops keep the picture */
+  focal_x: Generated<number>;
+  focal_y: Generated<number>;
+  /** library defaults the editor takes over */
+  caption: Generated<string>;
+  credit: Generated<string>;
+  uploaded_by: string | null;
+  /** JSON: file extension → widths on disk */
+  variants: Generated<string>;
+}
 
 export interface ArticleRow {
   id: string;

@@ -9,7 +9,9 @@ import { sql } from 'kysely';
 import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { contentStamp, getArticleBySlug, imageFile, listArticles, listSections, nextPublicationAfter } from '../content/index.ts';
+import {
+  contentStamp, ensureVariants, getArticleBySlug, IMAGE_CONTENT_TYPES, imageFile, listArticles, listSections, nextPublicationAfter, parseVariantFileName,
+} from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from '../mail/index.ts';
@@ -29,7 +31,7 @@ import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
-import { newsroomRoutes } from './newsroom/index.ts';
+import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
@@ -150,14 +152,18 @@ export function createApp(deps: AppDeps): KlartextApp {
     if (enc) headers['content-encoding'] = enc;
     return c.body(new Uint8Array(body), 200, headers);
   });
-  publicApp.get('/bilder/:file{[A-Za-z0-9_-]+-(640|1200)\\.jpg}', async (c) => {
-    const m = /^([A-Za-z0-9_-]+)-(640|1200)\.jpg$/.exec(c.req.param('file'))!;
-    try {
-      const data = await fs.promises.readFile(imageFile(config.dataDir, m[1]!, Number(m[2])));
-      return c.body(new Uint8Array(data), 200, { 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=31536000, immutable' });
-    } catch {
-      throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
-    }
+  // Image variants: a strict name (id, width, known extension; no dots or slashes reach the disk), the type from the
+  // extension, cached for a year (a file never changes under its name). Images from before the media library get
+  // their missing variants made the first time one is asked for.
+  publicApp.get('/bilder/:file{[A-Za-z0-9_-]+-[0-9]+\\.(?:avif|webp|jpg)}', async (c) => {
+    const v = parseVariantFileName(c.req.param('file'));
+    if (!v) throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
+    const file = imageFile(config.dataDir, v.imageId, v.width, v.format);
+    const read = () => fs.promises.readFile(file).catch(() => undefined);
+    let data = await read();
+    if (!data && await ensureVariants(store.db, config.dataDir, v.imageId)) data = await read();
+    if (!data) throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
+    return c.body(new Uint8Array(data), 200, { 'content-type': IMAGE_CONTENT_TYPES[v.format], 'cache-control': 'public, max-age=31536000, immutable' });
   });
   // A claimed crawler is checked before the cache; everyone else gets the cached page.
   publicApp.use('/artikel/:slug', paywall.crawlerGate);
@@ -167,7 +173,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   publicApp.route('/', readerRoutes(site, paywall.premiumSlot));
 
   // --- private: per person ---
-  const privateApp = createWebApp(frame);
+  // the image upload reads its own body under its own 20 MB limit
+  const privateApp = createWebApp({ ...frame, ownBodyLimit: MEDIA_UPLOAD_PATHS });
   privateApp.use('*', alwaysPrivate);
   // The unlock endpoint remembers sessions briefly; the session middleware then skips the database.
   privateApp.use('/api/unlock/*', paywall.unlockSession);

@@ -33,7 +33,7 @@ async function open(stub: EditorStub, o: { pastedHtml?: boolean } = {}): Promise
 }
 
 const lastSave = (stub: EditorStub) => stub.saves[stub.saves.length - 1]!;
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);

@@ -23,10 +23,19 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 
 /** The meta data lives here; blocks and the paywall position are read from the editor when needed. */
 const doc: DraftDocument = structuredClone(boot.doc);
-const thumbTemplate = (boot.urls as EditorBootData['urls'] & { thumb?: string }).thumb ?? '/bilder/{id}-640.jpg';
-const thumbs = new Map<string, string>();
-const thumbUrl = (id: string): string => thumbs.get(id) ?? thumbTemplate.replace('{id}', encodeURIComponent(id));
-const remember = (item: MediaItem) => thumbs.set(item.id, item.thumbUrl);
+// preview URLs of library images: from uploads and picks at once, for images already in the text asked of the library
+const thumbs = new Map<string, Promise<string>>();
+const remember = (item: MediaItem) => thumbs.set(item.id, Promise.resolve(item.thumbUrl));
+function imageSrc(id: string): Promise<string> {
+  let src = thumbs.get(id);
+  if (!src) {
+    src = fetch(`${boot.urls.media}/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(async (res) => (res.ok ? String(((await res.json()) as Partial<MediaItem>).thumbUrl ?? '') : ''))
+      .catch(() => '');
+    thumbs.set(id, src);
+  }
+  return src;
+}
 
 const live = $('nr-ed-live');
 let liveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +78,7 @@ const ctx: EditorContext = {
   speakers: () => doc.speakers,
   addSpeaker: (name) => { meta.addSpeaker(name); },
   access: () => doc.access,
-  thumbUrl,
+  imageSrc,
   announce,
 };
 
@@ -152,30 +161,31 @@ async function insertImages(files: File[], index: number): Promise<void> {
   }
 }
 
-function insertImageAt(item: MediaItem, index: number): void {
+/** Inserts the image as block `index`; returns its position. */
+function insertImageAt(item: MediaItem, index: number): number {
   const { state } = view;
   let pos = 0;
   for (let i = 0; i < Math.min(index, state.doc.childCount); i++) pos += state.doc.child(i).nodeSize;
   const node = state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit });
   view.dispatch(state.tr.insert(pos, node).scrollIntoView());
   announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
+  return pos;
 }
 
-/** At the cursor: after the current block, or in place of an empty paragraph. */
+/** At the cursor: after the current block, or in place of an empty paragraph; then into its caption. */
 function insertImageHere(item: MediaItem): void {
   const { state } = view;
   const $from = state.selection.$from;
-  const index = $from.depth === 0 ? $from.index(0) : $from.index(0) + 1;
   const parent = $from.depth > 0 ? $from.node(1) : null;
+  let pos: number;
   if (parent && parent.type.name === 'paragraph' && parent.content.size === 0) {
-    const start = $from.before(1);
-    view.dispatch(state.tr.replaceWith(start, start + parent.nodeSize, state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit })).scrollIntoView());
+    pos = $from.before(1);
+    view.dispatch(state.tr.replaceWith(pos, pos + parent.nodeSize, state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit })).scrollIntoView());
     announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
-  } else insertImageAt(item, index);
-  const figure = view.dom.querySelectorAll<HTMLElement>('.nr-ed-figure');
+  } else pos = insertImageAt(item, $from.depth === 0 ? $from.index(0) : $from.index(0) + 1);
   // caption first: an image without one cannot be published
-  const fresh = Array.from(figure).find((f) => f.querySelector<HTMLImageElement>('img')?.src.includes(encodeURIComponent(item.id)) || f.querySelector<HTMLImageElement>('img')?.getAttribute('src') === item.thumbUrl);
-  fresh?.querySelector<HTMLInputElement>('input[data-attr="caption"]')?.focus();
+  const dom = view.nodeDOM(pos);
+  if (dom instanceof HTMLElement) dom.querySelector<HTMLInputElement>('input[data-attr="caption"]')?.focus();
 }
 
 const fileInput = $<HTMLInputElement>('nr-ed-file');
@@ -190,7 +200,7 @@ fileInput.addEventListener('change', async () => {
 });
 
 const meta = bindMeta({
-  boot, doc, thumbUrl, announce, upload, library,
+  boot, doc, imageSrc, announce, upload, library,
   changed: () => saver?.changed(),
   commit: () => { if (saver?.dirty) void saver.flush({ autosave: true }); },
   accessChanged: (access: AccessLevel) => {

@@ -186,9 +186,16 @@ export function imageView(ctx: EditorContext) {
       view.focus();
     });
     dom.append(frame, fields, remove);
+    let shown = '';
     const fill = () => {
-      const src = ctx.thumbUrl(String(node.attrs.imageId));
-      if (img.getAttribute('src') !== src) img.src = src;
+      const id = String(node.attrs.imageId);
+      if (id !== shown) {
+        shown = id;
+        void ctx.imageSrc(id).then((src) => {
+          if (shown !== id) return;
+          if (src) img.src = src; else { img.removeAttribute('src'); img.alt = 'Keine Vorschau'; }
+        });
+      }
       for (const [input, value] of [[caption, node.attrs.caption], [credit, node.attrs.credit]] as const) {
         if (document.activeElement !== input && input.value !== value) input.value = String(value ?? '');
         input.classList.toggle('nr-ed-missing', !input.value.trim());

@@ -16,9 +16,16 @@ export interface EditorBootData {
   urls: {
     /** PUT {baseVersion, doc} → SaveOk | 409 SaveConflict | 400 SaveProblems */
     save: string;
-    /** POST raw image bytes (header x-file-name) → 201 MediaItem | 413 | 415 (ApiError) */
+    /**
+     * POST the image file itself as the body (fetch(url, { method: 'POST', body: file })), headers
+     * x-file-name: encodeURIComponent(file.name), x-klartext-csrf: csrf, accept: application/json
+     * → 201 MediaItem (the existing item when the same bytes were uploaded before) | 413 | 415 | 503 busy (ApiError)
+     */
     upload: string;
-    /** GET ?q= → { items: MediaItem[] } */
+    /**
+     * GET ?q=&vor= → { items: MediaItem[] (newest first, 48 a page), next: string | null (pass as vor) };
+     * POST <media>/<id> JSON { caption?, credit?, focal?: { x, y } } (header x-klartext-csrf) → 200 MediaItem | 400 ApiError naming the field
+     */
     media: string;
     preview: string;
   };
@@ -39,8 +46,10 @@ export interface MediaItem {
   id: string;
   width: number;
   height: number;
-  /** a small preview URL for the editor and the library */
+  /** a small preview URL for the editor and the library (WebP, at most 480 px wide) */
   thumbUrl: string;
+  /** a larger one for the editor's image blocks and the focal point (WebP, at most 1200 px wide) */
+  previewUrl: string;
   caption: string;
   credit: string;
   /** 0..1 from the left / top */

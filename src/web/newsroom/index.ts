@@ -8,6 +8,7 @@ import { adminRoutes } from './admin.routes.tsx';
 import { previewRoutes } from './preview.routes.tsx';
 
 export type { NewsroomRouteDeps, PreviewAudience } from './newsroom-context.ts';
+export { MEDIA_UPLOAD_PATHS } from './media.routes.tsx';
 
 export function newsroomRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -2,7 +2,7 @@
 import type { DomainErrorCode } from '../../domain-error.ts';
 
 export type HttpErrorKind = 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'payload-too-large' | 'too-many-requests' | 'unavailable';
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 /**
  * Keyed by the code readers see in JSON, so web-layer kinds and domain codes meet here once. The two vocabularies
@@ -16,6 +16,7 @@ export const STATUS_OF_CODE: Readonly<Record<HttpErrorKind | DomainErrorCode, Er
   'not-found': 404,
   conflict: 409,
   'payload-too-large': 413, 'too-large': 413,
+  'unsupported-type': 415,
   'too-many-requests': 429, 'rate-limited': 429,
   unavailable: 503, busy: 503,
 };

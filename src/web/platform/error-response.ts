@@ -6,7 +6,7 @@ export interface ErrorView { status: number; title: string; message: string; fie
 
 const TITLES: Record<number, string> = {
   400: 'Das hat nicht geklappt', 401: 'Bitte melden Sie sich an', 403: 'Kein Zugriff', 404: 'Seite nicht gefunden', 409: 'Konflikt',
-  413: 'Die Anfrage ist zu groß', 429: 'Zu viele Versuche', 500: 'Ein Fehler ist aufgetreten', 503: 'Gerade nicht erreichbar',
+  413: 'Die Anfrage ist zu groß', 415: 'Dateityp nicht unterstützt', 429: 'Zu viele Versuche', 500: 'Ein Fehler ist aufgetreten', 503: 'Gerade nicht erreichbar',
 };
 
 /** Errors of the database driver that mean "the database is away", as opposed to a bug. */

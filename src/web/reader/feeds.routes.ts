@@ -5,7 +5,7 @@ import { escapeHtml as x } from '../../html-escape.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { ROBOTS_DISALLOW } from '../platform/private-paths.ts';
 import type { SiteDeps } from '../platform/render.tsx';
-import { imageUrl } from '../ui/teaser.view.tsx';
+import { jpegUrl } from '../ui/teaser.view.tsx';
 
 const FEED_SIZE = 30;
 
@@ -17,7 +17,7 @@ function rss(o: { title: string; link: string; self: string; description: string
 <pubDate>${new Date(a.publishedAt).toUTCString()}</pubDate>
 <category>${x(a.section.name)}</category>
 <description>${x(a.teaser)}</description>${a.image ? `
-<enclosure url="${x(`${o.base}${imageUrl(a.image.imageId, 640)}`)}" type="image/jpeg" length="0"/>` : ''}
+<enclosure url="${x(`${o.base}${jpegUrl(a.image, 800)}`)}" type="image/jpeg" length="0"/>` : ''}
 </item>`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">

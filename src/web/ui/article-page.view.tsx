@@ -5,7 +5,7 @@ import { raw } from 'hono/html';
 import { freeBlocks, getArticleBySlug, renderInline, type Article, type Block } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
-import { AccessBadge, Picture, imageUrl } from './teaser.view.tsx';
+import { AccessBadge, Picture, jpegUrl } from './teaser.view.tsx';
 import { berlinDateTime } from '../platform/site-info.ts';
 
 function BlockView({ b }: { b: Block }) {
@@ -77,7 +77,7 @@ export function articleJsonLd(a: Article, baseUrl: string, publisher: string): o
     dateModified: a.updatedAt,
     articleSection: a.section.name,
     mainEntityOfPage: `${baseUrl}/artikel/${a.slug}`,
-    ...(a.image ? { image: [`${baseUrl}/bilder/${a.image.imageId}-1200.jpg`] } : {}),
+    ...(a.image ? { image: [`${baseUrl}${jpegUrl(a.image)}`] } : {}),
     author: a.authors.map((x) => ({ '@type': 'Person', name: x.name, url: `${baseUrl}/autor/${x.slug}` })),
     publisher: { '@type': 'Organization', name: publisher },
     isAccessibleForFree: a.access === 'free',
@@ -111,7 +111,7 @@ export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, 
   return renderPage(c, deps, {
     // The SEO fields, when the newsroom set them, speak to search engines and link previews; the page shows the headline.
     title: article.seoTitle || article.headline, description: article.seoDescription || article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
-    ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
+    ...(article.image ? { image: `${base}${jpegUrl(article.image)}` } : {}),
     jsonLd: articleJsonLd(article, base, deps.site.publisher),
     articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
     feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],

@@ -1,30 +1,15 @@
 // Article teasers as they appear in lists: badge, kicker, headline, teaser text, picture.
 import { raw } from 'hono/html';
-import type { ArticleSummary, StoredImage } from '../../content/index.ts';
+import type { ArticleSummary } from '../../content/index.ts';
 import { berlinDate } from '../platform/site-info.ts';
+import { Picture } from './picture.view.tsx';
 
-export const imageUrl = (imageId: string, width: 640 | 1200): string => `/bilder/${imageId}-${width}.jpg`;
+export { Picture, jpegUrl, variantUrl } from './picture.view.tsx';
 
 export function AccessBadge({ access }: { access: ArticleSummary['access'] }) {
   if (access === 'plus') return <span class="badge-plus" title="Plus-Artikel: für Abonnentinnen und Abonnenten">Plus</span>;
   if (access === 'registered') return <span class="badge-registered" title="Kostenlos nach Registrierung">Registriert</span>;
   return null;
-}
-
-export function Picture({ image, sizes, eager }: { image: StoredImage; sizes: string; eager?: boolean }) {
-  const h640 = Math.round((image.height * 640) / image.width);
-  return (
-    <img
-      src={imageUrl(image.imageId, 640)}
-      srcset={`${imageUrl(image.imageId, 640)} 640w, ${imageUrl(image.imageId, 1200)} ${image.width}w`}
-      sizes={sizes}
-      width={640}
-      height={h640}
-      alt={image.caption}
-      loading={eager ? 'eager' : 'lazy'}
-      decoding="async"
-    />
-  );
 }
 
 type TeaserProps = { a: ArticleSummary; variant: 'lead' | 'card' | 'row' | 'compact'; headingLevel?: 2 | 3 };
