@@ -8,3 +8,8 @@ export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 export { indexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
 export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
+export {
+  listSectionsWithUsage, createSection, updateSection, moveSection, deleteSection, RESERVED_SECTION_SLUGS, SECTION_NAME_MAX, SECTION_DESCRIPTION_MAX,
+  type SectionWithUsage,
+} from './section-admin.ts';
+export { listBylines, createByline, updateByline, deleteByline, BYLINE_NAME_MAX, BYLINE_BIO_MAX, type Byline, type BylineInput } from './byline-admin.ts';

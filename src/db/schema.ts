@@ -3,7 +3,11 @@
 import type { Generated } from 'kysely';
 
 export interface SectionRow { id: string; slug: string; name: string; position: number; description: string }
-export interface AuthorRow { id: string; slug: string; name: string; bio: string }
+export interface AuthorRow {
+  id: string; slug: string; name: string; bio: string;
+  /** the staff account behind the byline, if any (migration 010) */
+  user_id: string | null;
+}
 export interface ImageRow { id: string; file: string; width: number; height: number; sha256: string; created_at: string }
 
 export interface ArticleRow {
@@ -43,6 +47,9 @@ export interface ArticleDraftRow {
 export interface ArticleRevisionRow { id: string; article_id: string; version: number; doc_json: string; kind: string; saved_by: string | null; saved_at: string }
 export interface EditorialAuditRow { id: string; article_id: string; action: string; actor_id: string | null; detail_json: Generated<string>; at: string }
 export interface ArticleAuthorRow { article_id: string; author_id: string; position: number }
+
+/** One change of a user's role (migration 010): who, from what to what, by which admin (null: command line). */
+export interface StaffRoleChangeRow { id: string; user_id: string; from_role: string; to_role: string; actor_id: string | null; at: string }
 
 export interface UserRow {
   id: string;
@@ -223,4 +230,5 @@ export interface Database {
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
   jobs: JobRow;
+  staff_role_changes: StaffRoleChangeRow;
 }
