@@ -37,7 +37,6 @@ export class Problems {
   }
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A one-line name: trimmed, inner whitespace collapsed, 1..max characters, no control characters. */
@@ -52,7 +51,7 @@ export function readName(problems: Problems, field: string, raw: string, max: nu
 /** Free text: trimmed, line breaks kept, at most max characters, no other control characters. */
 export function readText(problems: Problems, field: string, raw: string, max: number): string {
   const text = raw.replace(/\r\n?/g, '\n').trim();
-  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) problems.add(field, 'Bitte ohne Steuerzeichen.'); // eslint-disable-line no-control-regex
+  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) problems.add(field, 'Bitte ohne Steuerzeichen.');
   else if ([...text].length > max) problems.add(field, `Höchstens ${max} Zeichen (jetzt ${[...text].length}).`);
   return text;
 }
