@@ -14,6 +14,7 @@ import { blocksHtml } from '../ui/article-page.view.tsx';
 import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
 import { createSealedPremium } from './sealed-premium.tsx';
+import { createPreviewSlot, type PreviewAudience } from './paywall-preview.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
 import { boxOfferOf, offerJson } from './paywall-offer.ts';
@@ -95,8 +96,8 @@ export interface PaywallArea {
   unlockSession: MiddlewareHandler<AppEnv>;
   /** whether a user agent claims to be a search crawler (such requests skip the cache-hit fast path) */
   claimsCrawler: (userAgent: string) => boolean;
-  /** the newsroom's preview: the premium slot as a guest, a registered reader or a subscriber would get it (to be built) */
-  previewSlot: (article: Article, audience: 'guest' | 'registered' | 'subscriber') => Promise<Child>;
+  /** the newsroom's preview: the premium slot as a guest, a registered reader or a subscriber would get it; never cached (paywall-preview.tsx) */
+  previewSlot: (article: Article, audience: PreviewAudience) => Promise<Child>;
 }
 
 export function createPaywall(deps: PaywallDeps): PaywallArea {
@@ -191,7 +192,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   });
 
   app.route('/', giftRoutes(p));
-  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null, previewSlot: async () => null };
+  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null, previewSlot: createPreviewSlot(p, boxOffer) };
 }
 
 export const meterNote = (remaining: number): string =>

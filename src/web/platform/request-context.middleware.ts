@@ -37,6 +37,8 @@ export type AppEnv = {
     reader: Reader | null;
     /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/web/platform/csrf.ts */
     csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] };
+    /** set by allowFramingBySelf: this answer may be shown in a frame of this site (the newsroom's device preview) */
+    frameableBySelf?: boolean;
   };
 };
 
@@ -75,10 +77,22 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const started = performance.now();
     await applySecurityHeaders(c, next);
     const h = c.res.headers;
+    if (c.get('frameableBySelf')) {
+      h.set('content-security-policy', (h.get('content-security-policy') ?? '').replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+      h.set('x-frame-options', 'SAMEORIGIN');
+    }
     h.set('x-request-id', requestId);
     if (o.isHttps(c)) h.set(...HSTS);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
   };
+}
+
+/**
+ * Lets this one answer be framed by pages of this site only (CSP frame-ancestors 'self', X-Frame-Options SAMEORIGIN);
+ * every other answer keeps 'none'. For private pages shown inside the site's own tools, never for public pages.
+ */
+export function allowFramingBySelf(c: Context<AppEnv>): void {
+  c.set('frameableBySelf', true);
 }
