@@ -48,3 +48,28 @@ export function berlinMidnight(date: string): Date {
   }
   throw new RangeError(`no Berlin midnight for ${date}`);
 }
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/**
+ * The instant a Berlin wall-clock time `YYYY-MM-DDTHH:mm` (an <input type="datetime-local"> value) names; undefined when
+ * it is malformed or does not exist (the hour skipped when summer time begins). The hour that occurs twice in October
+ * is taken in summer time, its first occurrence.
+ */
+export function berlinWallClock(local: string): Date | undefined {
+  const m = WALL_CLOCK.exec(local);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+  for (const offsetHours of [2, 1]) {
+    const candidate = new Date(Date.UTC(y, mo - 1, d, h - offsetHours, mi));
+    const p = berlinParts(candidate);
+    if (p.year === y && p.month === mo && p.day === d && p.hour === h && p.minute === mi) return candidate;
+  }
+  return undefined;
+}
+
+/** An instant as a Berlin wall-clock `YYYY-MM-DDTHH:mm`, the value an <input type="datetime-local"> takes. */
+export function berlinWallClockOf(at: Date): string {
+  const p = berlinParts(at);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}

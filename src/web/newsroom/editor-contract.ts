@@ -24,7 +24,12 @@ export interface EditorBootData {
   };
 }
 
-export interface SaveRequest { baseVersion: number; doc: DraftDocument }
+export interface SaveRequest {
+  baseVersion: number;
+  doc: DraftDocument;
+  /** a timed save: it replaces the same person's previous autosave revision (within 10 minutes) instead of adding one */
+  autosave?: boolean;
+}
 export interface SaveOk { version: number; savedAt: string; state: EditorialState }
 export interface SaveConflict { error: string; current: { version: number; doc: DraftDocument; savedBy: string; savedAt: string } }
 export interface ApiProblem { path: string; message: string }

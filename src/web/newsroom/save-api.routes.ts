@@ -1,0 +1,73 @@
+// PUT /redaktion/api/artikel/:id: the editor's save (autosave and explicit), JSON in and out, with the optimistic lock.
+import { Hono, type Context } from 'hono';
+import { ConflictError, saveDraft } from '../../newsroom/index.ts';
+import { DomainError } from '../../domain-error.ts';
+import { HttpError } from '../platform/app-error.ts';
+import { verifyCsrf } from '../platform/csrf.ts';
+import { errorView } from '../platform/error-response.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { readSmallBody } from '../platform/small-body.ts';
+import type { ApiError, SaveConflict, SaveOk } from './editor-contract.ts';
+import { staffOf, type NewsroomRouteDeps } from './newsroom-context.ts';
+
+/**
+ * A 5,000-word interview is about 40 KB of JSON; 1 MB leaves room for any real article and is the frame's limit for
+ * every request body anyway (web-app.tsx), so a larger body gets the same answer before or after it is read.
+ */
+export const MAX_SAVE_BYTES = 1024 * 1024;
+
+/** The editor reads `error` (a sentence), `field` and `problems` (each path, e.g. blocks[3].speaker, with its message). */
+export function apiErrorOf(e: unknown): { status: number; body: ApiError & { code: string } } | undefined {
+  if (!(e instanceof HttpError) && !(e instanceof DomainError)) return undefined;
+  const v = errorView(e);
+  const problems = e instanceof DomainError && e.fields.length ? e.fields : undefined;
+  return { status: v.status, body: { error: v.message, code: v.code, ...(v.field ? { field: v.field } : {}), ...(problems ? { problems } : {}) } };
+}
+
+/** JSON errors for the newsroom's API whatever the client's Accept header says (the frame decides by /api/ prefix). */
+export function apiError(c: Context<AppEnv>, e: unknown): Response {
+  const mapped = apiErrorOf(e);
+  if (!mapped) throw e; // a bug or an outage: the frame's onError logs it and answers 500/503
+  return c.json({ ...mapped.body, requestId: c.get('requestId') }, mapped.status as 400, { 'cache-control': 'no-store' });
+}
+
+interface SaveBody { baseVersion: number; doc: unknown; autosave: boolean }
+
+async function readSaveBody(c: Context<AppEnv>): Promise<SaveBody> {
+  const text = await readSmallBody(c, MAX_SAVE_BYTES);
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { throw new HttpError('bad-request', 'Der Inhalt der Anfrage ist kein gültiges JSON.', 'body'); }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HttpError('bad-request', 'Erwartet wird ein Objekt { baseVersion, doc }.', 'body');
+  const { baseVersion, doc, autosave } = raw as Record<string, unknown>;
+  if (typeof baseVersion !== 'number' || !Number.isSafeInteger(baseVersion) || baseVersion < 0) {
+    throw new HttpError('bad-request', 'baseVersion muss die Versionsnummer sein, auf der Ihre Änderungen beruhen (ganze Zahl ab 0).', 'baseVersion');
+  }
+  if (doc === undefined) throw new HttpError('bad-request', 'Der Artikel (doc) fehlt.', 'doc');
+  if (autosave !== undefined && typeof autosave !== 'boolean') throw new HttpError('bad-request', 'autosave muss true oder false sein.', 'autosave');
+  return { baseVersion, doc, autosave: autosave === true };
+}
+
+export function saveApiRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.put('/redaktion/api/artikel/:id', async (c) => {
+    try {
+      // the token first: nothing of a forged request is read
+      await verifyCsrf(c);
+      if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+        return c.json({ error: 'Der Artikel muss als JSON gesendet werden (Content-Type: application/json).', code: 'unsupported-media-type', field: 'content-type' } satisfies ApiError & { code: string }, 415);
+      }
+      const body = await readSaveBody(c);
+      const saved = await saveDraft(deps.site.db, staffOf(c), c.req.param('id'), body, { now: deps.site.now() });
+      return c.json({ version: saved.version, savedAt: saved.updatedAt, state: saved.state } satisfies SaveOk);
+    } catch (e) {
+      if (e instanceof ConflictError) {
+        const cur = e.current;
+        return c.json({ error: e.message, current: { version: cur.version, doc: cur.doc, savedBy: cur.updatedByName, savedAt: cur.updatedAt } } satisfies SaveConflict, 409);
+      }
+      return apiError(c, e);
+    }
+  });
+
+  return app;
+}
