@@ -4,7 +4,7 @@ import { berlinDateTime } from '../platform/site-info.ts';
 import { CsrfField, ErrorSummary, Field, type FormState } from '../ui/form.view.tsx';
 import { AdminFrame } from './admin.view.tsx';
 
-export const ROLE_LABELS: Record<Role, string> = {
+export const ROLE_CHOICES: Record<Role, string> = {
   reader: 'Leserin / Leser (keine Redaktion)',
   author: 'Autorin / Autor',
   editor: 'Redakteurin / Redakteur',
@@ -27,7 +27,7 @@ function RoleSelect({ form, name = 'role', id = 'f-role', label = 'Neue Rolle' }
       <label for={id}>{label}</label>
       {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
       <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${name}-error` : undefined}>
-        {(Object.keys(ROLE_LABELS) as Role[]).map((r) => <option value={r} selected={(form.values[name] ?? 'author') === r}>{ROLE_LABELS[r]}</option>)}
+        {(Object.keys(ROLE_CHOICES) as Role[]).map((r) => <option value={r} selected={(form.values[name] ?? 'author') === r}>{ROLE_CHOICES[r]}</option>)}
       </select>
     </div>
   );
@@ -51,7 +51,7 @@ export function TeamPage({ staff, changes, form, csrf, me, notice }: { staff: Us
                 <input type="hidden" name="email" value={u.email} />
                 <label class="visually-hidden" for={`role-${u.id}`}>Neue Rolle für {u.email}</label>
                 <select id={`role-${u.id}`} name="role">
-                  {(Object.keys(ROLE_LABELS) as Role[]).map((r) => <option value={r} selected={u.role === r}>{ROLE_SHORT[r]}</option>)}
+                  {(Object.keys(ROLE_CHOICES) as Role[]).map((r) => <option value={r} selected={u.role === r}>{ROLE_SHORT[r]}</option>)}
                 </select>
                 <button type="submit" class="nr-adm__btn nr-adm__btn--ghost">Ändern</button>
               </form>

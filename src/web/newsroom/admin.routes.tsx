@@ -9,7 +9,8 @@ import { csrfToken } from '../platform/csrf.ts';
 import { formGuard, formOf, problemsOf } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { emptyForm, type FormState } from '../ui/form.view.tsx';
-import { renderNewsroomPage, requireRole, staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
+import { requireRole, staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
+import { renderInFrame } from './newsroom-frame.view.tsx';
 import { BylineEditPage, BylinesPage, SectionEditPage, SectionsPage } from './admin.view.tsx';
 import { TeamPage } from './admin-team.view.tsx';
 
@@ -26,6 +27,8 @@ const NOTICES: Record<string, string> = {
   rolle: 'Die Rolle wurde geändert. Sie gilt ab der nächsten Seite, die die Person öffnet.', unveraendert: 'Das Konto hatte diese Rolle schon; nichts geändert.',
 };
 const noticeOf = (c: NewsroomContext) => NOTICES[c.req.query('ok') ?? ''];
+/** The newsroom frame's options for an admin page: the Verwaltung tab of the top bar, the title in the page head. */
+const page = (title: string) => ({ active: 'verwaltung' as const, kicker: 'Verwaltung', title });
 
 export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -37,7 +40,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
 
   // --- sections ---
   const sectionsPage = async (c: NewsroomContext, form: FormState, o: { status?: number; error?: string } = {}) =>
-    renderNewsroomPage(c, deps, 'Ressorts', <SectionsPage sections={await listSectionsWithUsage(db)} form={form} csrf={csrfToken(c)} notice={noticeOf(c)} error={o.error} />, o.status);
+    renderInFrame(c, deps, page('Ressorts'), <SectionsPage sections={await listSectionsWithUsage(db)} form={form} csrf={csrfToken(c)} notice={noticeOf(c)} error={o.error} />, o.status);
   const sectionOr404 = async (slug: string) => {
     const s = (await listSectionsWithUsage(db)).find((x) => x.slug === slug);
     if (!s) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht (mehr).');
@@ -57,7 +60,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   });
   app.get(`${BASE}/ressorts/:slug`, async (c) => {
     const s = await sectionOr404(c.req.param('slug'));
-    return renderNewsroomPage(c, deps, `Ressort ${s.name}`, <SectionEditPage section={s} form={emptyForm({ name: s.name, description: s.description })} csrf={csrfToken(c)} />);
+    return renderInFrame(c, deps, page(`Ressort „${s.name}“`), <SectionEditPage section={s} form={emptyForm({ name: s.name, description: s.description })} csrf={csrfToken(c)} />);
   });
   app.post(`${BASE}/ressorts/:slug`, async (c) => {
     const s = await sectionOr404(c.req.param('slug'));
@@ -67,7 +70,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
       return c.redirect(`${BASE}/ressorts?ok=gespeichert`, 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);
-      return renderNewsroomPage(c, deps, `Ressort ${s.name}`, <SectionEditPage section={s} form={{ values: f, problems }} csrf={csrfToken(c)} />, status);
+      return renderInFrame(c, deps, page(`Ressort „${s.name}“`), <SectionEditPage section={s} form={{ values: f, problems }} csrf={csrfToken(c)} />, status);
     }
   });
   app.post(`${BASE}/ressorts/:slug/verschieben`, async (c) => {
@@ -90,7 +93,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   // --- bylines ---
   const bylinesPage = async (c: NewsroomContext, form: FormState, o: { status?: number; error?: string } = {}) => {
     const [bylines, staff] = await Promise.all([listBylines(db), listStaff(db)]);
-    return renderNewsroomPage(c, deps, 'Autorenzeilen', <BylinesPage bylines={bylines} staff={staff} form={form} csrf={csrfToken(c)} notice={noticeOf(c)} error={o.error} />, o.status);
+    return renderInFrame(c, deps, page('Autorenzeilen'), <BylinesPage bylines={bylines} staff={staff} form={form} csrf={csrfToken(c)} notice={noticeOf(c)} error={o.error} />, o.status);
   };
   const bylineOr404 = async (slug: string) => {
     const b = (await listBylines(db)).find((x) => x.slug === slug);
@@ -113,7 +116,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   app.get(`${BASE}/autoren/:slug`, async (c) => {
     const b = await bylineOr404(c.req.param('slug'));
     const form = emptyForm({ name: b.name, bio: b.bio, userId: b.user?.id ?? '' });
-    return renderNewsroomPage(c, deps, `Autorenzeile ${b.name}`, <BylineEditPage byline={b} staff={await listStaff(db)} form={form} csrf={csrfToken(c)} />);
+    return renderInFrame(c, deps, page(`Autorenzeile „${b.name}“`), <BylineEditPage byline={b} staff={await listStaff(db)} form={form} csrf={csrfToken(c)} />);
   });
   app.post(`${BASE}/autoren/:slug`, async (c) => {
     const b = await bylineOr404(c.req.param('slug'));
@@ -123,7 +126,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
       return c.redirect(`${BASE}/autoren?ok=gespeichert`, 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);
-      return renderNewsroomPage(c, deps, `Autorenzeile ${b.name}`, <BylineEditPage byline={b} staff={await listStaff(db)} form={{ values: f, problems }} csrf={csrfToken(c)} />, status);
+      return renderInFrame(c, deps, page(`Autorenzeile „${b.name}“`), <BylineEditPage byline={b} staff={await listStaff(db)} form={{ values: f, problems }} csrf={csrfToken(c)} />, status);
     }
   });
   app.post(`${BASE}/autoren/:slug/loeschen`, async (c) => {
@@ -139,7 +142,7 @@ export function adminRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   // --- team and roles ---
   const teamPage = async (c: NewsroomContext, form: FormState, status?: number) => {
     const [staff, changes] = await Promise.all([listStaff(db), listRoleChanges(db, { limit: 50 })]);
-    return renderNewsroomPage(c, deps, 'Team & Rollen', <TeamPage staff={staff} changes={changes} form={form} csrf={csrfToken(c)} me={staffOf(c).id} notice={noticeOf(c)} />, status);
+    return renderInFrame(c, deps, page('Team & Rollen'), <TeamPage staff={staff} changes={changes} form={form} csrf={csrfToken(c)} me={staffOf(c).id} notice={noticeOf(c)} />, status);
   };
   app.get(`${BASE}/team`, (c) => teamPage(c, emptyForm()));
   app.post(`${BASE}/team/rolle`, async (c) => {

@@ -10,12 +10,11 @@ const TABS = [
   { href: '/redaktion/verwaltung/team', label: 'Team & Rollen' },
 ] as const;
 
-export function AdminFrame({ title, active, intro, notice, error, children }: { title: string; active: string; intro?: Child; notice?: string | undefined; error?: string | undefined; children: Child }) {
+/** Inside the newsroom frame (which carries the page title): the tabs of the administration, its intro, notice and error. */
+export function AdminFrame({ active, intro, notice, error, children }: { title: string; active: string; intro?: Child; notice?: string | undefined; error?: string | undefined; children: Child }) {
   return (
     <div class="nr-adm">
       <header class="nr-adm__head">
-        <p class="nr-adm__kicker">Redaktion · Verwaltung</p>
-        <h1 class="nr-adm__title">{title}</h1>
         <nav class="nr-adm__tabs" aria-label="Verwaltung">
           {TABS.map((t) => <a href={t.href} aria-current={active === t.href ? 'page' : undefined}>{t.label}</a>)}
         </nav>
