@@ -38,13 +38,13 @@ export function TeamPage({ staff, changes, form, csrf, me, notice }: { staff: Us
     <AdminFrame title="Team & Rollen" active="/redaktion/verwaltung/team" notice={notice}
       intro="Wer in der Redaktion arbeitet und was er oder sie darf. Eine geänderte Rolle gilt ab der nächsten Seite, die die Person öffnet.">
       <table class="nr-adm__table">
-        <thead><tr><th scope="col">Name</th><th scope="col">E-Mail</th><th scope="col">Rolle</th><th scope="col">Darf</th><th scope="col">Rolle ändern</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">E-Mail</th><th scope="col">Rolle</th><th scope="col" class="nr-adm__rights">Darf</th><th scope="col">Rolle ändern</th></tr></thead>
         <tbody>{staff.map((u) => (
           <tr>
             <td><strong>{u.displayName}</strong>{u.id === me && <span class="nr-adm__muted"> (Sie)</span>}</td>
             <td>{u.email}</td>
             <td>{roleChip(u.role)}</td>
-            <td class="nr-adm__muted">{ROLE_RIGHTS[u.role]}</td>
+            <td class="nr-adm__muted nr-adm__rights">{ROLE_RIGHTS[u.role]}</td>
             <td>
               <form method="post" action="/redaktion/verwaltung/team/rolle" class="nr-adm__inline nr-adm__rolerow">
                 <CsrfField token={csrf} />

@@ -76,6 +76,7 @@ for (const engine of testEngines()) {
       assert.match(r.text, /<meta name="robots" content="noindex"\/>/);
       assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
       assert.equal(r.headers.get('x-frame-options'), 'SAMEORIGIN');
+      assert.match(r.headers.get('content-security-policy') ?? '', /script-src 'none'/, 'the site script does not greet the staff member as a reader');
     }
     assert.equal(t.klartext.pageCache.size, before);
     const devices = await editor.get(`/redaktion/artikel/${id}/vorschau/geraete?als=abonnent`);

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { getWorkingCopy } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
-import { allowFramingBySelf, type AppEnv } from '../platform/request-context.middleware.ts';
+import { markPreviewFrame, type AppEnv } from '../platform/request-context.middleware.ts';
 import { markPrivate } from '../platform/session.middleware.ts';
 import { renderArticlePage } from '../ui/article-page.view.tsx';
 import type { NewsroomContext, NewsroomRouteDeps } from './newsroom-context.ts';
@@ -36,8 +36,10 @@ export function previewRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const article = await draftToArticle(deps.site.db, wc.articleId, wc.doc);
     const info: PreviewInfo = { articleId: wc.articleId, param: audience.param, version: wc.version, state: wc.state };
     const premium = article.access === 'free' ? null : await deps.previewSlot(article, audience.audience);
-    // The device page shows this answer in its frames; nothing else may frame it.
-    allowFramingBySelf(c);
+    // The device page shows this answer in its frames (nothing else may frame it); the site's script does not run in it:
+    // the slot above already is what the script would make of the page for this audience, and the header must not
+    // greet the staff member as a reader.
+    markPreviewFrame(c);
     return renderArticlePage(c, deps.site, article, <>{premium}<PreviewBanner info={info} /></>, { noindex: true });
   });
 

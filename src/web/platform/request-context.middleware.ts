@@ -37,8 +37,8 @@ export type AppEnv = {
     reader: Reader | null;
     /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/web/platform/csrf.ts */
     csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] };
-    /** set by allowFramingBySelf: this answer may be shown in a frame of this site (the newsroom's device preview) */
-    frameableBySelf?: boolean;
+    /** set by markPreviewFrame: this answer may be framed by this site and runs no script (the newsroom's preview) */
+    previewFrame?: boolean;
   };
 };
 
@@ -77,8 +77,9 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const started = performance.now();
     await applySecurityHeaders(c, next);
     const h = c.res.headers;
-    if (c.get('frameableBySelf')) {
-      h.set('content-security-policy', (h.get('content-security-policy') ?? '').replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+    if (c.get('previewFrame')) {
+      const csp = h.get('content-security-policy') ?? '';
+      h.set('content-security-policy', csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'").replace("script-src 'self'", "script-src 'none'"));
       h.set('x-frame-options', 'SAMEORIGIN');
     }
     h.set('x-request-id', requestId);
@@ -90,9 +91,10 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
 }
 
 /**
- * Lets this one answer be framed by pages of this site only (CSP frame-ancestors 'self', X-Frame-Options SAMEORIGIN);
- * every other answer keeps 'none'. For private pages shown inside the site's own tools, never for public pages.
+ * This answer previews a page inside the site's own tools: pages of this site may frame it (CSP frame-ancestors 'self',
+ * X-Frame-Options SAMEORIGIN) and no script runs in it (script-src 'none'), so it shows exactly what the server
+ * rendered for the audience it stands for. Every other answer keeps frame-ancestors 'none'.
  */
-export function allowFramingBySelf(c: Context<AppEnv>): void {
-  c.set('frameableBySelf', true);
+export function markPreviewFrame(c: Context<AppEnv>): void {
+  c.set('previewFrame', true);
 }
