@@ -115,48 +115,53 @@ export interface SaveInput {
  */
 export async function saveDraft(db: Kysely<Database>, staff: Staff, articleId: string, input: SaveInput, o: { now?: Date } = {}): Promise<WorkingCopy> {
   assertStaff(staff);
-  if (!Number.isInteger(input.baseVersion) || input.baseVersion < 0) throw new DomainError('invalid-input', 'Die Version fehlt oder ist ungültig.', 'baseVersion');
   const doc = checkDraftStructure(input.doc);
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
-    const current = await getWorkingCopy(trx, articleId);
-    if (!current) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht.');
-    const article = await trx.selectFrom('articles').select(['slug']).where('id', '=', articleId).executeTakeFirstOrThrow();
-    if (current.version !== input.baseVersion) throw new ConflictError(current);
-    const newVersion = input.baseVersion + 1;
-    let state: EditorialState = current.state;
-    if (current.version === 0) {
-      // First edit of an imported article: the working copy starts here; the imported text stays as revision 0.
-      const inserted = await trx.insertInto('article_drafts').values({
-        article_id: articleId, doc_json: JSON.stringify(doc), version: newVersion, state, scheduled_at: null, published_version: 0,
-        created_by: staff.id, updated_by: staff.id, created_at: now, updated_at: now,
-      }).onConflict((oc) => oc.column('article_id').doNothing()).executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new ConflictError((await getWorkingCopy(trx, articleId))!);
-      await addRevision(trx, { articleId, version: 0, doc: current.doc, kind: 'import', savedBy: null, now: current.updatedAt });
-    } else {
-      if (state === 'scheduled') state = 'review';
-      const updated = await trx.updateTable('article_drafts')
-        .set({ doc_json: JSON.stringify(doc), version: newVersion, state, scheduled_at: null, updated_by: staff.id, updated_at: now })
-        .where('article_id', '=', articleId).where('version', '=', input.baseVersion)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError((await getWorkingCopy(trx, articleId))!);
-      if (current.state === 'scheduled') {
-        await writeAudit(trx, { articleId, action: 'unschedule', actorId: staff.id, detail: { reason: 'geändert', scheduledAt: current.scheduledAt, version: current.version }, now });
-      }
-    }
-    if (doc.slug && doc.slug !== article.slug) {
-      if (current.publishedVersion !== null) {
-        throw new DomainError('invalid-input', `Die Adresse eines veröffentlichten Artikels bleibt fest („${article.slug}“).`, 'slug', [{ path: 'slug', message: 'bleibt nach der Veröffentlichung fest' }]);
-      }
-      await assertSlugFree(trx, doc.slug, articleId);
-      await trx.updateTable('articles').set({ slug: doc.slug }).where('id', '=', articleId).execute();
-    }
-    await recordRevision(trx, { articleId, version: newVersion, doc, kind: input.autosave ? 'autosave' : 'save', savedBy: staff.id, now });
-  });
+  await db.transaction().execute((trx) => writeWorkingCopy(trx, staff, articleId, input.baseVersion, doc, input.autosave ? 'autosave' : 'save', now));
   return (await getWorkingCopy(db, articleId))!;
 }
 
-async function assertSlugFree(db: Db, slug: string, articleId: string): Promise<void> {
+/**
+ * The compare-and-set write of a new working-copy version (save and restore), inside the caller's transaction.
+ * A published article keeps its address: an empty slug becomes the current one, another one is refused.
+ */
+export async function writeWorkingCopy(trx: Transaction<Database>, staff: Staff, articleId: string, baseVersion: number, doc: DraftDocument, kind: RevisionKind, now: string): Promise<number> {
+  if (!Number.isInteger(baseVersion) || baseVersion < 0) throw new DomainError('invalid-input', 'Die Version fehlt oder ist ungültig.', 'baseVersion');
+  const current = await getWorkingCopy(trx, articleId);
+  if (!current) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht.');
+  if (current.version !== baseVersion) throw new ConflictError(current);
+  const article = await trx.selectFrom('articles').select(['slug']).where('id', '=', articleId).executeTakeFirstOrThrow();
+  if (current.publishedVersion !== null && doc.slug === '') doc = { ...doc, slug: article.slug };
+  if (doc.slug && doc.slug !== article.slug) {
+    if (current.publishedVersion !== null) {
+      throw new DomainError('invalid-input', `Die Adresse eines veröffentlichten Artikels bleibt fest („${article.slug}“).`, 'slug', [{ path: 'slug', message: 'bleibt nach der Veröffentlichung fest' }]);
+    }
+    await assertSlugFree(trx, doc.slug, articleId);
+  }
+  const newVersion = baseVersion + 1;
+  const state: EditorialState = current.state === 'scheduled' ? 'review' : current.state;
+  const updated = await trx.updateTable('article_drafts')
+    .set({ doc_json: JSON.stringify(doc), version: newVersion, state, scheduled_at: null, updated_by: staff.id, updated_at: now })
+    .where('article_id', '=', articleId).where('version', '=', baseVersion)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    // An imported article has no working-copy row until its first edit; its imported text stays as revision 0.
+    const inserted = baseVersion !== 0 ? undefined : await trx.insertInto('article_drafts').values({
+      article_id: articleId, doc_json: JSON.stringify(doc), version: newVersion, state, scheduled_at: null, published_version: 0,
+      created_by: staff.id, updated_by: staff.id, created_at: now, updated_at: now,
+    }).onConflict((oc) => oc.column('article_id').doNothing()).executeTakeFirst();
+    if (Number(inserted?.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new ConflictError((await getWorkingCopy(trx, articleId))!);
+    await addRevision(trx, { articleId, version: 0, doc: current.doc, kind: 'import', savedBy: null, now: current.updatedAt });
+  }
+  if (current.state === 'scheduled') {
+    await writeAudit(trx, { articleId, action: 'unschedule', actorId: staff.id, detail: { reason: 'geändert', scheduledAt: current.scheduledAt, version: current.version }, now });
+  }
+  if (doc.slug && doc.slug !== article.slug) await trx.updateTable('articles').set({ slug: doc.slug }).where('id', '=', articleId).execute();
+  await recordRevision(trx, { articleId, version: newVersion, doc, kind, savedBy: staff.id, now });
+  return newVersion;
+}
+
+export async function assertSlugFree(db: Db, slug: string, articleId: string): Promise<void> {
   const other = await db.selectFrom('articles').select('id').where('slug', '=', slug).where('id', '!=', articleId).executeTakeFirst();
   if (other) throw new DomainError('invalid-input', `Die Adresse „${slug}“ hat schon ein anderer Artikel.`, 'slug', [{ path: 'slug', message: 'schon vergeben' }]);
 }
