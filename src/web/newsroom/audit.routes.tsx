@@ -16,14 +16,16 @@ export const AUDIT_LABELS: Record<string, string> = {
 };
 
 const DETAIL_LABELS: Record<string, string> = {
-  from: 'von', to: 'auf', scheduledAt: 'Zeitpunkt', version: 'Version', reason: 'Grund', revision: 'Version', restoredVersion: 'Version', error: 'Fehler',
+  from: 'von', to: 'auf', scheduledAt: 'Zeitpunkt', at: 'Zeitpunkt', previous: 'bisher', slug: 'Adresse', version: 'Version', fromVersion: 'aus Version', reason: 'Grund', error: 'Fehler',
 };
+/** ids mean nothing to a person */
+const HIDDEN_DETAILS = new Set(['revisionId', 'jobId', 'wasLive']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** The detail of an entry as "label: value" parts; access levels and times in words, everything escaped by JSX. */
 function detailText(e: AuditEntry): string {
   return Object.entries(e.detail)
-    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .filter(([k, v]) => v !== null && v !== undefined && typeof v !== 'object' && !HIDDEN_DETAILS.has(k))
     .map(([k, v]) => {
       const s = String(v);
       const value = e.action === 'access' && (k === 'from' || k === 'to') ? ACCESS_LABELS[s as keyof typeof ACCESS_LABELS] ?? s : ISO.test(s) ? shortDateTime(s) : s;

@@ -1,7 +1,6 @@
 // The 409 page of a form based on a stale version (a workflow action or a restore): both versions side by side, and
 // the action offered again for the current version.
-import type { WorkingCopy } from '../../newsroom/index.ts';
-import { getRevision, listRevisions } from './domain-pending.ts';
+import { getRevision, listRevisions, type WorkingCopy } from '../../newsroom/index.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { CsrfField } from '../ui/form.view.tsx';
 import type { NewsroomContext, NewsroomRouteDeps } from './newsroom-context.ts';

@@ -12,7 +12,7 @@ export interface WorkflowFacts {
   version: number;
   state: EditorialState;
   live: boolean;
-  /** published, with a newer working copy */
+  /** live, with a newer working copy than the published one */
   changes: boolean;
   scheduledAt: string | null;
   publishedAt: string | null;
@@ -27,6 +27,7 @@ const PUBLISHERS: readonly Role[] = ['editor', 'admin'];
 /** Which actions the page offers: the role decides who may, the state what makes sense. The server checks again. */
 export function workflowCan(role: Role, w: Pick<WorkflowFacts, 'state' | 'live' | 'changes'>): WorkflowCan {
   const publisher = PUBLISHERS.includes(role);
+  // what is not live yet, or live with newer changes
   const open = w.state === 'draft' || w.state === 'unpublished' || w.state === 'review' || (w.state === 'published' && w.changes);
   return {
     submit: w.state === 'draft' || w.state === 'unpublished' || (w.state === 'published' && w.changes),

@@ -1,8 +1,7 @@
 // Revisions of an article: the list (version, kind, who, when), the word diff between two versions, and restoring an
 // old version as a new one (CSRF, optimistic lock). URLs name versions, which the person sees; the revision ids stay inside.
 import { Hono } from 'hono';
-import { ConflictError, getWorkingCopy, type WorkingCopy } from '../../newsroom/index.ts';
-import { diffDocuments, getRevision, listRevisions, restoreRevision } from './domain-pending.ts';
+import { ConflictError, diffDocuments, getRevision, getWorkingCopy, listRevisions, restoreRevision, type WorkingCopy } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { formGuard, formOf } from '../platform/form-input.ts';

@@ -3,8 +3,10 @@
 // the revisions and the audit log.
 import { Hono } from 'hono';
 import { listAuthors, listSections } from '../../content/index.ts';
-import { ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, type Staff, type WorkingCopy } from '../../newsroom/index.ts';
-import { publishNow, schedulePublish, submitForReview, unpublish, unschedule } from './domain-pending.ts';
+import {
+  ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, publishNow, schedulePublish, submitForReview, unpublish, unschedule,
+  type Staff, type WorkingCopy,
+} from '../../newsroom/index.ts';
 import { DomainError } from '../../domain-error.ts';
 import { berlinWallClock, berlinWallClockOf } from '../../berlin-time.ts';
 import { HttpError } from '../platform/app-error.ts';
@@ -56,7 +58,7 @@ const ACTIONS: Record<ActionName, Action> = {
   einreichen: { label: 'Zur Prüfung einreichen', ok: 'eingereicht', run: (d, s, id, v) => submitForReview(d.site.db, s, id, v, { now: d.site.now() }) },
   veroeffentlichen: { label: 'Veröffentlichen', ok: 'veroeffentlicht', run: (d, s, id, v) => publishNow(d.site.db, s, id, v, { now: d.site.now() }) },
   planen: { label: 'Planen', ok: 'geplant', run: (d, s, id, v, f) => schedulePublish(d.site.db, s, id, v, scheduleTime(f), { now: d.site.now() }) },
-  'planung-aufheben': { label: 'Planung aufheben', ok: 'planung-aufgehoben', run: (d, s, id, v) => unschedule(d.site.db, s, id, v, { now: d.site.now() }) },
+  'planung-aufheben': { label: 'Planung aufheben', ok: 'planung-aufgehoben', run: (d, s, id, v) => unschedule(d.site.db, s, id, { version: v, now: d.site.now() }) },
   // Taking an article offline does not wait for the newest version: whoever sees a problem may pull it.
   zurueckziehen: { label: 'Zurückziehen', ok: 'zurueckgezogen', run: (d, s, id) => unpublish(d.site.db, s, id, { now: d.site.now() }) },
 };
@@ -70,7 +72,7 @@ function versionOf(form: Record<string, string>): number {
 const factsOf = (wc: WorkingCopy): WorkflowFacts => ({
   articleId: wc.articleId, version: wc.version, state: wc.state, live: wc.live, scheduledAt: wc.scheduledAt, publishedAt: wc.publishedAt,
   updatedAt: wc.updatedAt, updatedByName: wc.updatedByName,
-  changes: wc.state === 'published' && wc.publishedVersion !== null && wc.version > wc.publishedVersion,
+  changes: wc.live && wc.publishedVersion !== null && wc.version > wc.publishedVersion,
 });
 
 /** The editor script's bundle, once H-editor's build adds it to the assets (older builds: no script, the page says so). */
@@ -157,8 +159,10 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
       if (e instanceof ConflictError) {
         return renderConflict(c, deps, { actionLabel: action.label, actionUrl: actionUrl(articleId, name), version, current: e.current, fields: name === 'planen' ? { zeitpunkt: form.zeitpunkt ?? '' } : {} });
       }
-      if (e instanceof DomainError && e.code === 'invalid-input') {
-        return editorPage(c, { status: 400, problems: { message: `„${action.label}“ ging nicht: ${e.message}`, problems: e.fields } });
+      // incomplete (a missing caption), or not possible in this state: the editor again, with the reasons above it
+      if (e instanceof DomainError && (e.code === 'invalid-input' || e.code === 'conflict')) {
+        const problems = e.fields.length ? e.fields : e.field ? [{ path: e.field, message: e.message }] : [];
+        return editorPage(c, { status: e.code === 'conflict' ? 409 : 400, problems: { message: `„${action.label}“ ging nicht: ${e.message}`, problems } });
       }
       throw e;
     }
