@@ -1,13 +1,12 @@
 // /redaktion/artikel/:id/vorschau: the working copy through the site's own article page, as a guest, a registered reader or a subscriber would see it.
 import { Hono } from 'hono';
-import { getWorkingCopy } from '../../newsroom/index.ts';
+import { draftToArticle, getWorkingCopy } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { markPreviewFrame, type AppEnv } from '../platform/request-context.middleware.ts';
 import { markPrivate } from '../platform/session.middleware.ts';
 import { renderArticlePage } from '../ui/article-page.view.tsx';
 import type { NewsroomContext, NewsroomRouteDeps } from './newsroom-context.ts';
 import { renderInFrame } from './newsroom-frame.view.tsx';
-import { draftToArticle } from './preview-pending.ts';
 import { AUDIENCES, DevicesPage, PreviewBanner, type PreviewInfo } from './preview.view.tsx';
 
 /** `als` names the audience; without it the guest, whom the paywall is for. Anything else is a 400 naming the parameter. */
@@ -33,7 +32,7 @@ export function previewRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     markPrivate(c, { noindex: true });
     const audience = audienceOf(c);
     const wc = await workingCopyOr404(deps, c.req.param('id'));
-    const article = await draftToArticle(deps.site.db, wc.articleId, wc.doc);
+    const article = await draftToArticle(deps.site.db, wc.articleId, wc.doc, { now: deps.site.now() });
     const info: PreviewInfo = { articleId: wc.articleId, param: audience.param, version: wc.version, state: wc.state };
     const premium = article.access === 'free' ? null : await deps.previewSlot(article, audience.audience);
     // The device page shows this answer in its frames (nothing else may frame it); the site's script does not run in it:
