@@ -7,4 +7,7 @@ export { exportDocument } from './interchange.export.ts';
 export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 export { indexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
-export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
+export {
+  articleSurrogateKeys, recordContentChange, surrogateKeyList, claimContentChangesForPurge, ContentChangeFeed, CONTENT_CHANGES_CHANNEL,
+  type ContentChange, type ContentChangeFeedOptions,
+} from './content-changes.ts';
