@@ -53,8 +53,8 @@ export interface AppDeps {
   hashGate?: HashGate;
   /** billing (checkout, SEPA, Stripe, invoices); default: from config, with this app's mailer and clock */
   billing?: BillingContext;
-  /** tests: how the content-change feed polls, and a look at each purge sent to KLARTEXT_PURGE_URL */
-  contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onPurgeSent'>;
+  /** tests: how the content-change feed polls, and a look at the changes read and the purges sent to KLARTEXT_PURGE_URL */
+  contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge'>;
 }
 
 export interface KlartextApp {

@@ -1,7 +1,7 @@
 // Wires the content-change feed to the page cache and the purge hook: every process drops exactly the pages a change names.
 import type { Logger } from 'pino';
 import type { Store } from '../../db/index.ts';
-import { claimContentChangesForPurge, ContentChangeFeed, type ContentChangeFeedOptions } from '../../content/index.ts';
+import { claimContentChangesForPurge, ContentChangeFeed, type ContentChange, type ContentChangeFeedOptions } from '../../content/index.ts';
 import type { PageCache } from './page-cache.ts';
 import { createPurgeHook } from './purge-hook.ts';
 
@@ -13,8 +13,10 @@ export interface CacheInvalidationOptions {
   purgeUrl?: string | undefined;
   /** tests: poll intervals, whether local writes are followed */
   feed?: Partial<Pick<ContentChangeFeedOptions, 'pollMs' | 'listeningPollMs' | 'followLocalWrites' | 'retentionMs'>>;
-  /** tests: learn of each purge the CDN was sent (the keys) */
-  onPurgeSent?: (keys: readonly string[], ok: boolean) => void;
+  /** tests: the changes this process read, after its cache dropped what they name */
+  onChanges?: (changes: readonly ContentChange[], droppedPages: number) => void;
+  /** tests: after each attempt to claim changes for the purge hook: the keys this process sent (none: another process had them) */
+  onPurge?: (outcome: { keys: readonly string[]; ok: boolean }) => void;
 }
 
 /** A failed poll is logged at most this often (the database being away is logged elsewhere anyway). */
@@ -31,14 +33,14 @@ export function startCacheInvalidation(o: CacheInvalidationOptions): { feed: Con
       const keys = [...new Set(changes.flatMap((ch) => ch.keys))];
       const dropped = o.pageCache.purgeKeys(keys);
       o.logger.debug({ changes: changes.length, keys: keys.length, dropped }, 'content changed: cached pages dropped');
+      o.onChanges?.(changes, dropped);
       if (!purge) return;
       // Not awaited: the CDN's answer must not hold up the next poll. Only the process that claims a change sends it.
       void (async () => {
         const claimed = new Set(await claimContentChangesForPurge(o.store.db, changes.map((ch) => ch.seq)));
         const mine = [...new Set(changes.filter((ch) => claimed.has(ch.seq)).flatMap((ch) => ch.keys))];
-        if (!mine.length) return;
-        const ok = await purge(mine);
-        o.onPurgeSent?.(mine, ok);
+        const ok = mine.length ? await purge(mine) : true;
+        o.onPurge?.({ keys: mine, ok });
       })().catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'purge not sent: the change could not be claimed'));
     },
     onReset: () => o.pageCache.clear(),
