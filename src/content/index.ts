@@ -7,7 +7,10 @@ export { exportDocument } from './interchange.export.ts';
 export { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 export { indexArticle, unindexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
-export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
+export {
+  articleSurrogateKeys, recordContentChange, surrogateKeyList, claimContentChangesForPurge, ContentChangeFeed, CONTENT_CHANGES_CHANNEL,
+  type ContentChange, type ContentChangeFeedOptions,
+} from './content-changes.ts';
 export { ARTICLE_LIMITS, BLOCK_TYPES, blockSchemaOf, jsonPath, type BlockFlavour, type FieldError } from './interchange.schema.ts';
 export {
   listSectionsWithUsage, createSection, updateSection, moveSection, deleteSection, RESERVED_SECTION_SLUGS, SECTION_NAME_MAX, SECTION_DESCRIPTION_MAX,

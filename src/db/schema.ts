@@ -200,6 +200,17 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** A content change (src/content/content-changes.ts): the surrogate keys of the pages it touched, read by every process's feed. */
+export interface ContentChangeRow {
+  /** given by the database, ever growing, never reused */
+  seq: Generated<number>;
+  /** surrogate keys, space-separated */
+  keys: string;
+  at: string;
+  /** 1 once a process took on telling the CDN (KLARTEXT_PURGE_URL): one purge per change, whichever process sees it first */
+  purge_claimed: number;
+}
+
 export interface Database {
   sections: SectionRow;
   authors: AuthorRow;
@@ -230,5 +241,6 @@ export interface Database {
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
   jobs: JobRow;
+  content_changes: ContentChangeRow;
   staff_role_changes: StaffRoleChangeRow;
 }

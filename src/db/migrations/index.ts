@@ -8,6 +8,7 @@ import * as m004 from './004-meter-addresses.ts';
 import * as m005 from './005-billing.ts';
 import * as m006 from './006-jobs.ts';
 import * as m007 from './007-newsroom.ts';
+import * as m009 from './009-content-changes.ts';
 import * as m010 from './010-newsroom-admin.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
@@ -19,6 +20,7 @@ const steps: Record<string, Step> = {
   '005-billing': m005.up,
   '006-jobs': m006.up,
   '007-newsroom': m007.up,
+  '009-content-changes': m009.up,
   '010-newsroom-admin': m010.up,
 };
 

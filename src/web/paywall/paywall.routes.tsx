@@ -22,6 +22,7 @@ import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denia
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
 import { variesBy } from '../platform/public-cache.middleware.ts';
+import { surrogateKeys } from '../platform/surrogate-keys.ts';
 import { listOffers } from '../../billing/index.ts';
 import { OffersPage } from './offers.view.tsx';
 import type { ServingConfig } from '../../config.ts';
@@ -108,7 +109,11 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
 
   const sealedPremium = createSealedPremium(p.keys);
   const boxOffer = async () => { const o = await deps.featuredOffer(); return o && boxOfferOf(o); };
-  const premiumSlot: PremiumSlot = async (article) => sealedPremium(db, article, await boxOffer());
+  const premiumSlot: PremiumSlot = async (article, c) => {
+    // a Plus article's box sells the featured offer: a new price must reach the page
+    if (c && article.access === 'plus') surrogateKeys(c, 'offers');
+    return sealedPremium(db, article, await boxOffer());
+  };
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
   // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.
@@ -184,6 +189,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   // Public and cached: `next` (the article the reader came from) is read, so a request carrying it is not stored here.
   publicRoutes.get('/abo', async (c) => {
     variesBy(c, 'next');
+    surrogateKeys(c, 'offers');
     const raw = c.req.query('next');
     const next = raw && /^\/artikel\/[a-z0-9][a-z0-9-]*$/.test(safeNextPath(raw)) ? safeNextPath(raw) : '';
     const offers = await listOffers(db, { activeOnly: true });
