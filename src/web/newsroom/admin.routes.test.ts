@@ -106,7 +106,7 @@ for (const engine of testEngines()) {
     assert.deepEqual(await order(), start);
     assert.equal((await admin.post('/redaktion/verwaltung/ressorts/wissen-technik/verschieben', { richtung: 'seitwärts' })).status, 400);
 
-    t.klartext.pageCache.clear(); // the section memo learns of the change through recordContentChange's `nav` key (H-cache)
+    await t.klartext.contentChanges.poll(); // what the feed does by itself at once (NOTIFY, or the write in this process)
     const page = await new TestBrowser(t.app).get('/wissen-technik');
     assert.equal(page.status, 200);
     assert.match(page.text, /<a href="\/wissen-technik"[^>]*>Wissen<\/a>/);
@@ -227,6 +227,54 @@ for (const engine of testEngines()) {
     assert.equal((await admin.post('/redaktion/verwaltung/team/rolle', { email: 'admin@example.de', role: 'editor' })).status, 303);
     assert.equal((await admin.get('/redaktion/verwaltung/team')).status, 403);
     assert.equal((await t.store.db.selectFrom('staff_role_changes').selectAll().execute()).length, 3);
+  }));
+
+  test(`[${engine}] section and byline changes record the keys of the pages they alter, and cached pages follow`, () => withApp(engine, async (t) => {
+    const keysSince = async (seq: number) => (await t.store.db.selectFrom('content_changes').select(['seq', 'keys']).where('seq', '>', seq).orderBy('seq').execute()).map((r) => r.keys.split(' '));
+    const last = async () => Number((await t.store.db.selectFrom('content_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+    const { browser: admin } = await loggedInAs(t, 'admin');
+    const guest = new TestBrowser(t.app);
+    assert.match((await guest.get('/')).text, />Sport<\/a>/);
+    assert.equal((await guest.get('/')).headers.get('x-cache'), 'hit', 'the front page is cached');
+
+    let from = await last();
+    await admin.get('/redaktion/verwaltung/ressorts/sport');
+    await admin.post('/redaktion/verwaltung/ressorts/sport', { name: 'Sport und Verein', description: '' });
+    assert.deepEqual(await keysSince(from), [['nav', 'section:sport', 'feeds']]);
+    await t.klartext.contentChanges.poll();
+    assert.match((await guest.get('/')).text, />Sport und Verein<\/a>/, 'the cached front page with the old navigation is gone');
+
+    from = await last();
+    await admin.post('/redaktion/verwaltung/ressorts/sport', { name: 'Sport und Verein', description: 'Vom Kreisligaspiel bis zum Stadtlauf.' });
+    await admin.post('/redaktion/verwaltung/ressorts/kultur/verschieben', { richtung: 'hoch' });
+    assert.deepEqual(await keysSince(from), [['section:sport'], ['nav']]);
+
+    const ina = await t.store.db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
+      .select('article_authors.article_id').where('authors.slug', '=', 'ina-beispiel').orderBy('article_authors.article_id').execute();
+    await guest.get(`/artikel/${PLUS_SLUG}`);
+    assert.equal((await guest.get(`/artikel/${PLUS_SLUG}`)).headers.get('x-cache'), 'hit', 'the article page is cached');
+    from = await last();
+    await admin.get('/redaktion/verwaltung/autoren/ina-beispiel');
+    await admin.post('/redaktion/verwaltung/autoren/ina-beispiel', { name: 'Ina Beispiel', bio: 'Neu.' });
+    await admin.post('/redaktion/verwaltung/autoren/ina-beispiel', { name: 'Ina B.', bio: 'Neu.' });
+    const [bio, rename] = await keysSince(from);
+    assert.deepEqual(bio, ['author:ina-beispiel']);
+    assert.deepEqual(rename!.sort(), ['author:ina-beispiel', ...ina.map((a) => `article:${a.article_id}`)].sort());
+    await t.klartext.contentChanges.poll();
+    assert.match((await guest.get(`/artikel/${PLUS_SLUG}`)).text, /<a href="\/autor\/ina-beispiel">Ina B\.<\/a>/);
+
+    from = await last();
+    await admin.post('/redaktion/verwaltung/autoren', { name: 'Neu Hier', bio: '' });
+    await admin.post('/redaktion/verwaltung/autoren/neu-hier/loeschen', {});
+    await admin.post('/redaktion/verwaltung/ressorts', { name: 'Wissen' });
+    await admin.post('/redaktion/verwaltung/ressorts/wissen/loeschen', {});
+    assert.deepEqual(await keysSince(from), [
+      ['author:neu-hier', 'sitemaps'], ['author:neu-hier', 'sitemaps'], ['nav', 'section:wissen', 'sitemaps'], ['nav', 'section:wissen', 'feeds', 'sitemaps'],
+    ]);
+    from = await last();
+    await admin.post('/redaktion/verwaltung/ressorts/stadt/loeschen', {});
+    await admin.post('/redaktion/verwaltung/ressorts', { name: '' });
+    assert.deepEqual(await keysSince(from), [], 'refused changes record nothing');
   }));
 
   test(`[${engine}] section and byline names are escaped on the admin pages and on the site`, () => withApp(engine, async (t) => {

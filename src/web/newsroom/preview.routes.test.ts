@@ -73,6 +73,7 @@ for (const engine of testEngines()) {
       const r = await editor.get(`/redaktion/artikel/${id}/vorschau?als=${als}`);
       assert.equal(r.headers.get('cache-control'), 'private, no-store', als);
       assert.equal(r.headers.get('x-robots-tag'), 'noindex');
+      assert.equal(r.headers.get('surrogate-key'), null, 'nothing a CDN could file it under');
       assert.match(r.text, /<meta name="robots" content="noindex"\/>/);
       assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
       assert.equal(r.headers.get('x-frame-options'), 'SAMEORIGIN');
