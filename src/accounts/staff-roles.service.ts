@@ -43,6 +43,7 @@ export async function listRoleChanges(db: Kysely<Database>, o: { limit: number }
  */
 export async function setUserRole(db: Kysely<Database>, input: { email: string; role: string }, o: { actorId: string | null; now?: Date }): Promise<{ user: User; from: Role } | null> {
   const problems = new FieldProblems();
+  if (!input.email.trim()) problems.add('email', 'Bitte geben Sie die E-Mail-Adresse des Kontos an.');
   const email = readEmail(problems, 'email', input.email);
   if (!isRole(input.role)) problems.add('role', `Unbekannte Rolle „${input.role}“: erlaubt sind ${ROLES.join(', ')}.`);
   problems.throwIfAny();
