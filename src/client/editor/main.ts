@@ -14,7 +14,6 @@ import { bindMeta } from './meta-panel.ts';
 import { filesOf, pickFromLibrary, uploadImage, UploadError } from './media.ts';
 import { offerRestore, showConflict, timeOf } from './conflict-view.ts';
 import { paywallWho } from './node-views.ts';
-import { STATE_TEXT } from './labels.ts';
 
 const startedAt = performance.now();
 const root = document.getElementById('kt-editor')!;
@@ -233,7 +232,6 @@ function paywallInfo(): void {
 
 // --- status line
 const saveEl = $('nr-ed-save');
-const stateEl = $('nr-ed-state');
 function renderStatus(s: SaveStatus): void {
   let text: string; let title = '';
   switch (s.kind) {
@@ -326,8 +324,6 @@ const autosaver = new Autosaver({
   articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: currentDoc(),
   getDoc: currentDoc, onStatus: renderStatus, storage: safeStorage(),
   onSaved: (ok) => {
-    stateEl.textContent = STATE_TEXT[ok.state] ?? ok.state;
-    stateEl.className = `nr-ed-chip nr-ed-chip--${ok.state}`;
     // the page's workflow forms name the version on screen (data-kt-version, set again on submit anyway)
     for (const el of Array.from(document.querySelectorAll<HTMLInputElement>('input[data-kt-version]'))) el.value = String(ok.version);
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-kt-version-label]'))) el.textContent = String(ok.version);
@@ -372,6 +368,13 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form')
 }
 
 addEventListener('online', () => autosaver.retryNow());
+// Ctrl+S in any field of the editor saves now (in the text the editor's own key binding does it)
+root.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's' && !view.dom.contains(e.target as Node)) {
+    e.preventDefault();
+    void saveNow();
+  }
+});
 addEventListener('beforeunload', (e) => {
   if (!autosaver.dirty) return;
   autosaver.stash();

@@ -7,10 +7,6 @@ import type { EditorBootData } from './editor-contract.ts';
 /** JSON inside <script>: `<` escaped so no text of the article can close the element. */
 export const scriptJson = (data: unknown): string => JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-export const STATE_LABELS: Record<EditorBootData['state'], string> = {
-  draft: 'Entwurf', review: 'In Prüfung', scheduled: 'Geplant', published: 'Veröffentlicht', unpublished: 'Zurückgezogen',
-};
-
 const ACCESS = [
   { value: 'free', label: 'Frei', hint: 'für alle' },
   { value: 'registered', label: 'Registriert', hint: 'mit Konto' },
@@ -52,13 +48,11 @@ export function EditorPage({ boot, scriptUrl, actions }: { boot: EditorBootData;
       <script type="application/json" id="kt-editor-data">{raw(scriptJson(boot))}</script>
       <noscript><p class="nr-ed-alert">Der Editor braucht JavaScript. Ohne JavaScript können Sie den Artikel nicht bearbeiten.</p></noscript>
 
+      {/* the workflow state and its forms are the page's (newsroom frame); this line says what became of the typing */}
       <div class="nr-ed-bar">
-        <div class="nr-ed-bar__status">
-          <span class={`nr-ed-chip nr-ed-chip--${boot.state}`} id="nr-ed-state">{STATE_LABELS[boot.state]}</span>
-          <span class="nr-ed-save" id="nr-ed-save" role="status" aria-live="polite" data-kind="saved">Version {boot.version}</span>
-        </div>
+        <span class="nr-ed-save" id="nr-ed-save" role="status" aria-live="polite" data-kind="saved">Version {boot.version}</span>
         <div class="nr-ed-bar__actions">
-          <a class="nr-ed-btn nr-ed-btn--ghost" href={boot.urls.preview} target="_blank" rel="noopener">Vorschau</a>
+          <a class="nr-ed-barlink" href={boot.urls.preview} target="_blank" rel="noopener">Vorschau in neuem Tab</a>
           {actions}
         </div>
       </div>
