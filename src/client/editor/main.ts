@@ -4,7 +4,7 @@ import { Editor } from '@tiptap/core';
 import type { DraftDocument } from '../../newsroom/draft-document.ts';
 import type { AccessLevel } from '../../content/article.types.ts';
 import type { ApiProblem, EditorBootData, MediaItem } from '../../web/newsroom/editor-contract.ts';
-import { Autosaver, dropStash, findStash, type SaveStatus } from './autosave.ts';
+import { Autosaver, canonicalJson, dropStash, findStash, type SaveStatus } from './autosave.ts';
 import { docToPm, pmToDoc, type PmNode } from './doc-convert.ts';
 import type { EditorContext } from './editor-context.ts';
 import { schemaExtensions } from './schema.ts';
@@ -120,15 +120,23 @@ function blockIndexAt(pos: number): number {
   return $pos.depth === 0 ? $pos.index(0) : $pos.index(0) + 1;
 }
 
+/** The draft as sent to the server: the meta data and the blocks of the editor's document. */
+function compose(meta: DraftDocument, body: { blocks: DraftDocument['blocks']; paywallAfter: number }): DraftDocument {
+  return {
+    slug: meta.slug, kicker: meta.kicker, headline: meta.headline, teaser: meta.teaser, section: meta.section, authors: meta.authors,
+    access: meta.access, paywallAfter: body.paywallAfter, seoTitle: meta.seoTitle, seoDescription: meta.seoDescription,
+    image: meta.image, speakers: meta.speakers, blocks: body.blocks,
+  };
+}
+
 function currentDoc(): DraftDocument {
   const body = pmToDoc(editor.getJSON() as { content?: PmNode[] }, { paywallAfter: doc.paywallAfter });
   doc.paywallAfter = body.paywallAfter;
-  return {
-    slug: doc.slug, kicker: doc.kicker, headline: doc.headline, teaser: doc.teaser, section: doc.section, authors: doc.authors,
-    access: doc.access, paywallAfter: body.paywallAfter, seoTitle: doc.seoTitle, seoDescription: doc.seoDescription,
-    image: doc.image, speakers: doc.speakers, blocks: body.blocks,
-  };
+  return compose(doc, body);
 }
+
+/** A document from the server as the editor will send it back (same conversion, no editor needed). */
+const normalize = (d: DraftDocument): DraftDocument => compose(d, pmToDoc(docToPm(d), d));
 
 async function upload(file: File): Promise<MediaItem | null> {
   announce(`„${file.name}“ wird hochgeladen …`);
@@ -321,8 +329,9 @@ function load(next: DraftDocument): void {
 }
 
 const autosaver = new Autosaver({
-  articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: currentDoc(),
-  getDoc: currentDoc, onStatus: renderStatus, storage: safeStorage(),
+  // the boot document is compared when it first matters, not while the page opens
+  articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: () => normalize(boot.doc),
+  getDoc: currentDoc, normalize, onStatus: renderStatus, storage: safeStorage(),
   onSaved: (ok) => {
     // the page's workflow forms name the version on screen (data-kt-version, set again on submit anyway)
     for (const el of Array.from(document.querySelectorAll<HTMLInputElement>('input[data-kt-version]'))) el.value = String(ok.version);
@@ -385,7 +394,7 @@ document.addEventListener('visibilitychange', () => { if (document.visibilitySta
 
 // --- a draft this browser kept from an earlier visit
 const stash = findStash(safeStorage(), boot.articleId);
-if (stash && JSON.stringify(stash.doc) !== JSON.stringify(currentDoc())) {
+if (stash && canonicalJson(normalize(stash.doc)) !== canonicalJson(normalize(boot.doc))) {
   autosaver.stashFrozen = true;
   void offerRestore($<HTMLDialogElement>('nr-ed-restore-dialog'), stash, boot.version).then((choice) => {
     if (choice === 'restore') {
