@@ -109,6 +109,26 @@ test('an author writes bold text and a link, an interview with speaker switching
   } finally { await stub.close(); }
 });
 
+test('the paywall marker is dragged to another place, also when dropped over a quote\'s source field', { skip }, async () => {
+  const stub = await startEditorStub({ doc: interviewDraft(), version: 7 });
+  try {
+    const { page, errors } = await open(stub);
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    assert.match(await page.innerText('#nr-ed-paywall-info'), /Paywall nach Block 3 von 10/);
+    // block 7 is the quote; its lower edge is the "Wer sagt das?" field
+    const quote = page.locator('.nr-ed-prose > .nr-ed-quote');
+    const box = (await quote.boundingBox())!;
+    await page.locator('.nr-ed-paywall__label').dragTo(quote, { targetPosition: { x: 60, y: box.height - 6 } });
+    await until('moved', async () => /Paywall nach Block 7 von 10/.test(await page.innerText('#nr-ed-paywall-info')));
+    assert.equal(await page.locator('.nr-ed-paywall').count(), 1, 'moved, not copied');
+    await page.keyboard.press('Control+s');
+    await until('saved', () => stub.saves.length > 0);
+    assert.equal(lastSave(stub).body.doc.paywallAfter, 7);
+    assert.equal(lastSave(stub).body.doc.blocks.length, 10);
+    assert.deepEqual(errors, []);
+  } finally { await stub.close(); }
+});
+
 test('pasted HTML arrives as schema blocks only: no script runs, javascript: links are dropped', { skip }, async () => {
   const stub = await startEditorStub({ doc: { ...EMPTY_DRAFT, headline: 'Einfügen' } });
   try {
