@@ -98,7 +98,7 @@ export function EditorPage({ boot, scriptUrl, actions }: { boot: EditorBootData;
               <ToolButton cmd="help" label="Tastenkürzel" pressable={false}><Icon d={ICONS.keyboard} /></ToolButton>
             </div>
           </div>
-          <div class="nr-ed-speakerbar" id="nr-ed-speakerbar" role="group" aria-label="Antwort von" hidden></div>
+          <div class="nr-ed-speakerbar" id="nr-ed-speakerbar" role="group" aria-label="Wer spricht: Frage oder Antwort von" hidden></div>
           <div class="nr-ed-body" id="nr-ed-body" data-placeholder="Der Editor wird geladen …"></div>
         </div>
 
