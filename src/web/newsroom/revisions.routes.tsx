@@ -12,6 +12,7 @@ import { renderInFrame } from './newsroom-frame.view.tsx';
 import { editorUrl } from './articles.view.tsx';
 import { DiffPage, RevisionListPage, versionsUrl } from './revisions.view.tsx';
 import { renderConflict } from './conflict-page.tsx';
+import { formVersion } from './save-api.routes.ts';
 
 const RESTORE_PATH = '/redaktion/artikel/:id/versionen/:version{[0-9]+}/wiederherstellen';
 
@@ -66,15 +67,14 @@ export function revisionRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const wc = await workingCopyOr404(deps, c);
     const form = await formOf(c);
     const version = versionParam(c, 'version');
-    const base = form.version ?? '';
-    if (!/^\d{1,9}$/.test(base)) throw new HttpError('bad-request', 'Die Versionsnummer fehlt oder ist ungültig. Bitte laden Sie die Seite neu.', 'version');
+    const base = formVersion(form);
     const rev = await revisionAt(wc.articleId, version);
     try {
-      await restoreRevision(db, staff, wc.articleId, rev.id, Number(base), { now: deps.site.now() });
+      await restoreRevision(db, staff, wc.articleId, rev.id, base, { now: deps.site.now() });
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       return renderConflict(c, deps, {
-        actionLabel: `Version ${version} wiederherstellen`, actionUrl: `${versionsUrl(wc.articleId)}/${version}/wiederherstellen`, version: Number(base), current: e.current,
+        actionLabel: `Version ${version} wiederherstellen`, actionUrl: `${versionsUrl(wc.articleId)}/${version}/wiederherstellen`, version: base, current: e.current,
       });
     }
     return c.redirect(`${editorUrl(wc.articleId)}?ok=wiederhergestellt`, 303);

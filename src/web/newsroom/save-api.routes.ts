@@ -31,6 +31,19 @@ export function apiError(c: Context<AppEnv>, e: unknown): Response {
   return c.json({ ...mapped.body, requestId: c.get('requestId') }, mapped.status as 400, { 'cache-control': 'no-store' });
 }
 
+/** The 409 the editor reads: the current version's document, who saved it and when. */
+export function conflictBody(e: ConflictError): SaveConflict {
+  const cur = e.current;
+  return { error: e.message, current: { version: cur.version, doc: cur.doc, savedBy: cur.updatedByName, savedAt: cur.updatedAt } };
+}
+
+/** A form's `version` field: the version the page showed. */
+export function formVersion(form: Record<string, string>): number {
+  const raw = form.version ?? '';
+  if (!/^\d{1,9}$/.test(raw)) throw new HttpError('bad-request', 'Die Versionsnummer fehlt oder ist ungültig. Bitte laden Sie die Seite neu.', 'version');
+  return Number(raw);
+}
+
 interface SaveBody { baseVersion: number; doc: unknown; autosave: boolean }
 
 async function readSaveBody(c: Context<AppEnv>): Promise<SaveBody> {
@@ -61,10 +74,7 @@ export function saveApiRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
       const saved = await saveDraft(deps.site.db, staffOf(c), c.req.param('id'), body, { now: deps.site.now() });
       return c.json({ version: saved.version, savedAt: saved.updatedAt, state: saved.state } satisfies SaveOk);
     } catch (e) {
-      if (e instanceof ConflictError) {
-        const cur = e.current;
-        return c.json({ error: e.message, current: { version: cur.version, doc: cur.doc, savedBy: cur.updatedByName, savedAt: cur.updatedAt } } satisfies SaveConflict, 409);
-      }
+      if (e instanceof ConflictError) return c.json(conflictBody(e), 409);
       return apiError(c, e);
     }
   });

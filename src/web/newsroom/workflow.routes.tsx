@@ -17,11 +17,10 @@ import { wantsJson } from '../platform/request-info.ts';
 import type { EditorBootData } from './editor-contract.ts';
 import { EditorPage } from './editor.view.tsx';
 import { staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
-import { renderInFrame, StatusChip } from './newsroom-frame.view.tsx';
+import { renderInFrame } from './newsroom-frame.view.tsx';
 import { ArticleListPage, editorUrl, NewArticleButton, StartPage } from './articles.view.tsx';
-import { actionUrl, ActionProblems, WorkflowBar, workflowCan, type WorkflowFacts } from './editor-page.view.tsx';
-import { apiError } from './save-api.routes.ts';
-import { saveApiRoutes } from './save-api.routes.ts';
+import { actionUrl, ActionProblems, ArticleLinks, WorkflowActions, workflowCan, workflowFactsText, type WorkflowFacts } from './editor-page.view.tsx';
+import { apiError, conflictBody, formVersion, saveApiRoutes } from './save-api.routes.ts';
 import { filterOf, listQueryOf } from './article-list.ts';
 import { revisionRoutes } from './revisions.routes.tsx';
 import { auditRoutes } from './audit.routes.tsx';
@@ -62,20 +61,11 @@ const ACTIONS: Record<ActionName, Action> = {
   zurueckziehen: { label: 'Zurückziehen', ok: 'zurueckgezogen', run: (d, s, id) => unpublish(d.site.db, s, id, { now: d.site.now() }) },
 };
 
-function versionOf(form: Record<string, string>): number {
-  const raw = form.version ?? '';
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError('bad-request', 'Die Versionsnummer fehlt oder ist ungültig. Bitte laden Sie die Seite neu.', 'version');
-  return Number(raw);
-}
-
 const factsOf = (wc: WorkingCopy): WorkflowFacts => ({
   articleId: wc.articleId, version: wc.version, state: wc.state, live: wc.live, scheduledAt: wc.scheduledAt, publishedAt: wc.publishedAt,
   updatedAt: wc.updatedAt, updatedByName: wc.updatedByName,
   changes: wc.live && wc.publishedVersion !== null && wc.version > wc.publishedVersion,
 });
-
-/** The editor script's bundle, once H-editor's build adds it to the assets (older builds: no script, the page says so). */
-const editorScriptOf = (assets: object): string | undefined => (assets as { editor?: string }).editor;
 
 export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -122,14 +112,15 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const soon = new Date(Math.ceil((deps.site.now().getTime() + 3_600_000) / 3_600_000) * 3_600_000);
     const scheduleDefault = berlinWallClockOf(wc.scheduledAt ? new Date(wc.scheduledAt) : soon);
     const section = sections.find((s) => s.slug === wc.doc.section)?.name;
+    // the editor's bar carries the state, the save status and the workflow forms; the page head says where the article stands
     return renderInFrame(c, deps, {
-      title: wc.doc.headline.trim() || 'Neuer Artikel', active: 'artikel', notice: o.notice,
-      kicker: <><StatusChip state={wc.state} changes={facts.changes} />{section && <span>{section}</span>}</>,
+      // the headline is the editor's first field; the heading names the page, the tab the article
+      title: 'Artikel bearbeiten', documentTitle: wc.doc.headline.trim() || 'Neuer Artikel', active: 'artikel', notice: o.notice,
+      kicker: [section, workflowFactsText(facts)].filter(Boolean).join(' · '), actions: <ArticleLinks articleId={wc.articleId} />,
     }, (
       <>
-        <WorkflowBar w={facts} can={can} csrf={csrf} scheduleDefault={scheduleDefault} />
         {o.problems && <ActionProblems {...o.problems} />}
-        <EditorPage boot={boot} scriptUrl={editorScriptOf(deps.site.assets)} />
+        <EditorPage boot={boot} scriptUrl={deps.site.assets.editor} actions={<WorkflowActions w={facts} can={can} csrf={csrf} scheduleDefault={scheduleDefault} />} />
       </>
     ), o.status);
   }
@@ -145,14 +136,11 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const json = wantsJson(c);
     let version = -1;
     try {
-      version = versionOf(form);
+      version = formVersion(form);
       await action.run(deps, staff, articleId, version, form);
     } catch (e) {
       if (json) {
-        if (e instanceof ConflictError) {
-          const cur = e.current;
-          return c.json({ error: e.message, current: { version: cur.version, doc: cur.doc, savedBy: cur.updatedByName, savedAt: cur.updatedAt } }, 409);
-        }
+        if (e instanceof ConflictError) return c.json(conflictBody(e), 409);
         return apiError(c, e);
       }
       if (e instanceof ConflictError) {
