@@ -240,6 +240,8 @@ function paywallInfo(): void {
 
 // --- status line
 const saveEl = $('nr-ed-save');
+const stateEl = $('nr-ed-state');
+const STATE_TEXT: Record<string, string> = { draft: 'Entwurf', review: 'In Prüfung', scheduled: 'Geplant', published: 'Veröffentlicht', unpublished: 'Zurückgezogen' };
 function renderStatus(s: SaveStatus): void {
   let text: string; let title = '';
   switch (s.kind) {
@@ -333,6 +335,8 @@ const autosaver = new Autosaver({
   articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: () => normalize(boot.doc),
   getDoc: currentDoc, normalize, onStatus: renderStatus, storage: safeStorage(),
   onSaved: (ok) => {
+    stateEl.textContent = STATE_TEXT[ok.state] ?? ok.state;
+    stateEl.className = `nr-ed-chip nr-ed-chip--${ok.state}`;
     // the page's workflow forms name the version on screen (data-kt-version, set again on submit anyway)
     for (const el of Array.from(document.querySelectorAll<HTMLInputElement>('input[data-kt-version]'))) el.value = String(ok.version);
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-kt-version-label]'))) el.textContent = String(ok.version);

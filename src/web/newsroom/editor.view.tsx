@@ -7,6 +7,10 @@ import type { EditorBootData } from './editor-contract.ts';
 /** JSON inside <script>: `<` escaped so no text of the article can close the element. */
 export const scriptJson = (data: unknown): string => JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
+export const STATE_LABELS: Record<EditorBootData['state'], string> = {
+  draft: 'Entwurf', review: 'In Prüfung', scheduled: 'Geplant', published: 'Veröffentlicht', unpublished: 'Zurückgezogen',
+};
+
 const ACCESS = [
   { value: 'free', label: 'Frei', hint: 'für alle' },
   { value: 'registered', label: 'Registriert', hint: 'mit Konto' },
@@ -48,9 +52,12 @@ export function EditorPage({ boot, scriptUrl, actions }: { boot: EditorBootData;
       <script type="application/json" id="kt-editor-data">{raw(scriptJson(boot))}</script>
       <noscript><p class="nr-ed-alert">Der Editor braucht JavaScript. Ohne JavaScript können Sie den Artikel nicht bearbeiten.</p></noscript>
 
-      {/* the workflow state and its forms are the page's (newsroom frame); this line says what became of the typing */}
+      {/* sticky: where the article stands, what became of the typing, and the page's workflow forms (actions) */}
       <div class="nr-ed-bar">
-        <span class="nr-ed-save" id="nr-ed-save" role="status" aria-live="polite" data-kind="saved">Version {boot.version}</span>
+        <div class="nr-ed-bar__status">
+          <span class={`nr-ed-chip nr-ed-chip--${boot.state}`} id="nr-ed-state">{STATE_LABELS[boot.state]}</span>
+          <span class="nr-ed-save" id="nr-ed-save" role="status" aria-live="polite" data-kind="saved">Version {boot.version}</span>
+        </div>
         <div class="nr-ed-bar__actions">
           <a class="nr-ed-barlink" href={boot.urls.preview} target="_blank" rel="noopener">Vorschau in neuem Tab</a>
           {actions}
