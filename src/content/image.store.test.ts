@@ -12,6 +12,7 @@ import { ensureVariants, imageFile, uploadImage } from './image.store.ts';
 import { getMedia, listMedia, updateMedia } from './media.queries.ts';
 import { IMAGE_FORMATS, imageWidths, parseVariantSet } from './image-variants.ts';
 import { jpegWithGps } from './content.fixtures.ts';
+import { sha256 } from '../db/ids.ts';
 
 const photo = (width: number, height: number, color: string) => sharp({ create: { width, height, channels: 3, background: color } }).jpeg().toBuffer();
 
@@ -72,6 +73,18 @@ for (const engine of testEngines()) {
       const row = await store.db.selectFrom('images').select('variants').where('id', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(parseVariantSet(row.variants), { avif: [480, 800, 1200], webp: [480, 800, 1200], jpg: [480, 640, 800, 1200] });
       assert.equal(await ensureVariants(store.db, dataDir, 'doesNotExist1234'), false);
+    });
+
+    test('the source of an old image uploaded again completes it from the source, keeping its id and old files', async () => {
+      const source = await photo(2000, 1000, '#884422');
+      const id = 'legacyImage00002';
+      const old = await sharp(source).resize(1200).jpeg().toBuffer();
+      fs.writeFileSync(path.join(dataDir, 'images', `${id}-1200.jpg`), old);
+      await store.db.insertInto('images').values({ id, file: `${id}.jpg`, width: 1200, height: 600, sha256: sha256(source), created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      assert.deepEqual(await uploadImage(store.db, dataDir, source, { fileName: 'x.jpg', uploadedBy: 'u1' }), { id, created: false });
+      const m = (await getMedia(store.db, id))!;
+      assert.deepEqual([m.width, m.height, m.sourceType], [1600, 800, 'image/jpeg']);
+      for (const w of [480, 800, 1200, 1600]) for (const f of IMAGE_FORMATS) assert.ok(fs.existsSync(imageFile(dataDir, id, w, f)), `${w}.${f}`);
     });
 
     test('the library lists newest first, pages by cursor and searches name, caption and credit', async () => {

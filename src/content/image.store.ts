@@ -9,7 +9,9 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../db/private-files.ts';
 import { DomainError } from '../domain-error.ts';
 import { ContentError } from './content.errors.ts';
 import { checkSource, encodeVariants, imageWork, MAX_SOURCE_BYTES, type EncodedVariant, type SourceType } from './image.pipeline.ts';
-import { imageWidths, isComplete, LEGACY_WIDTHS, parseVariantSet, variantFileName, type ImageFormat, type VariantSet } from './image-variants.ts';
+import {
+  imageWidths, isComplete, LEGACY_WIDTHS, parseVariantFileName, parseVariantSet, variantFileName, widthAtMost, type ImageFormat, type VariantSet,
+} from './image-variants.ts';
 
 type Db = Kysely<Database>;
 
@@ -163,6 +165,26 @@ export async function ensureVariants(db: Db, dataDir: string, imageId: string): 
     await db.updateTable('images').set({ variants: mergeVariants(set, missing) }).where('id', '=', row.id).execute();
     return true;
   });
+}
+
+/**
+ * The bytes of a variant by its file name under /bilder/ (strict: `parseVariantFileName`), completing old images on
+ * the way. The names of the old pipeline (`-640.jpg`, `-1200.jpg`) keep answering for every image with its JPEG at
+ * most that wide, so links from before (feeds, caches, editors) stay good. Undefined: no such image or variant.
+ */
+export async function readImageVariant(db: Db, dataDir: string, name: string): Promise<{ data: Buffer; format: ImageFormat } | undefined> {
+  const v = parseVariantFileName(name);
+  if (!v) return undefined;
+  const read = (w: number) => fs.readFile(imageFile(dataDir, v.imageId, w, v.format)).catch(() => undefined);
+  let data = await read(v.width);
+  if (!data && await ensureVariants(db, dataDir, v.imageId)) {
+    data = await read(v.width);
+    if (!data && v.format === 'jpg' && (LEGACY_WIDTHS as readonly number[]).includes(v.width)) {
+      const row = await db.selectFrom('images').select('width').where('id', '=', v.imageId).executeTakeFirst();
+      if (row) data = await read(widthAtMost(row.width, v.width));
+    }
+  }
+  return data && { data, format: v.format };
 }
 
 /** The largest JPEG of an image on disk (export): its own width, or a legacy `-1200.jpg`. */

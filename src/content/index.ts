@@ -4,7 +4,7 @@ export * from './article.queries.ts';
 export { ContentError } from './content.errors.ts';
 export { parseInterchange, importDocument, MAX_IMPORT_BYTES, type ImportResult } from './interchange.import.ts';
 export { exportDocument } from './interchange.export.ts';
-export { imageFile, uploadImage, ensureVariants, cleanFileName } from './image.store.ts';
+export { imageFile, uploadImage, ensureVariants, readImageVariant, cleanFileName } from './image.store.ts';
 export { MAX_SOURCE_BYTES, sniffImageType, imageWork } from './image.pipeline.ts';
 export {
   IMAGE_FORMATS, IMAGE_CONTENT_TYPES, RESPONSIVE_WIDTHS, imageWidths, widthAtMost, variantFileName, parseVariantFileName, type ImageFormat,

@@ -1,6 +1,5 @@
 // createApp(deps): the composition root. Two apps — public (page cache, no session) and private (session, CSRF, no-store) — and one
 // dispatcher that picks the app by the path alone (platform/private-paths.ts), so no route's privacy depends on the order of lines.
-import fs from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -10,7 +9,7 @@ import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import {
-  ensureVariants, getArticleBySlug, IMAGE_CONTENT_TYPES, imageFile, listArticles, listSections, nextPublicationAfter, parseVariantFileName, type ContentChangeFeed,
+  getArticleBySlug, IMAGE_CONTENT_TYPES, listArticles, listSections, nextPublicationAfter, readImageVariant, type ContentChangeFeed,
 } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
@@ -168,14 +167,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   // extension, cached for a year (a file never changes under its name). Images from before the media library get
   // their missing variants made the first time one is asked for.
   publicApp.get('/bilder/:file{[A-Za-z0-9_-]+-[0-9]+\\.(?:avif|webp|jpg)}', async (c) => {
-    const v = parseVariantFileName(c.req.param('file'));
-    if (!v) throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
-    const file = imageFile(config.dataDir, v.imageId, v.width, v.format);
-    const read = () => fs.promises.readFile(file).catch(() => undefined);
-    let data = await read();
-    if (!data && await ensureVariants(store.db, config.dataDir, v.imageId)) data = await read();
-    if (!data) throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
-    return c.body(new Uint8Array(data), 200, { 'content-type': IMAGE_CONTENT_TYPES[v.format], 'cache-control': 'public, max-age=31536000, immutable' });
+    const found = await readImageVariant(store.db, config.dataDir, c.req.param('file'));
+    if (!found) throw new HttpError('not-found', 'Dieses Bild gibt es nicht.');
+    return c.body(new Uint8Array(found.data), 200, { 'content-type': IMAGE_CONTENT_TYPES[found.format], 'cache-control': 'public, max-age=31536000, immutable' });
   });
   // A claimed crawler is checked before the cache; everyone else gets the cached page.
   publicApp.use('/artikel/:slug', paywall.crawlerGate);

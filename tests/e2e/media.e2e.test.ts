@@ -84,7 +84,7 @@ test('upload by picker and by drag and drop; a markup file name stays text; a GI
   assert.equal(await page.locator('.nr-media-tile__name', { hasText: XSS_NAME }).count(), 1);
   await page.locator('.nr-media-tile a').last().click();
   await page.waitForURL(/\/redaktion\/medien\/[A-Za-z0-9_-]+$/);
-  assert.equal(await page.locator('h1').innerText(), XSS_NAME);
+  assert.equal(await page.locator('h1.nr-page__title').innerText(), XSS_NAME);
   assert.deepEqual(dialogs, [], 'no script from a file name ran');
   assert.deepEqual(errors, []);
   if (shots) {

@@ -173,3 +173,16 @@ test('edits made while a save is under way are saved right after it, under the n
   assert.equal(await second, 'saved');
   assert.deepEqual(sent, [1, 2]);
 });
+
+test('the same document with its keys in another order (as the server sent it) is no change; the baseline is read lazily', async () => {
+  let asked = 0;
+  const server = JSON.parse('{"blocks":[{"text":"a","type":"paragraph"}],"speakers":[],"image":null,"seoDescription":"","seoTitle":"","paywallAfter":0,"access":"free","authors":[],"section":"","teaser":"","headline":"H","kicker":"","slug":""}') as DraftDocument;
+  const saver = new Autosaver({
+    articleId: 'a1', url: '/s', csrf: 't', baseVersion: 1, savedDoc: () => { asked++; return server; }, getDoc: () => ({ ...EMPTY_DRAFT, headline: 'H', blocks: [{ type: 'paragraph', text: 'a' }] }),
+    onStatus: () => {}, fetch: (async () => { throw new Error('no save expected'); }) as unknown as typeof fetch,
+  });
+  assert.equal(asked, 0, 'nothing compared while the page opens');
+  assert.equal(saver.dirty, false);
+  assert.equal(await saver.flush(), 'unchanged');
+  assert.equal(asked, 1);
+});

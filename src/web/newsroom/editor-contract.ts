@@ -48,8 +48,8 @@ export interface MediaItem {
   height: number;
   /** a small preview URL for the editor and the library (WebP, at most 480 px wide) */
   thumbUrl: string;
-  /** a larger one for the editor's image blocks and the focal point (WebP, at most 1200 px wide) */
-  previewUrl: string;
+  /** a larger one for the editor's image blocks and the focal point (WebP, at most 1200 px wide); the server always sends it */
+  previewUrl?: string;
   caption: string;
   credit: string;
   /** 0..1 from the left / top */

@@ -246,7 +246,7 @@ for (const engine of testEngines()) {
     assert.match(front, new RegExp(`<img src="/bilder/${id}-800\\.jpg"[^>]* class="focal-x-25 focal-y-80"`));
   }));
 
-  test(`[${engine}] an image from before the media library is completed the first time a new variant is asked for`, () => withApp(engine, async (t) => {
+  test(`[${engine}] an image from before the media library is completed the first time a new variant is asked for; old names keep answering`, () => withApp(engine, async (t) => {
     const id = 'altesBild0000001';
     const dir = path.join(t.config.dataDir, 'images');
     fs.mkdirSync(dir, { recursive: true });
@@ -259,5 +259,13 @@ for (const engine of testEngines()) {
     assert.equal(avif.headers.get('content-type'), 'image/avif');
     assert.equal((await sharp(Buffer.from(await avif.arrayBuffer())).metadata()).width, 800);
     assert.equal((await t.app.request(`/bilder/${id}-1600.avif`)).status, 404, 'never enlarged');
+    // the old names answer for new images too (the JPEG at most that wide): links of before stay good
+    const b = await staff(t);
+    const item = json<MediaItem>(await upload(b, await photo(1000, 500), 'neu.jpg'));
+    const old = await t.app.request(`/bilder/${item.id}-640.jpg`);
+    assert.equal(old.status, 200);
+    assert.equal((await sharp(Buffer.from(await old.arrayBuffer())).metadata()).width, 480);
+    assert.equal((await sharp(Buffer.from(await (await t.app.request(`/bilder/${item.id}-1200.jpg`)).arrayBuffer())).metadata()).width, 1000);
+    assert.equal((await t.app.request(`/bilder/${item.id}-640.webp`)).status, 404);
   }));
 }

@@ -14,9 +14,10 @@ import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { readSmallBody } from '../platform/small-body.ts';
 import { emptyForm, type FormState } from '../ui/form.view.tsx';
 import type { ApiError, MediaItem } from './editor-contract.ts';
-import { renderNewsroomPage, staffOf, type NewsroomRouteDeps } from './newsroom-context.ts';
+import { staffOf, type NewsroomRouteDeps } from './newsroom-context.ts';
+import { renderInFrame } from './newsroom-frame.view.tsx';
 import { mediaLibraryScript } from './media-script.ts';
-import { MediaDetailPage, MediaLibraryPage, mediaFormValues } from './media.view.tsx';
+import { MediaDetailPage, MediaFacts, MediaLibraryPage, mediaFormValues } from './media.view.tsx';
 
 export const MEDIA_API = '/redaktion/api/medien';
 export const MEDIA_LIBRARY = '/redaktion/medien';
@@ -119,7 +120,7 @@ export function mediaRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const vor = c.req.query('vor');
     const page = await listMedia(db, { q, ...(vor ? { before: vor } : {}), limit: PAGE_SIZE });
     const script = await mediaLibraryScript();
-    return renderNewsroomPage(c, deps, 'Medien', (
+    return renderInFrame(c, deps, { title: 'Medien', active: 'medien' }, (
       <MediaLibraryPage items={page.items.map(mediaItem)} next={page.next} q={q} csrf={csrfToken(c)} scriptUrl={script.url} uploadUrl={MEDIA_API} error={o.error} />
     ), o.status);
   };
@@ -149,9 +150,13 @@ export function mediaRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const script = await mediaLibraryScript();
     const uploader = r.uploadedBy ? await findUserById(db, r.uploadedBy) : undefined;
     const notice = c.req.query('neu') ? 'Das Bild ist hochgeladen. Bitte ergänzen Sie Bildunterschrift und Quelle.' : c.req.query('ok') ? 'Gespeichert.' : undefined;
-    return renderNewsroomPage(c, deps, r.fileName || 'Bild', (
-      <MediaDetailPage item={mediaItem(r)} form={form} csrf={csrfToken(c)} scriptUrl={script.url} notice={status === 200 ? notice : undefined} uploadedBy={uploader?.displayName} />
-    ), status);
+    const item = mediaItem(r);
+    return renderInFrame(c, deps, {
+      title: r.fileName || 'Bild ohne Dateiname', active: 'medien',
+      kicker: <MediaFacts item={item} uploadedBy={uploader?.displayName} />,
+      actions: <a class="button button--ghost" href={MEDIA_LIBRARY}>Zur Mediathek</a>,
+      notice: status === 200 ? notice : undefined,
+    }, <MediaDetailPage item={item} form={form} csrf={csrfToken(c)} scriptUrl={script.url} />, status);
   };
 
   app.get(`${MEDIA_LIBRARY}/:id${ID}`, async (c) => {

@@ -1,6 +1,6 @@
 // The media library pages: the grid with search and upload, and one image with caption, credit and focal point.
 import type { MediaItem } from './editor-contract.ts';
-import { CsrfField, ErrorSummary, Notice, type FormState } from '../ui/form.view.tsx';
+import { CsrfField, ErrorSummary, type FormState } from '../ui/form.view.tsx';
 import { focalClasses } from '../ui/picture.view.tsx';
 import { berlinDateTime } from '../platform/site-info.ts';
 
@@ -10,16 +10,6 @@ export const MEDIA_FIELD_LABELS: Record<string, string> = {
 
 const ACCEPT = 'image/jpeg,image/png,image/webp';
 const pct = (v: number) => Math.round(v * 100);
-
-function Head({ title, children }: { title: string; children?: unknown }) {
-  return (
-    <header class="nr-media-head">
-      <p class="auth__kicker">Redaktion · <a href="/redaktion">Übersicht</a> · <a href="/redaktion/artikel">Artikel</a> · <a href="/redaktion/medien" aria-current="page">Medien</a></p>
-      <h1 class="nr-media-title">{title}</h1>
-      {children}
-    </header>
-  );
-}
 
 function Missing({ item }: { item: MediaItem }) {
   const missing = [!item.caption && 'Bildunterschrift', !item.credit && 'Quelle'].filter(Boolean);
@@ -44,14 +34,12 @@ export function MediaLibraryPage(p: { items: MediaItem[]; next: string | null; q
   const more = p.next && `/redaktion/medien?${new URLSearchParams({ ...(p.q ? { q: p.q } : {}), vor: p.next }).toString()}`;
   return (
     <div class="nr-media">
-      <Head title="Medien">
-        <form class="nr-media-search" method="get" action="/redaktion/medien" role="search">
-          <label for="nr-media-q">Suchen in Dateiname, Bildunterschrift und Quelle</label>
-          <input id="nr-media-q" type="search" name="q" value={p.q} maxlength={100} />
-          <button class="button button--ghost" type="submit">Suchen</button>
-          {p.q && <a href="/redaktion/medien">alle zeigen</a>}
-        </form>
-      </Head>
+      <form class="nr-media-search" method="get" action="/redaktion/medien" role="search">
+        <label for="nr-media-q">Suchen in Dateiname, Bildunterschrift und Quelle</label>
+        <input id="nr-media-q" type="search" name="q" value={p.q} maxlength={100} />
+        <button class="button button--ghost" type="submit">Suchen</button>
+        {p.q && <a href="/redaktion/medien">alle zeigen</a>}
+      </form>
       <form id="nr-media-upload" class="nr-media-upload" method="post" action="/redaktion/medien" enctype="multipart/form-data" data-upload-url={p.uploadUrl}>
         <CsrfField token={p.csrf} />
         <p class="nr-media-upload__title">Bilder hochladen</p>
@@ -75,7 +63,12 @@ export function mediaFormValues(item: MediaItem): Record<string, string> {
   return { caption: item.caption, credit: item.credit, focal_x: String(pct(item.focal.x)), focal_y: String(pct(item.focal.y)) };
 }
 
-export function MediaDetailPage(p: { item: MediaItem; form: FormState; csrf: string; scriptUrl: string; notice?: string | undefined; uploadedBy?: string | undefined }) {
+/** The line under the image's title: size, when and by whom. */
+export function MediaFacts({ item, uploadedBy }: { item: MediaItem; uploadedBy?: string | undefined }) {
+  return <>{item.width} × {item.height} Pixel · hochgeladen {berlinDateTime(item.createdAt)}{uploadedBy && <> von {uploadedBy}</>}</>;
+}
+
+export function MediaDetailPage(p: { item: MediaItem; form: FormState; csrf: string; scriptUrl: string }) {
   const { item, form } = p;
   const fx = Number(form.values.focal_x ?? pct(item.focal.x));
   const fy = Number(form.values.focal_y ?? pct(item.focal.y));
@@ -84,18 +77,11 @@ export function MediaDetailPage(p: { item: MediaItem; form: FormState; csrf: str
   const invalid = (name: string) => (form.problems[name] ? { 'aria-invalid': 'true', 'aria-describedby': `${name}-error` } : {});
   return (
     <div class="nr-media nr-media-detail">
-      <Head title={item.fileName || 'Bild ohne Dateiname'}>
-        <p class="nr-media-meta">
-          {item.width} × {item.height} Pixel · hochgeladen {berlinDateTime(item.createdAt)}{p.uploadedBy && <> von {p.uploadedBy}</>}
-          {' · '}<a href="/redaktion/medien">zurück zur Mediathek</a>
-        </p>
-      </Head>
-      {p.notice && <Notice>{p.notice}</Notice>}
       <ErrorSummary form={form} labels={MEDIA_FIELD_LABELS} />
       <div class="nr-media-detail__body">
         <div>
           <div id="nr-media-focus" class="nr-media-focus" aria-describedby="nr-media-focus-hint">
-            <img src={item.previewUrl} alt={item.caption || item.fileName} width={item.width} height={item.height} />
+            <img src={item.previewUrl ?? item.thumbUrl} alt={item.caption || item.fileName} width={item.width} height={item.height} />
             <span class={`nr-media-focus__mark ${focal}`} aria-hidden="true"></span>
           </div>
           <p id="nr-media-focus-hint" class="field__hint">Fokuspunkt: Klicken Sie auf die wichtigste Stelle des Bildes (oder verschieben Sie ihn mit den Pfeiltasten). Zugeschnittene Vorschaubilder behalten diese Stelle.</p>
