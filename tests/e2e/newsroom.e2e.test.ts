@@ -178,3 +178,86 @@ test('author writes a Plus interview with photo and paywall, editor previews and
   if (SHOTS) await sub.screenshot({ path: path.join(SHOTS, 'newsroom-published-subscriber-390.png'), fullPage: true });
   await subContext.close();
 });
+
+/** Runs when any payload turns into markup or script: an image error handler, a script element, an SVG onload. */
+const CANARY = 'window.__xss=(window.__xss||0)+1';
+const EVIL = `<img src=x onerror="${CANARY}"></script><script>${CANARY}</script>"><svg onload="${CANARY}">`;
+
+/** Nothing ran, no javascript: link exists, no element carries an event-handler attribute. */
+async function assertInert(page: Page, alarms: string[], where: string): Promise<void> {
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(100); // image error events fire after load in the same task queue; give them one turn
+  const verdict = await page.evaluate(() => ({
+    ran: (window as unknown as { __xss?: number }).__xss ?? 0,
+    jsLinks: document.querySelectorAll('a[href^="javascript:" i], a[href^=" javascript:" i]').length,
+    handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`)),
+  }));
+  assert.deepEqual({ where, ...verdict, alarms: alarms.filter((a) => !/favicon/.test(a)) }, { where, ran: 0, jsLinks: 0, handlers: [], alarms: [] });
+}
+
+test('hostile input in every field (headline, caption, credit, link href, speaker, SEO fields, file name) is inert on the site and in the newsroom', { skip }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, alarms } = await watchedPage(context);
+  await logInPage(page, server.origin, 'redakteur@zeitung.example');
+  await page.goto(`${server.origin}/redaktion`);
+  await Promise.all([page.waitForURL(/\/redaktion\/artikel\/[^/?]+$/), page.locator('form[action="/redaktion/artikel"] button[type="submit"]').first().click()]);
+  const articleId = new URL(page.url()).pathname.split('/').pop()!;
+  await page.waitForSelector('#kt-editor[data-ready="1"]');
+
+  // the upload with a hostile file name, and the save, through the same endpoints the editor uses
+  const jpeg = await sharp({ create: { width: 900, height: 600, channels: 3, background: { r: 10, g: 120, b: 90 } } }).jpeg().toBuffer();
+  const result = await page.evaluate(async ({ bytes, evil }) => {
+    const boot = JSON.parse(document.getElementById('kt-editor-data')!.textContent!);
+    const up = await fetch(boot.urls.upload, { method: 'POST', headers: { 'x-klartext-csrf': boot.csrf, 'x-file-name': encodeURIComponent(`${evil}.jpg`), 'content-type': 'image/jpeg' }, body: new Uint8Array(bytes) });
+    const media = await up.json();
+    const doc = {
+      ...boot.doc, slug: 'xss-probe', section: 'stadt', access: 'plus', paywallAfter: 2, kicker: evil.slice(0, 80), headline: `Probe ${evil}`, teaser: evil,
+      seoTitle: evil, seoDescription: evil, speakers: [evil.slice(0, 100)],
+      image: { imageId: media.id, caption: evil, credit: evil.slice(0, 200) },
+      blocks: [
+        { type: 'paragraph', text: `Frei ${evil} [klick](javascript:${'window.__xss=1'}) [mehr](https://example.org/"onmouseover="window.__xss=1)` },
+        { type: 'quote', text: evil, by: evil.slice(0, 200) },
+        { type: 'question', text: evil },
+        { type: 'answer', speaker: evil.slice(0, 100), text: `Plus ${evil} [x](JaVaScRiPt:window.__xss=1)` },
+        { type: 'image', imageId: media.id, caption: evil, credit: evil.slice(0, 200) },
+      ],
+    };
+    const saved = await fetch(boot.urls.save, { method: 'PUT', headers: { 'x-klartext-csrf': boot.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ baseVersion: boot.version, doc }) });
+    return { upload: up.status, save: saved.status, body: await saved.text() };
+  }, { bytes: [...jpeg], evil: EVIL });
+  assert.equal(result.upload, 201);
+  assert.equal(result.save, 200, result.body);
+  await page.goto(`${server.origin}/redaktion/artikel/${articleId}`);
+  await page.waitForSelector('#kt-editor[data-ready="1"]');
+  await assertInert(page, alarms, 'editor');
+  await Promise.all([page.waitForURL(/\?ok=/), page.click('form[action$="/veroeffentlichen"] button')]);
+  assert.equal((await withStore((db) => getWorkingCopy(db, articleId)))?.state, 'published');
+
+  // the newsroom pages that show the fields
+  for (const url of ['/redaktion', '/redaktion/artikel', `/redaktion/artikel/${articleId}/vorschau?als=gast`, `/redaktion/artikel/${articleId}/vorschau?als=abonnent`,
+    `/redaktion/artikel/${articleId}/versionen`, '/redaktion/protokoll', '/redaktion/medien', '/redaktion/medien?q=svg']) {
+    await page.goto(`${server.origin}${url}`);
+    await assertInert(page, alarms, url);
+  }
+  assert.ok((await page.content()).includes('&lt;svg onload'), 'the file name (its last path part) is shown, as text');
+
+  // the site: a guest and a subscriber (the premium HTML goes through the browser's decryption and insertion)
+  const guest = await watchedPage(await browser.newContext());
+  for (const url of ['/', '/stadt', '/artikel/xss-probe']) {
+    await guest.page.goto(`${server.origin}${url}`);
+    await until(`${url} shows the probe`, async () => (await guest.page.content()).includes('Probe &lt;img'), 5000).catch(async () => {
+      await guest.page.reload(); // the page cache learns of the publish through the change feed
+    });
+    await assertInert(guest.page, guest.alarms, `guest ${url}`);
+  }
+  assert.ok((await guest.page.innerText('h1')).includes('Probe <img src=x'), 'the headline is shown as text');
+  const subContext = await browser.newContext();
+  const sub = await watchedPage(subContext);
+  await logInPage(sub.page, server.origin, 'abonnentin@example.de');
+  await sub.page.goto(`${server.origin}/artikel/xss-probe`);
+  assert.equal(await premiumState(sub.page), 'unlocked');
+  assert.ok((await sub.page.locator('.premium-text').innerText()).includes('Plus <img src=x'), 'the premium answer is text');
+  await assertInert(sub.page, sub.alarms, 'subscriber article');
+  await context.close();
+  await subContext.close();
+});
