@@ -63,6 +63,9 @@ const schema = z.object({
   KLARTEXT_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)').optional(),
   KLARTEXT_METER_PER_MONTH: intFrom(0, 100).default(3),
   KLARTEXT_PAGE_CACHE_SECONDS: intFrom(0, 86400).default(60),
+  KLARTEXT_PURGE_URL: z.string().refine((v) => {
+    try { return ['http:', 'https:'].includes(new URL(v).protocol); } catch { return false; }
+  }, 'an http(s) URL a PURGE request goes to, e.g. http://127.0.0.1:6081/').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Klartext <redaktion@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -102,6 +105,8 @@ export interface Config {
   masterKey: string | undefined;
   meterPerMonth: number;
   pageCacheSeconds: number;
+  /** KLARTEXT_PURGE_URL: a CDN or Varnish told the surrogate keys of each content change (docs/decisions/018) */
+  purgeUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -144,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     masterKey: e.KLARTEXT_MASTER_KEY,
     meterPerMonth: e.KLARTEXT_METER_PER_MONTH,
     pageCacheSeconds: e.KLARTEXT_PAGE_CACHE_SECONDS,
+    purgeUrl: e.KLARTEXT_PURGE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -63,7 +63,7 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
     server.close(() => resolve());
     // keep-alive connections would hold close() open; idle ones are ended now, busy ones finish their request
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-  }).then(() => jobs.stop()).then(() => store.close()));
+  }).then(() => jobs.stop()).then(() => built.close()).then(() => store.close()));
   return { close, port };
 }
 

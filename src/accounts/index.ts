@@ -21,3 +21,4 @@ export {
   updateProfile, requestEmailChange, pendingEmailChange, confirmEmailChange, changePassword, exportUserData, deleteAccount,
   createUser, generatePassword, isRole,
 } from './account-settings.service.ts';
+export { listStaff, listRoleChanges, setUserRole, type RoleChange } from './staff-roles.service.ts';

@@ -11,7 +11,7 @@ import { createStripeGateway, type StripeGateway } from './stripe/stripe-gateway
 export type { BillingContext, Creditor, Seller } from './billing-context.ts';
 export * from './billing-calendar.ts';
 export { PAYMENT_METHODS, DEMO_OFFERS, formatEuro, giftPriceCents, offerInputSchema, parseOfferInput, periodMonths, priceParts, priceText, termsText, type Offer, type OfferInput, type PaymentMethod } from './offer.ts';
-export { createOffer, ensureOffers, featuredOffer, findOffer, listOffers, offersStamp, updateOffer } from './offer.queries.ts';
+export { createOffer, ensureOffers, featuredOffer, findOffer, listOffers, updateOffer } from './offer.queries.ts';
 export { ALLOWED_FROM, DUNNING_ATTEMPTS, DUNNING_DAYS, STATE_LABELS, accessUntil, transition, type LifecycleEvent, type LifecycleSnapshot } from './subscription-lifecycle.ts';
 export {
   applyLifecycle, findSubscription, findSubscriptionByNumber, newSubscriptionNumber, subscriptionHistory, subscriptionsOfUser, tryApplyLifecycle,

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId, nowIso, type Database, type OfferRow } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
+import { recordContentChange } from '../content/index.ts';
 import { parseOfferInput, type Offer, type OfferInput, type PaymentMethod } from './offer.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,13 +36,26 @@ function columns(o: ReturnType<typeof parseOfferInput>) {
   };
 }
 
+/** In the caller's transaction, or in one of its own: the offer and the record of its change commit together. */
+const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+
+/**
+ * The pages showing offers (/abo, the box of every Plus article) carry the surrogate key `offers`: a change drops them
+ * in every process and at the CDN (docs/decisions/018).
+ */
+const OFFER_PAGES = ['offers'];
+
 export async function createOffer(db: Db, input: OfferInput, now: Date): Promise<Offer> {
   const parsed = parseOfferInput(input);
-  if (await findOffer(db, parsed.slug)) throw new DomainError('conflict', `Es gibt schon ein Angebot „${parsed.slug}“.`, 'slug');
-  const at = nowIso(now);
-  const row = { id: newId(), ...columns(parsed), created_at: at, updated_at: at };
-  await db.insertInto('offers').values(row).execute();
-  return offerFromRow(row);
+  return inTransaction(db, async (trx) => {
+    if (await findOffer(trx, parsed.slug)) throw new DomainError('conflict', `Es gibt schon ein Angebot „${parsed.slug}“.`, 'slug');
+    const at = nowIso(now);
+    const row = { id: newId(), ...columns(parsed), created_at: at, updated_at: at };
+    await trx.insertInto('offers').values(row).execute();
+    await recordContentChange(trx, OFFER_PAGES);
+    return offerFromRow(row);
+  });
 }
 
 /**
@@ -49,11 +63,14 @@ export async function createOffer(db: Db, input: OfferInput, now: Date): Promise
  * price applies to new orders only; an order placed against the old price is refused (see checkout).
  */
 export async function updateOffer(db: Db, slug: string, patch: Partial<OfferInput>, now: Date): Promise<Offer> {
-  const current = await findOffer(db, slug);
-  if (!current) throw new DomainError('not-found', `Es gibt kein Angebot „${slug}“.`, 'slug');
-  const parsed = parseOfferInput({ ...current, ...patch, slug: current.slug });
-  await db.updateTable('offers').set({ ...columns(parsed), updated_at: nowIso(now) }).where('id', '=', current.id).execute();
-  return (await findOffer(db, current.id))!;
+  return inTransaction(db, async (trx) => {
+    const current = await findOffer(trx, slug);
+    if (!current) throw new DomainError('not-found', `Es gibt kein Angebot „${slug}“.`, 'slug');
+    const parsed = parseOfferInput({ ...current, ...patch, slug: current.slug });
+    await trx.updateTable('offers').set({ ...columns(parsed), updated_at: nowIso(now) }).where('id', '=', current.id).execute();
+    await recordContentChange(trx, OFFER_PAGES);
+    return (await findOffer(trx, current.id))!;
+  });
 }
 
 /** Inserts the given offers that do not exist yet (by slug); the demo seed and tests use it. */
@@ -65,10 +82,4 @@ export async function ensureOffers(db: Db, inputs: readonly OfferInput[], now: D
 export async function featuredOffer(db: Db): Promise<Offer | null> {
   const row = await db.selectFrom('offers').selectAll().where('active', '=', 1).where('kind', '=', 'recurring').orderBy('position').orderBy('name').limit(1).executeTakeFirst();
   return row ? offerFromRow(row) : null;
-}
-
-/** A fingerprint of the offers: the page cache adds it to the content stamp, so a changed price reaches /abo and the offer boxes. */
-export async function offersStamp(db: Db): Promise<string> {
-  const r = await db.selectFrom('offers').select((eb) => [eb.fn.max('updated_at').as('u'), eb.fn.countAll<string | number>().as('n')]).executeTakeFirstOrThrow();
-  return `${String(r.u ?? '')}|${String(r.n)}`;
 }

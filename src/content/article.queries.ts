@@ -113,9 +113,3 @@ export async function getAuthorBySlug(db: Db, slug: string): Promise<Author | un
 export async function listAuthors(db: Db): Promise<AuthorRef[]> {
   return db.selectFrom('authors').select(['slug', 'name']).orderBy('name').execute();
 }
-
-/** A cheap fingerprint of all content; the page cache compares it to notice changes made by other processes. */
-export async function contentStamp(db: Db): Promise<string> {
-  const r = await db.selectFrom('articles').select((eb) => [eb.fn.max('updated_at').as('u'), eb.fn.countAll<string | number>().as('n')]).executeTakeFirstOrThrow();
-  return `${String(r.u ?? '')}|${String(r.n)}`;
-}

@@ -12,5 +12,13 @@ export {
 export { getMedia, listMedia, updateMedia, parseMediaChange, MEDIA_CAPTION_MAX, MEDIA_CREDIT_MAX, type MediaRecord, type MediaPage, type MediaChange } from './media.queries.ts';
 export { indexArticle, unindexArticle, searchArticleIds } from './search.queries.ts';
 export { renderInline } from './inline-markup.ts';
-export { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
+export {
+  articleSurrogateKeys, recordContentChange, surrogateKeyList, claimContentChangesForPurge, ContentChangeFeed, CONTENT_CHANGES_CHANNEL,
+  type ContentChange, type ContentChangeFeedOptions,
+} from './content-changes.ts';
 export { ARTICLE_LIMITS, BLOCK_TYPES, blockSchemaOf, jsonPath, type BlockFlavour, type FieldError } from './interchange.schema.ts';
+export {
+  listSectionsWithUsage, createSection, updateSection, moveSection, deleteSection, RESERVED_SECTION_SLUGS, SECTION_NAME_MAX, SECTION_DESCRIPTION_MAX,
+  type SectionWithUsage,
+} from './section-admin.ts';
+export { listBylines, createByline, updateByline, deleteByline, BYLINE_NAME_MAX, BYLINE_BIO_MAX, type Byline, type BylineInput } from './byline-admin.ts';

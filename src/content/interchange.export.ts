@@ -7,9 +7,13 @@ import type { InterchangeArticle, InterchangeBlock, InterchangeDocument } from '
 import { getArticleBySlug } from './article.queries.ts';
 import { largestJpegFile } from './image.store.ts';
 
-/** Builds the document; with `imageDir`, copies each image there and refers to it by file name. */
+/**
+ * Builds the document; with `imageDir`, copies each image there and refers to it by file name. Live articles only
+ * (scheduled ones included): newsroom drafts and unpublished articles are not articles of the interchange format,
+ * and importing them would publish them.
+ */
 export async function exportDocument(db: Kysely<Database>, o: { dataDir: string; imageDir?: string }): Promise<InterchangeDocument> {
-  const slugs = await db.selectFrom('articles').select('slug').orderBy('published_at').orderBy('slug').execute();
+  const slugs = await db.selectFrom('articles').select('slug').where('live', '=', 1).orderBy('published_at').orderBy('slug').execute();
   const copied = new Set<string>();
   // the largest JPEG variant stands in for the source (sources are not kept: decision 019)
   const src = async ({ imageId, width }: { imageId: string; width: number }): Promise<string> => {

@@ -10,6 +10,7 @@ import type { ImageFormat } from './image-variants.ts';
 import { slugify, type Block } from './article.types.ts';
 import { getArticleBySlug } from './article.queries.ts';
 import { indexArticle } from './search.queries.ts';
+import { articleSurrogateKeys, recordContentChange } from './content-changes.ts';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -67,13 +68,18 @@ export async function importDocument(db: Kysely<Database>, doc: InterchangeDocum
     const maxPos = await trx.selectFrom('sections').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
     let position = Number(maxPos?.p ?? 0);
     const result: ImportResult = { created: 0, updated: 0, slugs: [] };
+    // the pages showing any imported article before or after: its page, the front, old and new section and authors, feeds, sitemaps
+    const changed = new Set<string>();
 
     for (const a of doc.articles) {
       let sectionId = sectionIds.get(a.section);
       if (!sectionId) {
         const s = await trx.selectFrom('sections').select('id').where('slug', '=', a.section).executeTakeFirst();
         sectionId = s?.id ?? newId();
-        if (!s) await trx.insertInto('sections').values({ id: sectionId, slug: a.section, name: SECTION_NAMES[a.section] ?? a.section[0]!.toUpperCase() + a.section.slice(1), position: ++position, description: '' }).execute();
+        if (!s) {
+          await trx.insertInto('sections').values({ id: sectionId, slug: a.section, name: SECTION_NAMES[a.section] ?? a.section[0]!.toUpperCase() + a.section.slice(1), position: ++position, description: '' }).execute();
+          changed.add('nav'); // a new section in the navigation of every page
+        }
         sectionIds.set(a.section, sectionId);
       }
       const blocks: Block[] = a.blocks.map((b) => {
@@ -84,6 +90,10 @@ export async function importDocument(db: Kysely<Database>, doc: InterchangeDocum
       const publishedAt = new Date(a.publishedAt).toISOString();
       const existing = await trx.selectFrom('articles').select('id').where('slug', '=', a.slug).executeTakeFirst();
       const id = existing?.id ?? newId();
+      if (existing) {
+        const before = await getArticleBySlug(trx, a.slug, { includeScheduled: true });
+        if (before) for (const k of articleSurrogateKeys(before)) changed.add(k);
+      }
       const values = {
         section_id: sectionId, kicker: a.kicker, headline: a.headline, teaser: a.teaser, access: a.access,
         paywall_after: a.access === 'free' ? blocks.length : (a.paywallAfter ?? 0),
@@ -110,9 +120,12 @@ export async function importDocument(db: Kysely<Database>, doc: InterchangeDocum
         }
         await trx.insertInto('article_authors').values({ article_id: id, author_id: author.id, position: pos }).onConflict((oc) => oc.doNothing()).execute();
       }
-      await indexArticle(trx, (await getArticleBySlug(trx, a.slug, { includeScheduled: true }))!);
+      const after = (await getArticleBySlug(trx, a.slug, { includeScheduled: true }))!;
+      await indexArticle(trx, after);
+      for (const k of articleSurrogateKeys(after)) changed.add(k);
       result.slugs.push(a.slug);
     }
+    await recordContentChange(trx, [...changed]);
     return result;
   });
 }

@@ -14,8 +14,21 @@ export interface Store {
   readonly caps: DialectCapabilities;
   /** PostgreSQL schema the store lives in, when not the default */
   readonly pgSchema?: string;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a connection of its own (the pool's connections come and go), opened
+   * again after it drops, until the store is closed or the returned handle is.
+   */
+  readonly listen?: (channel: string, handlers: ListenHandlers) => Listening;
   close(): Promise<void>;
 }
+
+export interface ListenHandlers {
+  /** a NOTIFY on the channel (delivered after the notifying transaction committed) */
+  notify(payload: string): void;
+  /** the connection is listening (true) or was lost (false; it is opened again by itself) */
+  state?(listening: boolean): void;
+}
+export interface Listening { close(): Promise<void> }
 
 export interface ConnectOptions {
   /** postgres://… or sqlite:FILE; without it, SQLite in dataDir */
@@ -53,6 +66,62 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/** Waits after a lost or failed listening connection: 0.5 s, doubling up to 30 s, back to 0.5 s once listening. */
+const LISTEN_RETRY_MS = [500, 30_000] as const;
+
+/** One dedicated client LISTENing on a channel; a dropped or refused connection is tried again with a growing pause. */
+function pgListener(config: pg.ClientConfig, channel: string, on: ListenHandlers, forget: () => void): Listening {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`channel name ${channel} is not a plain identifier`);
+  let closed = false;
+  let client: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let pause: number = LISTEN_RETRY_MS[0];
+  const retry = () => {
+    if (closed || timer) return;
+    timer = setTimeout(() => { timer = undefined; void open(); }, pause);
+    timer.unref();
+    pause = Math.min(pause * 2, LISTEN_RETRY_MS[1]);
+  };
+  const open = async () => {
+    const c = new pg.Client({ ...config, keepAlive: true, connectionTimeoutMillis: 3000 });
+    let lost = false;
+    const drop = () => {
+      if (lost) return;
+      lost = true;
+      if (client === c) { client = undefined; on.state?.(false); }
+      c.end().catch(() => {});
+      retry();
+    };
+    // an error on an idle client (the server went away) must not crash the process: it is a lost connection
+    c.on('error', drop);
+    c.on('end', drop);
+    c.on('notification', (m) => { if (m.channel === channel) on.notify(m.payload ?? ''); });
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch {
+      drop();
+      return;
+    }
+    if (closed || lost) { await c.end().catch(() => {}); return; }
+    client = c;
+    pause = LISTEN_RETRY_MS[0];
+    on.state?.(true);
+  };
+  void open();
+  return {
+    async close() {
+      if (closed) return;
+      closed = true;
+      forget();
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      if (c) await c.end().catch(() => {});
+    },
+  };
+}
+
 export function connect(opts: ConnectOptions): Store {
   const url = opts.databaseUrl;
   if (url && /^postgres(ql)?:/.test(url)) {
@@ -67,7 +136,17 @@ export function connect(opts: ConnectOptions): Store {
     // A client in use whose connection drops emits 'error' besides failing its query; without a listener that would be uncaught.
     pool.on('connect', (client) => { client.on('error', () => {}); });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), close: () => db.destroy() };
+    const listeners = new Set<Listening>();
+    const listen = (channel: string, handlers: ListenHandlers): Listening => {
+      const l = pgListener({ connectionString: url, ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}) }, channel, handlers, () => listeners.delete(l));
+      listeners.add(l);
+      return l;
+    };
+    const close = async () => {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await db.destroy();
+    };
+    return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), listen, close };
   }
   const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : path.join(opts.dataDir, 'klartext.sqlite');
   if (file !== ':memory:') {

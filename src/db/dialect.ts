@@ -10,10 +10,12 @@ export interface DialectCapabilities {
   readonly skipLocked: boolean;
   /** one array parameter for an id list (`= any($1)`): PostgreSQL plans it once instead of a statement with hundreds of parameters */
   readonly arrayParams: boolean;
+  /** how a table gets an ever-growing integer key that is never reused: SQLite `integer primary key autoincrement`, PostgreSQL an identity column */
+  readonly serialKey: 'autoincrement' | 'identity';
 }
 
-export const sqliteCapabilities: DialectCapabilities = Object.freeze({ name: 'sqlite', fullText: 'fts5', multiProcess: false, skipLocked: false, arrayParams: false });
-export const postgresCapabilities: DialectCapabilities = Object.freeze({ name: 'postgres', fullText: 'tsvector', multiProcess: true, skipLocked: true, arrayParams: true });
+export const sqliteCapabilities: DialectCapabilities = Object.freeze({ name: 'sqlite', fullText: 'fts5', multiProcess: false, skipLocked: false, arrayParams: false, serialKey: 'autoincrement' });
+export const postgresCapabilities: DialectCapabilities = Object.freeze({ name: 'postgres', fullText: 'tsvector', multiProcess: true, skipLocked: true, arrayParams: true, serialKey: 'identity' });
 
 /**
  * `column` is one of `ids`, written the way the engine handles a long list best: `= any($1::text[])` with a single

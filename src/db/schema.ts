@@ -3,7 +3,11 @@
 import type { Generated } from 'kysely';
 
 export interface SectionRow { id: string; slug: string; name: string; position: number; description: string }
-export interface AuthorRow { id: string; slug: string; name: string; bio: string }
+export interface AuthorRow {
+  id: string; slug: string; name: string; bio: string;
+  /** the staff account behind the byline, if any (migration 010) */
+  user_id: string | null;
+}
 export interface ImageRow {
   id: string; file: string; width: number; height: number; sha256: string; created_at: string;
   /** the uploaded file's name ('' for images from before the media library) */
@@ -58,6 +62,9 @@ export interface ArticleDraftRow {
 export interface ArticleRevisionRow { id: string; article_id: string; version: number; doc_json: string; kind: string; saved_by: string | null; saved_at: string }
 export interface EditorialAuditRow { id: string; article_id: string; action: string; actor_id: string | null; detail_json: Generated<string>; at: string }
 export interface ArticleAuthorRow { article_id: string; author_id: string; position: number }
+
+/** One change of a user's role (migration 010): who, from what to what, by which admin (null: command line). */
+export interface StaffRoleChangeRow { id: string; user_id: string; from_role: string; to_role: string; actor_id: string | null; at: string }
 
 export interface UserRow {
   id: string;
@@ -208,6 +215,17 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** A content change (src/content/content-changes.ts): the surrogate keys of the pages it touched, read by every process's feed. */
+export interface ContentChangeRow {
+  /** given by the database, ever growing, never reused */
+  seq: Generated<number>;
+  /** surrogate keys, space-separated */
+  keys: string;
+  at: string;
+  /** 1 once a process took on telling the CDN (KLARTEXT_PURGE_URL): one purge per change, whichever process sees it first */
+  purge_claimed: number;
+}
+
 export interface Database {
   sections: SectionRow;
   authors: AuthorRow;
@@ -238,4 +256,6 @@ export interface Database {
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
   jobs: JobRow;
+  content_changes: ContentChangeRow;
+  staff_role_changes: StaffRoleChangeRow;
 }

@@ -51,12 +51,12 @@ export async function restoreRevision(db: Kysely<Database>, staff: Staff, articl
   const rev = await getRevision(db, articleId, revisionId);
   if (!rev) throw new DomainError('not-found', 'Diese Version gibt es nicht.', 'revision');
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const current = await getWorkingCopy(trx, articleId);
     if (!current) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht.');
     const doc = checkDraftStructure({ ...rev.doc, slug: current.doc.slug });
-    const version = await writeWorkingCopy(trx, staff, articleId, baseVersion, doc, 'restore', now);
-    await writeAudit(trx, { articleId, action: 'restore', actorId: staff.id, detail: { revisionId, fromVersion: rev.version, version }, now });
+    const restored = await writeWorkingCopy(trx, staff, articleId, baseVersion, doc, 'restore', now);
+    await writeAudit(trx, { articleId, action: 'restore', actorId: staff.id, detail: { revisionId, fromVersion: rev.version, version: restored.version }, now });
+    return restored;
   });
-  return (await getWorkingCopy(db, articleId))!;
 }

@@ -206,15 +206,16 @@ export type ScheduledPublishResult = 'published' | 'outdated' | 'incomplete';
 export async function runScheduledPublish(db: Kysely<Database>, payload: unknown, o: Opts = {}): Promise<ScheduledPublishResult> {
   const p = payloadOf(payload);
   const now = nowIso(o.now ?? new Date());
-  const matches = (wc: WorkingCopy | undefined): wc is WorkingCopy => !!wc && wc.state === 'scheduled' && wc.version === p.version && wc.scheduledAt === p.scheduledAt;
   try {
     return await db.transaction().execute(async (trx) => {
-      const wc = await getWorkingCopy(trx, p.articleId);
-      if (!matches(wc)) return 'outdated';
-      const r = await trx.updateTable('article_drafts').set({ state: 'published', published_version: p.version, scheduled_at: null })
+      // The compare-and-set comes first: it decides which run publishes, and on SQLite a transaction that writes
+      // first waits for the lock instead of failing as a read-then-write one would beside another process.
+      const r = await trx.updateTable('article_drafts').set({ state: 'published', scheduled_at: null })
         .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return 'outdated';
+      const wc = (await getWorkingCopy(trx, p.articleId))!;
+      await trx.updateTable('article_drafts').set({ published_version: p.version }).where('article_id', '=', p.articleId).execute();
       await publishIntoArticle(trx, wc, p.by, now, { scheduledAt: p.scheduledAt });
       return 'published';
     });

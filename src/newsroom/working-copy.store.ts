@@ -41,10 +41,15 @@ export function checkDraftStructure(input: unknown): DraftDocument {
 }
 
 export async function getWorkingCopy(db: Db, articleId: string): Promise<WorkingCopy | undefined> {
+  return (await readWorkingCopy(db, articleId))?.wc;
+}
+
+/** The working copy and the article row's current address, in one query (two for an imported article). */
+async function readWorkingCopy(db: Db, articleId: string): Promise<{ wc: WorkingCopy; slug: string } | undefined> {
   const row = await db.selectFrom('articles')
     .leftJoin('article_drafts as d', 'd.article_id', 'articles.id')
     .leftJoin('users as u', 'u.id', 'd.updated_by')
-    .select(['articles.id', 'articles.live', 'articles.published_at', 'articles.created_at as article_created_at', 'articles.updated_at as article_updated_at',
+    .select(['articles.id', 'articles.slug', 'articles.live', 'articles.published_at', 'articles.created_at as article_created_at', 'articles.updated_at as article_updated_at',
       'd.doc_json', 'd.version', 'd.state', 'd.scheduled_at', 'd.published_version', 'd.created_by', 'd.updated_by', 'd.created_at', 'd.updated_at',
       'u.display_name'])
     .where('articles.id', '=', articleId)
@@ -56,17 +61,23 @@ export async function getWorkingCopy(db: Db, articleId: string): Promise<Working
     const article = await getArticleById(db, articleId);
     if (!article) return undefined;
     return {
-      articleId, version: 0, state: live ? 'published' : 'unpublished', doc: articleToDraft(article), scheduledAt: null,
-      publishedVersion: 0, live, publishedAt: row.published_at, createdBy: null, updatedBy: null, updatedByName: '',
-      createdAt: row.article_created_at, updatedAt: row.article_updated_at,
+      slug: row.slug,
+      wc: {
+        articleId, version: 0, state: live ? 'published' : 'unpublished', doc: articleToDraft(article), scheduledAt: null,
+        publishedVersion: 0, live, publishedAt: row.published_at, createdBy: null, updatedBy: null, updatedByName: '',
+        createdAt: row.article_created_at, updatedAt: row.article_updated_at,
+      },
     };
   }
   const publishedVersion = row.published_version === null ? null : Number(row.published_version);
   return {
-    articleId, version: Number(row.version), state: row.state!, doc: JSON.parse(row.doc_json) as DraftDocument,
-    scheduledAt: row.scheduled_at, publishedVersion, live, publishedAt: publishedVersion === null ? null : row.published_at,
-    createdBy: row.created_by, updatedBy: row.updated_by, updatedByName: row.display_name ?? '',
-    createdAt: row.created_at!, updatedAt: row.updated_at!,
+    slug: row.slug,
+    wc: {
+      articleId, version: Number(row.version), state: row.state!, doc: JSON.parse(row.doc_json) as DraftDocument,
+      scheduledAt: row.scheduled_at, publishedVersion, live, publishedAt: publishedVersion === null ? null : row.published_at,
+      createdBy: row.created_by, updatedBy: row.updated_by, updatedByName: row.display_name ?? '',
+      createdAt: row.created_at!, updatedAt: row.updated_at!,
+    },
   };
 }
 
@@ -117,20 +128,20 @@ export async function saveDraft(db: Kysely<Database>, staff: Staff, articleId: s
   assertStaff(staff);
   const doc = checkDraftStructure(input.doc);
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute((trx) => writeWorkingCopy(trx, staff, articleId, input.baseVersion, doc, input.autosave ? 'autosave' : 'save', now));
-  return (await getWorkingCopy(db, articleId))!;
+  return db.transaction().execute((trx) => writeWorkingCopy(trx, staff, articleId, input.baseVersion, doc, input.autosave ? 'autosave' : 'save', now));
 }
 
 /**
  * The compare-and-set write of a new working-copy version (save and restore), inside the caller's transaction.
  * A published article keeps its address: an empty slug becomes the current one, another one is refused.
  */
-export async function writeWorkingCopy(trx: Transaction<Database>, staff: Staff, articleId: string, baseVersion: number, doc: DraftDocument, kind: RevisionKind, now: string): Promise<number> {
+export async function writeWorkingCopy(trx: Transaction<Database>, staff: Staff, articleId: string, baseVersion: number, doc: DraftDocument, kind: RevisionKind, now: string): Promise<WorkingCopy> {
   if (!Number.isInteger(baseVersion) || baseVersion < 0) throw new DomainError('invalid-input', 'Die Version fehlt oder ist ungültig.', 'baseVersion');
-  const current = await getWorkingCopy(trx, articleId);
-  if (!current) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht.');
+  const read = await readWorkingCopy(trx, articleId);
+  if (!read) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht.');
+  const { wc: current } = read;
   if (current.version !== baseVersion) throw new ConflictError(current);
-  const article = await trx.selectFrom('articles').select(['slug']).where('id', '=', articleId).executeTakeFirstOrThrow();
+  const article = { slug: read.slug };
   if (current.publishedVersion !== null && doc.slug === '') doc = { ...doc, slug: article.slug };
   if (doc.slug && doc.slug !== article.slug) {
     if (current.publishedVersion !== null) {
@@ -158,7 +169,11 @@ export async function writeWorkingCopy(trx: Transaction<Database>, staff: Staff,
   }
   if (doc.slug && doc.slug !== article.slug) await trx.updateTable('articles').set({ slug: doc.slug }).where('id', '=', articleId).execute();
   await recordRevision(trx, { articleId, version: newVersion, doc, kind, savedBy: staff.id, now });
-  return newVersion;
+  // What was just written, without reading it back (autosave runs every few seconds per open editor).
+  return {
+    ...current, version: newVersion, state, doc, scheduledAt: null, updatedBy: staff.id, updatedByName: staff.displayName, updatedAt: now,
+    ...(current.version === 0 && current.createdBy === null ? { createdBy: staff.id, createdAt: now } : {}),
+  };
 }
 
 export async function assertSlugFree(db: Db, slug: string, articleId: string): Promise<void> {

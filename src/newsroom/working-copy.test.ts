@@ -3,6 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
 import { DomainError } from '../domain-error.ts';
+import { exportDocument } from '../content/index.ts';
 import { ConflictError, createDraft, getWorkingCopy, listNewsroomArticles, newsroomOverview, saveDraft, type Staff } from './index.ts';
 import { completeDoc, importFixture, makeStaff } from './newsroom.fixtures.ts';
 
@@ -33,6 +34,13 @@ for (const engine of testEngines()) {
       assert.equal(Number(row.live), 0);
     });
 
+    test('the interchange export leaves drafts out (importing them would publish them)', async () => {
+      const wc = await createDraft(store.db, author, { headline: 'Nur ein Entwurf' }, { now: t0 });
+      const exported = await exportDocument(store.db, { dataDir: '/nonexistent' });
+      assert.ok(exported.articles.length >= 3);
+      assert.ok(!exported.articles.some((a) => a.slug === wc.doc.slug || a.headline === 'Nur ein Entwurf'));
+    });
+
     test('a reader cannot create a draft', async () => {
       const reader = await makeStaff(store.db, 'reader');
       await assert.rejects(createDraft(store.db, reader), (e: unknown) => e instanceof DomainError && e.code === 'forbidden');
@@ -42,6 +50,7 @@ for (const engine of testEngines()) {
       const wc = await createDraft(store.db, author, { section: 'kultur' }, { now: t0 });
       const saved = await saveDraft(store.db, editor, wc.articleId, { baseVersion: 1, doc: { ...wc.doc, headline: 'Erste Fassung' } }, { now: at(1) });
       assert.equal(saved.version, 2);
+      assert.deepEqual(saved, await getWorkingCopy(store.db, wc.articleId), 'what save answers is what is stored');
       await assert.rejects(saveDraft(store.db, author, wc.articleId, { baseVersion: 1, doc: { ...wc.doc, headline: 'Andere Fassung' } }, { now: at(2) }), (e: unknown) => {
         assert.ok(e instanceof ConflictError);
         assert.equal(e.code, 'conflict');
@@ -88,6 +97,7 @@ for (const engine of testEngines()) {
       assert.equal(saved.version, 1);
       assert.equal(saved.state, 'published');
       assert.equal(saved.publishedVersion, 0);
+      assert.deepEqual(saved, await getWorkingCopy(store.db, row.id));
       await assert.rejects(saveDraft(store.db, editor, row.id, { baseVersion: 0, doc: wc.doc }), ConflictError);
     });
 

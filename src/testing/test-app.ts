@@ -32,9 +32,12 @@ export async function createTestApp(engine: string, overrides: TestAppOverrides 
   // no port: the public origin is http://localhost, the origin app.request() uses, unless env sets KLARTEXT_PUBLIC_URL
   const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, ...env }));
   const klartext = createApp({ config, store, logger: overrides.logger ?? pino({ level: process.env.KLARTEXT_TEST_LOG ?? 'silent' }), clientJs: '', passwordHashing: TEST_HASHING, ...deps });
+  // the content-change feed has read where the changes stand (it empties the cache once when it has), and listens
+  await klartext.ready;
   return {
     app: klartext.app, store, config, klartext,
     close: async () => {
+      await klartext.close();
       await store.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },

@@ -9,7 +9,7 @@ import type { Store } from '../db/index.ts';
 import type { ServingConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import {
-  contentStamp, getArticleBySlug, IMAGE_CONTENT_TYPES, listArticles, listSections, nextPublicationAfter, readImageVariant,
+  getArticleBySlug, IMAGE_CONTENT_TYPES, listArticles, listSections, nextPublicationAfter, readImageVariant, type ContentChangeFeed,
 } from '../content/index.ts';
 import { dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
@@ -26,13 +26,14 @@ import { isPrivatePath } from './platform/private-paths.ts';
 import { sessionMiddleware } from './platform/session.middleware.ts';
 import { createWebApp } from './platform/web-app.tsx';
 import { cachedPageListener } from './platform/cached-page-listener.ts';
+import { startCacheInvalidation, type CacheInvalidationOptions } from './platform/cache-invalidation.ts';
 import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { billingRoutes } from './billing/index.ts';
 import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
-import { createBillingContext, featuredOffer, offersStamp, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
+import { createBillingContext, featuredOffer, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -55,6 +56,8 @@ export interface AppDeps {
   hashGate?: HashGate;
   /** billing (checkout, SEPA, Stripe, invoices); default: from config, with this app's mailer and clock */
   billing?: BillingContext;
+  /** tests: how the content-change feed polls, and a look at the changes read and the purges sent to KLARTEXT_PURGE_URL */
+  contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge'>;
 }
 
 export interface KlartextApp {
@@ -65,6 +68,12 @@ export interface KlartextApp {
   /** pages per person: session, CSRF, always `private, no-store` */
   privateApp: Hono<AppEnv>;
   pageCache: PageCache;
+  /** this process's reader of the content changes: drops the cached pages they name (docs/decisions/018) */
+  contentChanges: ContentChangeFeed;
+  /** resolves once the feed knows where the changes stand (and listens, on PostgreSQL) */
+  ready: Promise<void>;
+  /** stops the feed (the store stays open) */
+  close(): Promise<void>;
   assets: Assets;
   /** the billing context the routes use; the server's job runner bills with the same one */
   billing: BillingContext;
@@ -104,30 +113,33 @@ export function createApp(deps: AppDeps): KlartextApp {
   const { config, store, logger } = deps;
   const now = deps.now ?? systemClock;
   const assets = loadAssets(deps.clientJs, deps.editorJs);
-  // articles and offers: a new price must reach /abo and the offer boxes as surely as an edited article its page
-  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, stamp: async () => `${await contentStamp(store.db)}#${await offersStamp(store.db)}`, now });
+  // Pages and memos carry surrogate keys; each recorded content change drops exactly the ones it names, in every
+  // process (the feed: NOTIFY on PostgreSQL, polling on SQLite), and offers are changes like articles ('offers').
+  const pageCache = new PageCache({ ttlMs: config.pageCacheSeconds * 1000, now });
+  const invalidation = startCacheInvalidation({ store, pageCache, logger, purgeUrl: config.purgeUrl, ...deps.contentChanges });
   const site: SiteDeps = {
     db: store.db, caps: store.caps, site: deps.site ?? DEFAULT_SITE, assets: assets.urls, publicUrl: config.publicUrl, dataDir: config.dataDir,
-    // the section list changes only with the content: remembered until the content stamp moves
-    sections: () => pageCache.memo('sections', () => listSections(store.db)),
-    // an article once published stays so as time passes: kept until the content stamp moves; one not (yet) published is not kept
+    // the section list of the navigation: until the sections change ('nav')
+    sections: () => pageCache.memo('sections', () => listSections(store.db), ['nav']),
+    // an article once published stays so as time passes: kept until it changes (its section's name is in it too);
+    // one not (yet) published is not kept
     publishedArticle: (slug) => pageCache.memoUntil(`article:${slug}`, async (at) => {
       const value = await getArticleBySlug(store.db, slug, { now: new Date(at) });
-      return { value, until: value ? Infinity : at };
+      return value ? { value, until: Infinity, keys: [`article:${value.id}`, 'nav'] } : { value, until: at };
     }),
-    // what is published changes with the content and with time: remembered until the next scheduled article is due
+    // what is published changes with the front page's content and with time: remembered until the next scheduled article is due
     latestArticles: (limit) => pageCache.memoUntil(`latest:${limit}`, async (at) => {
       const when = new Date(at);
       const [value, next] = await Promise.all([listArticles(store.db, { limit, now: when }), nextPublicationAfter(store.db, when)]);
       const due = next === undefined ? Infinity : Date.parse(next);
       return { value, until: Number.isNaN(due) ? at : due }; // a time we cannot read: not kept
-    }),
+    }, ['front', 'nav']),
     now,
   };
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
-  // the offer the paywall box sells, kept until the offers change (the page cache's stamp includes them)
-  const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db));
+  // the offer the paywall box sells, kept until the offers change (billing records 'offers')
+  const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db), ['offers']);
   const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured });
 
   // --- public: same bytes for everyone ---
@@ -194,5 +206,8 @@ export function createApp(deps: AppDeps): KlartextApp {
     const dispatch: RequestListener = (req, res) => (isPrivatePath(requestPath(req.url)) ? toPrivate : toPublic)(req, res);
     return cachedPageListener({ pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger }, dispatch);
   };
-  return { app, publicApp, privateApp, pageCache, assets, billing, nodeListener };
+  return {
+    app, publicApp, privateApp, pageCache, assets, billing, nodeListener,
+    contentChanges: invalidation.feed, ready: invalidation.ready, close: () => invalidation.feed.stop(),
+  };
 }

@@ -33,7 +33,7 @@ type Reply = { status: number; body?: unknown } | 'network-down';
 function setup(replies: Reply[], extra: Partial<AutosaveOptions> = {}) {
   const timers = new FakeTimers();
   const storage = new MemoryStorage();
-  const requests: { url: string; init: RequestInit; body: { baseVersion: number; doc: DraftDocument } }[] = [];
+  const requests: { url: string; init: RequestInit; body: { baseVersion: number; doc: DraftDocument; autosave: boolean } }[] = [];
   const statuses: SaveStatus[] = [];
   let doc: DraftDocument = { ...EMPTY_DRAFT, headline: 'Alt' };
   const fetchFake = (async (url: string, init: RequestInit) => {
@@ -59,7 +59,7 @@ test('edits are saved once after a quiet moment, with the base version, the docu
   assert.equal(t.requests.length, 1);
   assert.equal(t.requests[0]!.init.method, 'PUT');
   assert.equal((t.requests[0]!.init.headers as Record<string, string>)['x-klartext-csrf'], 'tok');
-  assert.deepEqual(t.requests[0]!.body, { baseVersion: 3, doc: t.doc() });
+  assert.deepEqual(t.requests[0]!.body, { baseVersion: 3, doc: t.doc(), autosave: true }, 'a timed save is an autosave');
   assert.deepEqual(t.statuses.at(-1), { kind: 'saved', at: '2026-05-04T08:42:00Z', version: 4 });
   assert.equal(t.saver.baseVersion, 4);
   assert.equal(t.storage.map.size, 0, 'the browser copy is gone once the server has the text');
@@ -136,7 +136,7 @@ test('409 stops saving until the person chooses; keeping mine saves on top of th
   assert.equal(t.requests.length, 1, 'no save while the conflict is open');
   assert.equal(findStash(t.storage, 'a1')?.doc.headline, 'Meine, weiter');
   assert.equal(await t.saver.keepMine(theirs), 'saved');
-  assert.deepEqual(t.requests[1]!.body, { baseVersion: 5, doc: t.doc() });
+  assert.deepEqual(t.requests[1]!.body, { baseVersion: 5, doc: t.doc(), autosave: false }, 'keeping mine is a deliberate save');
   assert.equal(t.saver.baseVersion, 6);
 });
 
@@ -172,4 +172,17 @@ test('edits made while a save is under way are saved right after it, under the n
   release(new Response(JSON.stringify({ version: 3, savedAt: 'y', state: 'draft' }), { status: 200 }));
   assert.equal(await second, 'saved');
   assert.deepEqual(sent, [1, 2]);
+});
+
+test('the same document with its keys in another order (as the server sent it) is no change; the baseline is read lazily', async () => {
+  let asked = 0;
+  const server = JSON.parse('{"blocks":[{"text":"a","type":"paragraph"}],"speakers":[],"image":null,"seoDescription":"","seoTitle":"","paywallAfter":0,"access":"free","authors":[],"section":"","teaser":"","headline":"H","kicker":"","slug":""}') as DraftDocument;
+  const saver = new Autosaver({
+    articleId: 'a1', url: '/s', csrf: 't', baseVersion: 1, savedDoc: () => { asked++; return server; }, getDoc: () => ({ ...EMPTY_DRAFT, headline: 'H', blocks: [{ type: 'paragraph', text: 'a' }] }),
+    onStatus: () => {}, fetch: (async () => { throw new Error('no save expected'); }) as unknown as typeof fetch,
+  });
+  assert.equal(asked, 0, 'nothing compared while the page opens');
+  assert.equal(saver.dirty, false);
+  assert.equal(await saver.flush(), 'unchanged');
+  assert.equal(asked, 1);
 });

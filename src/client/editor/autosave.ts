@@ -25,9 +25,14 @@ export interface AutosaveOptions {
   url: string;
   csrf: string;
   baseVersion: number;
-  /** the document as the server has it (the boot data): no save is needed while the editor shows the same */
-  savedDoc: DraftDocument;
+  /**
+   * The document as the server has it (the boot data, as the editor would send it back): no save is needed while the
+   * editor shows the same. A function is asked the first time it matters, not while the page opens.
+   */
+  savedDoc: DraftDocument | (() => DraftDocument);
   getDoc: () => DraftDocument;
+  /** a document from the server as the editor would send it back (so showing it is not an edit); default: as it is */
+  normalize?: (doc: DraftDocument) => DraftDocument;
   onStatus: (status: SaveStatus) => void;
   onSaved?: (ok: SaveOk) => void;
   fetch?: typeof fetch;
@@ -41,6 +46,13 @@ export interface AutosaveOptions {
 }
 
 const STASH_PREFIX = 'klartext:entwurf:';
+
+/** JSON with object keys sorted: two documents with the same content compare equal whatever order the keys came in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
+}
 export const stashKey = (articleId: string, baseVersion: number): string => `${STASH_PREFIX}${articleId}:${baseVersion}`;
 
 /** The browser's copy of an article's draft, if one is left from an earlier visit (the newest when several are). */
@@ -84,8 +96,8 @@ function problemOf(body: unknown, status: number): { message: string; problems: 
 export class Autosaver {
   baseVersion: number;
   status: SaveStatus;
-  private lastSaved: string;
-  private readonly o: Required<Omit<AutosaveOptions, 'onSaved' | 'storage'>> & Pick<AutosaveOptions, 'onSaved' | 'storage'>;
+  private saved: string | (() => DraftDocument);
+  private readonly o: Required<Omit<AutosaveOptions, 'onSaved' | 'storage' | 'savedDoc'>> & Pick<AutosaveOptions, 'onSaved' | 'storage'>;
   private timer: unknown = null;
   private stashTimer: unknown = null;
   private inFlight: Promise<FlushResult> | null = null;
@@ -97,15 +109,23 @@ export class Autosaver {
 
   constructor(options: AutosaveOptions) {
     this.o = {
-      fetch: (...args) => fetch(...args), storage: null, debounceMs: 2000, maxBackoffMs: 30_000, now: () => new Date(), onSaved: undefined,
+      fetch: (...args) => fetch(...args), storage: null, normalize: (doc) => doc, debounceMs: 2000, maxBackoffMs: 30_000, now: () => new Date(), onSaved: undefined,
       setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>), ...options,
     };
     this.baseVersion = options.baseVersion;
-    this.lastSaved = JSON.stringify(options.savedDoc);
+    const saved = options.savedDoc;
+    this.saved = typeof saved === 'function' ? saved : canonicalJson(this.o.normalize(saved));
     this.status = { kind: 'saved', at: '', version: options.baseVersion };
   }
 
-  get dirty(): boolean { return JSON.stringify(this.o.getDoc()) !== this.lastSaved; }
+  private get lastSaved(): string {
+    if (typeof this.saved === 'function') this.saved = canonicalJson(this.saved());
+    return this.saved;
+  }
+
+  private set lastSaved(json: string) { this.saved = json; }
+
+  get dirty(): boolean { return canonicalJson(this.o.getDoc()) !== this.lastSaved; }
 
   private set(status: SaveStatus): void {
     this.status = status;
@@ -123,7 +143,7 @@ export class Autosaver {
 
   private schedule(ms: number): void {
     if (this.timer !== null) this.o.clearTimeout(this.timer);
-    this.timer = this.o.setTimeout(() => { this.timer = null; void this.flush(); }, ms);
+    this.timer = this.o.setTimeout(() => { this.timer = null; void this.flush({ autosave: true }); }, ms);
   }
 
   private scheduleStash(): void {
@@ -136,7 +156,7 @@ export class Autosaver {
     const storage = this.o.storage;
     if (!storage || this.stashFrozen) return;
     const doc = this.o.getDoc();
-    const json = JSON.stringify(doc);
+    const json = canonicalJson(doc);
     try {
       dropStash(storage, this.o.articleId);
       if (json === this.lastSaved) return;
@@ -145,8 +165,11 @@ export class Autosaver {
     } catch { /* storage full or disabled: the server save still runs */ }
   }
 
-  /** Saves now (workflow buttons, blur, Ctrl+S). Resolves when the server has the current text, or why not. */
-  async flush(): Promise<FlushResult> {
+  /**
+   * Saves now. Resolves when the server has the current text, or why not. `autosave`: a save nobody asked for (the
+   * timer, leaving a field or the tab) — it replaces the same person's last autosave revision instead of adding one.
+   */
+  async flush(o: { autosave?: boolean } = {}): Promise<FlushResult> {
     if (this.timer !== null) { this.o.clearTimeout(this.timer); this.timer = null; }
     if (this.blocked) return 'conflict';
     while (this.inFlight) await this.inFlight;
@@ -154,13 +177,13 @@ export class Autosaver {
       if (this.status.kind === 'dirty') this.set({ kind: 'saved', at: '', version: this.baseVersion });
       return 'unchanged';
     }
-    this.inFlight = this.save();
+    this.inFlight = this.save(o.autosave === true);
     try { return await this.inFlight; } finally { this.inFlight = null; }
   }
 
-  private async save(): Promise<FlushResult> {
+  private async save(autosave: boolean): Promise<FlushResult> {
     const doc = this.o.getDoc();
-    const sent = JSON.stringify(doc);
+    const sent = canonicalJson(doc);
     const baseVersion = this.baseVersion;
     this.set({ kind: 'saving' });
     let res: Response;
@@ -171,7 +194,7 @@ export class Autosaver {
         // a login redirect must not be followed into a 200 HTML page that looks like success
         redirect: 'manual',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-klartext-csrf': this.o.csrf },
-        body: JSON.stringify({ baseVersion, doc }),
+        body: JSON.stringify({ baseVersion, doc, autosave }),
       });
     } catch {
       return this.retry('offline');
@@ -221,7 +244,7 @@ export class Autosaver {
   takeTheirs(current: SaveConflict['current']): void {
     this.blocked = false;
     this.baseVersion = current.version;
-    this.lastSaved = JSON.stringify(current.doc);
+    this.lastSaved = canonicalJson(this.o.normalize(current.doc));
     dropStash(this.o.storage, this.o.articleId);
     this.set({ kind: 'saved', at: current.savedAt, version: current.version });
   }
@@ -230,7 +253,7 @@ export class Autosaver {
   keepMine(current: SaveConflict['current']): Promise<FlushResult> {
     this.blocked = false;
     this.baseVersion = current.version;
-    this.lastSaved = JSON.stringify(current.doc);
+    this.lastSaved = canonicalJson(this.o.normalize(current.doc));
     return this.flush();
   }
 

@@ -7,8 +7,8 @@ export interface EditorContext {
   /** remembers a new interview partner (no-op for a known or empty name) */
   addSpeaker(name: string): void;
   access(): AccessLevel;
-  /** a small preview of a library image */
-  thumbUrl(imageId: string): string;
+  /** the URL of a library image's small preview ('' when the library does not know it) */
+  imageSrc(imageId: string): Promise<string>;
   /** a polite message for screen readers (and the status line) */
   announce(message: string): void;
 }

@@ -55,7 +55,7 @@ async function thumbnail(id: string): Promise<Buffer> {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) % 360;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="320"><defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="hsl(${h},45%,72%)"/><stop offset="1" stop-color="hsl(${(h + 40) % 360},35%,45%)"/></linearGradient></defs><rect width="480" height="320" fill="url(#g)"/><path d="M0 230 L120 170 L210 210 L330 140 L480 200 L480 320 L0 320Z" fill="hsl(${(h + 80) % 360},25%,30%)" opacity=".75"/><circle cx="380" cy="80" r="28" fill="#fff" opacity=".7"/></svg>`;
-  return sharp(Buffer.from(svg)).jpeg({ quality: 70 }).toBuffer();
+  return sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer();
 }
 
 export async function startEditorStub(o: { doc?: Partial<DraftDocument>; version?: number; state?: EditorBootData['state']; actions?: boolean } = {}): Promise<EditorStub> {
@@ -69,7 +69,7 @@ export async function startEditorStub(o: { doc?: Partial<DraftDocument>; version
     close: async () => { await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }); },
   };
   const mediaItem = (id: string, caption: string, credit: string, fileName: string): MediaItem => ({
-    id, width: 4000, height: 2667, thumbUrl: `/bilder/${id}-640.jpg`, caption, credit, focal: { x: 0.5, y: 0.5 }, fileName, createdAt: '2026-05-04T08:00:00Z',
+    id, width: 4000, height: 2667, thumbUrl: `/bilder/${id}-480.webp`, previewUrl: `/bilder/${id}-1200.webp`, caption, credit, focal: { x: 0.5, y: 0.5 }, fileName, createdAt: '2026-05-04T08:00:00Z',
   });
   stub.media.push(mediaItem('img_rathaus', 'Das Rathaus am Marktplatz', 'Foto: Jana Hollmann', 'rathaus.jpg'), mediaItem('img_fluss', 'Hochwasser an der Sülme', 'Foto: dpa', 'fluss.jpg'), mediaItem('img_halle', 'Die neue Stadthalle', 'Foto: Stadt Brackenau', 'halle.jpg'));
 
@@ -134,11 +134,16 @@ export async function startEditorStub(o: { doc?: Partial<DraftDocument>; version
       const q = (url.searchParams.get('q') ?? '').toLowerCase();
       return json(200, { items: stub.media.filter((m) => !q || `${m.caption} ${m.credit} ${m.fileName}`.toLowerCase().includes(q)) });
     }
-    const img = /^\/bilder\/([A-Za-z0-9_-]+)-640\.jpg$/.exec(url.pathname);
+    const one = /^\/redaktion\/api\/medien\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && one) {
+      const item = stub.media.find((m) => m.id === one[1]);
+      return item ? json(200, item) : json(404, { error: 'Dieses Bild gibt es nicht.' });
+    }
+    const img = /^\/bilder\/([A-Za-z0-9_-]+)-\d+\.(?:webp|jpg)$/.exec(url.pathname);
     if (img) {
       let bytes = thumbs.get(img[1]!);
       if (!bytes) thumbs.set(img[1]!, (bytes = await thumbnail(img[1]!)));
-      return send(200, 'image/jpeg', bytes);
+      return send(200, 'image/webp', bytes);
     }
     if (req.method === 'POST' && url.pathname.startsWith('/redaktion/artikel/a1/')) {
       stub.workflowPosts.push({ path: url.pathname, body: (await readBody(req)).toString() });

@@ -3,18 +3,20 @@
 import { Editor } from '@tiptap/core';
 import type { DraftDocument } from '../../newsroom/draft-document.ts';
 import type { AccessLevel } from '../../content/article.types.ts';
-import type { ApiProblem, EditorBootData, MediaItem } from '../../web/newsroom/editor-contract.ts';
-import { Autosaver, dropStash, findStash, type SaveStatus } from './autosave.ts';
+import type { EditorBootData, MediaItem } from '../../web/newsroom/editor-contract.ts';
+import { Autosaver, canonicalJson, dropStash, findStash } from './autosave.ts';
 import { docToPm, pmToDoc, type PmNode } from './doc-convert.ts';
 import type { EditorContext } from './editor-context.ts';
 import { schemaExtensions } from './schema.ts';
-import { editorKeys, paywallPlace, problemsKey, syncPaywall } from './commands.ts';
+import { editorKeys, paywallPlace, syncPaywall } from './commands.ts';
 import { bindToolbar } from './toolbar.ts';
 import { bindMeta } from './meta-panel.ts';
 import { filesOf, pickFromLibrary, uploadImage, UploadError } from './media.ts';
-import { offerRestore, showConflict, timeOf } from './conflict-view.ts';
+import { offerRestore, showConflict } from './conflict-view.ts';
 import { paywallWho } from './node-views.ts';
-import { STATE_TEXT } from './labels.ts';
+import { announce, showAlert } from './notices.ts';
+import { bodyImages } from './body-images.ts';
+import { bindSaveStatus } from './save-status.ts';
 
 const startedAt = performance.now();
 const root = document.getElementById('kt-editor')!;
@@ -23,53 +25,25 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 
 /** The meta data lives here; blocks and the paywall position are read from the editor when needed. */
 const doc: DraftDocument = structuredClone(boot.doc);
-const thumbTemplate = (boot.urls as EditorBootData['urls'] & { thumb?: string }).thumb ?? '/bilder/{id}-640.jpg';
-const thumbs = new Map<string, string>();
-const thumbUrl = (id: string): string => thumbs.get(id) ?? thumbTemplate.replace('{id}', encodeURIComponent(id));
-const remember = (item: MediaItem) => thumbs.set(item.id, item.thumbUrl);
-
-const live = $('nr-ed-live');
-let liveTimer: ReturnType<typeof setTimeout> | undefined;
-function announce(message: string): void {
-  // cleared first, so the same sentence twice is read twice
-  live.textContent = '';
-  clearTimeout(liveTimer);
-  liveTimer = setTimeout(() => { live.textContent = message; }, 30);
-}
-
-const alertBox = $('nr-ed-alert');
-function showAlert(message: string, items: { text: string; go?: () => void }[] = []): void {
-  const p = document.createElement('p');
-  p.textContent = message;
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.className = 'nr-ed-iconbtn nr-ed-alert__close';
-  close.textContent = '×';
-  close.setAttribute('aria-label', 'Meldung schließen');
-  close.addEventListener('click', () => { alertBox.hidden = true; });
-  const list = document.createElement('ul');
-  for (const it of items) {
-    const li = document.createElement('li');
-    if (it.go) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'nr-ed-linkbtn';
-      b.textContent = it.text;
-      b.addEventListener('click', it.go);
-      li.append(b);
-    } else li.textContent = it.text;
-    list.append(li);
+// preview URLs of library images: from uploads and picks at once, for images already in the text asked of the library
+const thumbs = new Map<string, Promise<string>>();
+const remember = (item: MediaItem) => thumbs.set(item.id, Promise.resolve(item.thumbUrl));
+function imageSrc(id: string): Promise<string> {
+  let src = thumbs.get(id);
+  if (!src) {
+    src = fetch(`${boot.urls.media}/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(async (res) => (res.ok ? String(((await res.json()) as Partial<MediaItem>).thumbUrl ?? '') : ''))
+      .catch(() => '');
+    thumbs.set(id, src);
   }
-  alertBox.replaceChildren(close, p, ...(items.length ? [list] : []));
-  alertBox.hidden = false;
+  return src;
 }
-const hideAlert = () => { alertBox.hidden = true; };
 
 const ctx: EditorContext = {
   speakers: () => doc.speakers,
   addSpeaker: (name) => { meta.addSpeaker(name); },
   access: () => doc.access,
-  thumbUrl,
+  imageSrc,
   announce,
 };
 
@@ -90,37 +64,39 @@ const editor = new Editor({
       if (moved || !files.length) return false;
       event.preventDefault();
       const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
-      void insertImages(files, at ? blockIndexAt(at.pos) : view.state.doc.childCount);
+      void images.insertImages(files, at ? images.blockIndexAt(at.pos) : view.state.doc.childCount);
       return true;
     },
     handlePaste(view, event) {
       const files = filesOf(event.clipboardData?.files);
       if (!files.length) return false;
-      void insertImages(files, blockIndexAt(view.state.selection.from) );
+      void images.insertImages(files, images.blockIndexAt(view.state.selection.from));
       return true;
     },
   },
   onUpdate: () => { saver?.changed(); paywallInfo(); },
   onTransaction: () => scheduleToolbar(),
-  onBlur: () => { if (saver?.dirty) void saver.flush(); },
+  onBlur: () => { if (saver?.dirty) void saver.flush({ autosave: true }); },
 });
 const view = editor.view;
 
-/** Index of the top-level block boundary after the block at pos (where a dropped image goes). */
-function blockIndexAt(pos: number): number {
-  const $pos = view.state.doc.resolve(Math.min(pos, view.state.doc.content.size));
-  return $pos.depth === 0 ? $pos.index(0) : $pos.index(0) + 1;
+/** The draft as sent to the server: the meta data and the blocks of the editor's document. */
+function compose(meta: DraftDocument, body: { blocks: DraftDocument['blocks']; paywallAfter: number }): DraftDocument {
+  return {
+    slug: meta.slug, kicker: meta.kicker, headline: meta.headline, teaser: meta.teaser, section: meta.section, authors: meta.authors,
+    access: meta.access, paywallAfter: body.paywallAfter, seoTitle: meta.seoTitle, seoDescription: meta.seoDescription,
+    image: meta.image, speakers: meta.speakers, blocks: body.blocks,
+  };
 }
 
 function currentDoc(): DraftDocument {
   const body = pmToDoc(editor.getJSON() as { content?: PmNode[] }, { paywallAfter: doc.paywallAfter });
   doc.paywallAfter = body.paywallAfter;
-  return {
-    slug: doc.slug, kicker: doc.kicker, headline: doc.headline, teaser: doc.teaser, section: doc.section, authors: doc.authors,
-    access: doc.access, paywallAfter: body.paywallAfter, seoTitle: doc.seoTitle, seoDescription: doc.seoDescription,
-    image: doc.image, speakers: doc.speakers, blocks: body.blocks,
-  };
+  return compose(doc, body);
 }
+
+/** A document from the server as the editor will send it back (same conversion, no editor needed). */
+const normalize = (d: DraftDocument): DraftDocument => compose(d, pmToDoc(docToPm(d), d));
 
 async function upload(file: File): Promise<MediaItem | null> {
   announce(`„${file.name}“ wird hochgeladen …`);
@@ -144,39 +120,7 @@ async function library(): Promise<MediaItem | null> {
   return item;
 }
 
-/** Images into the body after block `index` (counted when the drop happened), one after the other. */
-async function insertImages(files: File[], index: number): Promise<void> {
-  for (const file of files) {
-    const item = await upload(file);
-    if (item) insertImageAt(item, index++);
-  }
-}
-
-function insertImageAt(item: MediaItem, index: number): void {
-  const { state } = view;
-  let pos = 0;
-  for (let i = 0; i < Math.min(index, state.doc.childCount); i++) pos += state.doc.child(i).nodeSize;
-  const node = state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit });
-  view.dispatch(state.tr.insert(pos, node).scrollIntoView());
-  announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
-}
-
-/** At the cursor: after the current block, or in place of an empty paragraph. */
-function insertImageHere(item: MediaItem): void {
-  const { state } = view;
-  const $from = state.selection.$from;
-  const index = $from.depth === 0 ? $from.index(0) : $from.index(0) + 1;
-  const parent = $from.depth > 0 ? $from.node(1) : null;
-  if (parent && parent.type.name === 'paragraph' && parent.content.size === 0) {
-    const start = $from.before(1);
-    view.dispatch(state.tr.replaceWith(start, start + parent.nodeSize, state.schema.nodes.image!.create({ imageId: item.id, caption: item.caption, credit: item.credit })).scrollIntoView());
-    announce('Bild eingefügt. Bitte Bildunterschrift und Bildnachweis ergänzen.');
-  } else insertImageAt(item, index);
-  const figure = view.dom.querySelectorAll<HTMLElement>('.nr-ed-figure');
-  // caption first: an image without one cannot be published
-  const fresh = Array.from(figure).find((f) => f.querySelector<HTMLImageElement>('img')?.src.includes(encodeURIComponent(item.id)) || f.querySelector<HTMLImageElement>('img')?.getAttribute('src') === item.thumbUrl);
-  fresh?.querySelector<HTMLInputElement>('input[data-attr="caption"]')?.focus();
-}
+const images = bodyImages(view, upload);
 
 const fileInput = $<HTMLInputElement>('nr-ed-file');
 fileInput.addEventListener('change', async () => {
@@ -186,13 +130,13 @@ fileInput.addEventListener('change', async () => {
   fileInput.value = '';
   if (!files.length) return;
   if (target === 'lead') { meta.setLead(await upload(files[0]!)); return; }
-  for (const f of files) { const item = await upload(f); if (item) insertImageHere(item); }
+  for (const f of files) { const item = await upload(f); if (item) images.insertImageHere(item); }
 });
 
 const meta = bindMeta({
-  boot, doc, thumbUrl, announce, upload, library,
+  boot, doc, imageSrc, announce, upload, library,
   changed: () => saver?.changed(),
-  commit: () => { if (saver?.dirty) void saver.flush(); },
+  commit: () => { if (saver?.dirty) void saver.flush({ autosave: true }); },
   accessChanged: (access: AccessLevel) => {
     syncPaywall(view, access, doc.paywallAfter);
     for (const el of Array.from(view.dom.querySelectorAll('.nr-ed-paywall__who'))) el.textContent = ` · ab hier nur für ${paywallWho(access)}`;
@@ -204,7 +148,7 @@ const meta = bindMeta({
 
 const toolbar = bindToolbar(editor, ctx, {
   upload: () => { fileInput.dataset.target = 'body'; fileInput.click(); },
-  library: async () => { const item = await library(); if (item) { view.focus(); insertImageHere(item); } },
+  library: async () => { const item = await library(); if (item) { view.focus(); images.insertImageHere(item); } },
   help: () => $<HTMLDialogElement>('nr-ed-help-dialog').showModal(),
   addSpeaker: () => meta.focusNewSpeaker(),
 });
@@ -221,74 +165,8 @@ function paywallInfo(): void {
   meta.paywallInfo(place ? `Paywall nach Block ${place.after} von ${place.of}. Im Text ziehen, oder markieren und Alt+↑/↓.` : 'Die Paywall fehlt.');
 }
 
-// --- status line
-const saveEl = $('nr-ed-save');
-const stateEl = $('nr-ed-state');
-function renderStatus(s: SaveStatus): void {
-  let text: string; let title = '';
-  switch (s.kind) {
-    case 'saved': text = s.at ? `Gespeichert ${timeOf(s.at)}` : `Version ${s.version}`; title = `Version ${s.version}`; break;
-    case 'dirty': text = 'Ungespeicherte Änderungen'; break;
-    case 'saving': text = 'Speichert …'; break;
-    case 'retrying':
-      text = s.reason === 'offline' ? 'Offline – wird erneut versucht' : s.reason === 'login' ? 'Sitzung abgelaufen – bitte in neuem Tab anmelden' : 'Server nicht erreichbar – wird erneut versucht';
-      title = `Ihre Änderungen sind in diesem Browser gesichert. Nächster Versuch in ${Math.round(s.retryInMs / 1000)} s.`;
-      break;
-    case 'error': text = 'Nicht gespeichert'; title = s.message; break;
-    case 'conflict': text = 'Konflikt – bitte Fassung wählen'; break;
-  }
-  saveEl.textContent = text;
-  saveEl.title = title;
-  saveEl.dataset.kind = s.kind === 'retrying' ? 'offline' : s.kind;
-  if (s.kind === 'error') showProblems(s.message, s.problems);
-  else if (s.kind === 'saved') { clearProblems(); }
-  if (s.kind === 'conflict') void resolveConflict(s.current);
-}
-
-const LABELS: Record<string, string> = {
-  kicker: 'Dachzeile', headline: 'Überschrift', teaser: 'Vorspann', section: 'Ressort', authors: 'Autorinnen/Autoren', access: 'Zugang',
-  paywallAfter: 'Paywall', image: 'Aufmacherbild', slug: 'Adresse', seoTitle: 'SEO-Titel', seoDescription: 'SEO-Beschreibung', speakers: 'Gesprächspartner',
-};
-
-function showProblems(message: string, problems: ApiProblem[]): void {
-  const blockProblems = new Map<number, string>();
-  const items: { text: string; go?: () => void }[] = [];
-  for (const p of problems) {
-    const m = /^blocks\[(\d+)\]/.exec(p.path);
-    if (m) {
-      const index = Number(m[1]);
-      blockProblems.set(index, p.message);
-      items.push({ text: `Block ${index + 1}: ${p.message}`, go: () => focusBlock(index) });
-      continue;
-    }
-    const el = meta.markProblem(p.path, p.message);
-    const head = p.path.split(/[.[]/)[0]!;
-    items.push({ text: `${LABELS[head] ?? p.path}: ${p.message}`, go: el ? () => el.focus() : undefined });
-  }
-  view.dispatch(view.state.tr.setMeta(problemsKey, blockProblems).setMeta('addToHistory', false));
-  showAlert(`Nicht gespeichert: ${message}`, items.length > 1 || blockProblems.size ? items : []);
-}
-
-function clearProblems(): void {
-  meta.clearProblems();
-  if (view.state.plugins.length && (problemsKey.getState(view.state) as { problems: Map<number, string> } | undefined)?.problems.size) {
-    view.dispatch(view.state.tr.setMeta(problemsKey, new Map()).setMeta('addToHistory', false));
-  }
-  if (alertBox.textContent?.includes('Nicht gespeichert')) hideAlert();
-}
-
-function focusBlock(index: number): void {
-  let pos = 0; let i = 0;
-  view.state.doc.forEach((n, offset) => {
-    if (n.type.name === 'paywall') return;
-    if (i++ === index) pos = offset;
-  });
-  const node = view.state.doc.nodeAt(pos);
-  view.focus();
-  editor.commands.setTextSelection(node?.isTextblock ? pos + 1 + node.content.size : pos);
-  const dom = view.nodeDOM(pos);
-  if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'center' });
-}
+// --- status line and the problems a refused save names
+const status = bindSaveStatus({ view, editor, meta, onConflict: (current) => void resolveConflict(current) });
 
 const names = { sections: new Map(boot.sections.map((s) => [s.slug, s.name])), authors: new Map(boot.authors.map((a) => [a.slug, a.name])) };
 async function resolveConflict(current: Parameters<Autosaver['takeTheirs']>[0]): Promise<void> {
@@ -313,12 +191,9 @@ function load(next: DraftDocument): void {
 }
 
 const autosaver = new Autosaver({
-  articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: currentDoc(),
-  getDoc: currentDoc, onStatus: renderStatus, storage: safeStorage(),
-  onSaved: (ok) => {
-    stateEl.textContent = STATE_TEXT[ok.state] ?? ok.state;
-    stateEl.className = `nr-ed-chip nr-ed-chip--${ok.state}`;
-  },
+  // the boot document is compared when it first matters, not while the page opens
+  articleId: boot.articleId, url: boot.urls.save, csrf: boot.csrf, baseVersion: boot.version, savedDoc: () => normalize(boot.doc),
+  getDoc: currentDoc, normalize, onStatus: status.render, onSaved: status.saved, storage: safeStorage(),
 });
 
 saver = autosaver;
@@ -359,17 +234,24 @@ for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form')
 }
 
 addEventListener('online', () => autosaver.retryNow());
+// Ctrl+S in any field of the editor saves now (in the text the editor's own key binding does it)
+root.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's' && !view.dom.contains(e.target as Node)) {
+    e.preventDefault();
+    void saveNow();
+  }
+});
 addEventListener('beforeunload', (e) => {
   if (!autosaver.dirty) return;
   autosaver.stash();
   e.preventDefault();
   e.returnValue = '';
 });
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { autosaver.stash(); if (autosaver.dirty) void autosaver.flush(); } });
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { autosaver.stash(); if (autosaver.dirty) void autosaver.flush({ autosave: true }); } });
 
 // --- a draft this browser kept from an earlier visit
 const stash = findStash(safeStorage(), boot.articleId);
-if (stash && JSON.stringify(stash.doc) !== JSON.stringify(currentDoc())) {
+if (stash && canonicalJson(normalize(stash.doc)) !== canonicalJson(normalize(boot.doc))) {
   autosaver.stashFrozen = true;
   void offerRestore($<HTMLDialogElement>('nr-ed-restore-dialog'), stash, boot.version).then((choice) => {
     if (choice === 'restore') {

@@ -14,7 +14,7 @@ export interface MetaDeps {
   accessChanged(access: AccessLevel): void;
   speakersChanged(): void;
   announce(message: string): void;
-  thumbUrl(imageId: string): string;
+  imageSrc(imageId: string): Promise<string>;
   upload(file: File): Promise<MediaItem | null>;
   library(): Promise<MediaItem | null>;
 }
@@ -138,16 +138,17 @@ export function bindMeta(d: MetaDeps) {
   function lead(): void {
     const img = doc.image;
     $('nr-ed-lead').classList.toggle('nr-ed-lead--empty', !img);
-    if (img) {
-      const src = d.thumbUrl(img.imageId);
-      const existing = leadImg.querySelector('img');
-      if (existing?.getAttribute('src') !== src) {
+    if (img && leadImg.dataset.imageId !== img.imageId) {
+      const id = img.imageId;
+      leadImg.dataset.imageId = id;
+      void d.imageSrc(id).then((src) => {
+        if (leadImg.dataset.imageId !== id) return;
         const el = document.createElement('img');
-        el.src = src;
-        el.alt = img.caption ? `Aufmacherbild: ${img.caption}` : 'Aufmacherbild';
+        if (src) el.src = src;
+        el.alt = 'Aufmacherbild';
         leadImg.replaceChildren(el);
-      }
-    } else leadImg.replaceChildren();
+      });
+    } else if (!img) { leadImg.replaceChildren(); delete leadImg.dataset.imageId; }
     caption.disabled = credit.disabled = removeLead.disabled = !img;
     if (img && document.activeElement !== caption) caption.value = img.caption;
     if (img && document.activeElement !== credit) credit.value = img.credit;

@@ -14,8 +14,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
+/** Dragging over a node's fields still moves blocks (a drop is the editor's); every other event there is the field's. */
+const isDrag = (event: Event): boolean => event.type.startsWith('drag') || event.type === 'drop';
+
 /** Events inside the given controls belong to them, not to the editor. */
-const inside = (root: HTMLElement) => (event: Event): boolean => event.target instanceof globalThis.Node && root.contains(event.target);
+const inside = (root: HTMLElement) => (event: Event): boolean => !isDrag(event) && event.target instanceof globalThis.Node && root.contains(event.target);
 
 function setAttrs(view: EditorView, getPos: () => number | undefined, node: PmNode, attrs: Record<string, unknown>): void {
   const pos = getPos();
@@ -186,9 +189,16 @@ export function imageView(ctx: EditorContext) {
       view.focus();
     });
     dom.append(frame, fields, remove);
+    let shown = '';
     const fill = () => {
-      const src = ctx.thumbUrl(String(node.attrs.imageId));
-      if (img.getAttribute('src') !== src) img.src = src;
+      const id = String(node.attrs.imageId);
+      if (id !== shown) {
+        shown = id;
+        void ctx.imageSrc(id).then((src) => {
+          if (shown !== id) return;
+          if (src) img.src = src; else { img.removeAttribute('src'); img.alt = 'Keine Vorschau'; }
+        });
+      }
       for (const [input, value] of [[caption, node.attrs.caption], [credit, node.attrs.credit]] as const) {
         if (document.activeElement !== input && input.value !== value) input.value = String(value ?? '');
         input.classList.toggle('nr-ed-missing', !input.value.trim());
@@ -203,7 +213,7 @@ export function imageView(ctx: EditorContext) {
         fill();
         return true;
       },
-      stopEvent: (e) => e.target instanceof globalThis.Node && (fields.contains(e.target) || remove.contains(e.target)),
+      stopEvent: (e) => !isDrag(e) && e.target instanceof globalThis.Node && (fields.contains(e.target) || remove.contains(e.target)),
       ignoreMutation: () => true,
       selectNode: () => dom.classList.add('nr-ed-selected'),
       deselectNode: () => dom.classList.remove('nr-ed-selected'),
@@ -249,7 +259,7 @@ export function paywallView(ctx: EditorContext) {
     dom.append(grip, label, hint, buttons);
     return {
       dom,
-      stopEvent: (e) => e.target instanceof globalThis.Node && buttons.contains(e.target) && e.type !== 'dragstart',
+      stopEvent: (e) => !isDrag(e) && e.target instanceof globalThis.Node && buttons.contains(e.target),
       ignoreMutation: () => true,
       selectNode: () => dom.classList.add('nr-ed-selected'),
       deselectNode: () => dom.classList.remove('nr-ed-selected'),

@@ -117,18 +117,20 @@ export function bindToolbar(editor: Editor, ctx: EditorContext, actions: Toolbar
       else if (cmd === 'redo') btn.disabled = redoDepth(state) === 0;
       else if (cmd === 'paywall') btn.disabled = ctx.access() === 'free';
     }
-    // the speaker bar: who answers, one click (or Alt+n) away
+    // the speaker bar: who answers, one click (or Alt+n) away. It stays once there are partners, so the text
+    // does not jump whenever the cursor enters or leaves an interview block.
     const interview = type === 'answer' || type === 'question';
     const speaker = type === 'answer' ? String(b!.node.attrs.speaker ?? '') : '';
     const names = ctx.speakers();
-    const key = `${interview}|${type}|${speaker}|${names.join('\u0001')}`;
+    const show = interview || names.length > 0;
+    const key = `${show}|${type}|${speaker}|${names.join('\u0001')}`;
     if (key === lastSpeakerKey) return;
     lastSpeakerKey = key;
-    speakerBar.hidden = !interview;
-    if (!interview) return;
+    speakerBar.hidden = !show;
+    if (!show) return;
     const label = document.createElement('span');
     label.className = 'nr-ed-speakerbar__label';
-    label.textContent = 'Antwort von';
+    label.textContent = 'Wer spricht?';
     const items = names.map((name, i) => {
       const btn = document.createElement('button');
       btn.type = 'button';
@@ -147,7 +149,9 @@ export function bindToolbar(editor: Editor, ctx: EditorContext, actions: Toolbar
     q.className = 'nr-ed-speakerbtn nr-ed-speakerbtn--question';
     q.setAttribute('aria-pressed', String(type === 'question'));
     q.title = 'Alt+0';
-    q.innerHTML = '<kbd>0</kbd> Frage';
+    const zero = document.createElement('kbd');
+    zero.textContent = '0';
+    q.append(zero, ' Frage');
     q.addEventListener('mousedown', (e) => e.preventDefault());
     q.addEventListener('click', () => run(setBlockType('question')));
     const add = document.createElement('button');

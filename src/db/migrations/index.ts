@@ -9,6 +9,8 @@ import * as m005 from './005-billing.ts';
 import * as m006 from './006-jobs.ts';
 import * as m007 from './007-newsroom.ts';
 import * as m008 from './008-media.ts';
+import * as m009 from './009-content-changes.ts';
+import * as m010 from './010-newsroom-admin.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -20,6 +22,8 @@ const steps: Record<string, Step> = {
   '006-jobs': m006.up,
   '007-newsroom': m007.up,
   '008-media': m008.up,
+  '009-content-changes': m009.up,
+  '010-newsroom-admin': m010.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

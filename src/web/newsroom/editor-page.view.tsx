@@ -41,47 +41,53 @@ export function workflowCan(role: Role, w: Pick<WorkflowFacts, 'state' | 'live' 
 export const actionUrl = (articleId: string, action: string) => `${editorUrl(articleId)}/${action}`;
 
 /**
- * One workflow action as a form. `data-kt-version`: the editor script sets the version after each save, so the form
- * names the version the person is looking at; `data-kt-workflow`: it saves pending changes before the form is sent.
+ * One workflow action as a plain form. The editor script saves pending changes before any form with a `version` field
+ * is sent and sets that field to the version the server confirmed, so the form names what the person is looking at.
  */
-function ActionForm({ w, csrf, action, label, kind = 'quiet', children }: { w: WorkflowFacts; csrf: string; action: string; label: string; kind?: 'primary' | 'quiet' | 'danger'; children?: unknown }) {
-  const cls = kind === 'primary' ? 'button button--small' : kind === 'danger' ? 'button button--small button--danger' : 'button button--small button--quiet';
+function ActionForm({ w, csrf, action, label, kind = 'ghost', children }: { w: WorkflowFacts; csrf: string; action: string; label: string; kind?: 'primary' | 'ghost' | 'danger'; children?: unknown }) {
+  const cls = kind === 'primary' ? 'nr-ed-btn' : kind === 'danger' ? 'nr-ed-btn nr-ed-btn--ghost nr-btn--danger' : 'nr-ed-btn nr-ed-btn--ghost';
   return (
-    <form method="post" action={actionUrl(w.articleId, action)} data-kt-workflow={action}>
+    <form class="nr-action" method="post" action={actionUrl(w.articleId, action)}>
       <CsrfField token={csrf} />
-      <input type="hidden" name="version" value={String(w.version)} data-kt-version />
+      <input type="hidden" name="version" value={String(w.version)} />
       {children}
       <button class={cls} type="submit">{label}</button>
     </form>
   );
 }
 
-export function WorkflowBar({ w, can, csrf, scheduleDefault }: { w: WorkflowFacts; can: WorkflowCan; csrf: string; scheduleDefault: string }) {
-  const facts = w.state === 'scheduled' ? `Erscheint am ${shortDateTime(w.scheduledAt)}`
-    : w.live ? `Online seit ${shortDateTime(w.publishedAt)}${w.changes ? ' · Änderungen noch nicht veröffentlicht' : ''}`
-      : `Zuletzt gespeichert ${shortDateTime(w.updatedAt)}${w.updatedByName ? ` von ${w.updatedByName}` : ''}`;
+/** The workflow actions this person may take now, for the editor's bar. */
+export function WorkflowActions({ w, can, csrf, scheduleDefault }: { w: WorkflowFacts; can: WorkflowCan; csrf: string; scheduleDefault: string }) {
   return (
-    <section class="nr-workflow" aria-label="Arbeitsablauf">
-      <div class="nr-workflow__info">
-        <p class="nr-workflow__facts">{facts} · Version <span data-kt-version-label>{w.version}</span></p>
-        <p class="nr-workflow__links">
-          <a href={`${editorUrl(w.articleId)}/vorschau`}>Vorschau</a>
-          <a href={`${editorUrl(w.articleId)}/versionen`}>Versionen</a>
-          <a href={`/redaktion/protokoll?artikel=${encodeURIComponent(w.articleId)}`}>Protokoll</a>
-        </p>
-      </div>
-      {can.submit && <ActionForm w={w} csrf={csrf} action="einreichen" label="Zur Prüfung einreichen" kind={can.publish ? 'quiet' : 'primary'} />}
+    <>
+      {can.submit && <ActionForm w={w} csrf={csrf} action="einreichen" label="Zur Prüfung einreichen" kind={can.publish ? 'ghost' : 'primary'} />}
       {can.schedule && (
         <ActionForm w={w} csrf={csrf} action="planen" label="Planen">
-          <label for="nr-zeitpunkt">Erscheinen am (Berliner Zeit)
-            <input id="nr-zeitpunkt" type="datetime-local" name="zeitpunkt" value={scheduleDefault} required />
-          </label>
+          <label class="visually-hidden" for="nr-zeitpunkt">Erscheinen am (Datum und Uhrzeit, Berliner Zeit)</label>
+          <input id="nr-zeitpunkt" type="datetime-local" name="zeitpunkt" value={scheduleDefault} required title="Erscheinen am (Berliner Zeit)" />
         </ActionForm>
       )}
       {can.unschedule && <ActionForm w={w} csrf={csrf} action="planung-aufheben" label="Planung aufheben" />}
       {can.publish && <ActionForm w={w} csrf={csrf} action="veroeffentlichen" label={w.live ? 'Änderungen veröffentlichen' : 'Jetzt veröffentlichen'} kind="primary" />}
       {can.unpublish && <ActionForm w={w} csrf={csrf} action="zurueckziehen" label="Zurückziehen" kind="danger" />}
-    </section>
+    </>
+  );
+}
+
+/** Where the article stands, in words: scheduled for, online since, or last saved by. */
+export function workflowFactsText(w: WorkflowFacts): string {
+  if (w.state === 'scheduled') return `Erscheint am ${shortDateTime(w.scheduledAt)}`;
+  if (w.live) return `Online seit ${shortDateTime(w.publishedAt)}${w.changes ? ' · Änderungen noch nicht veröffentlicht' : ''}`;
+  return `Zuletzt gespeichert ${shortDateTime(w.updatedAt)}${w.updatedByName ? ` von ${w.updatedByName}` : ''}`;
+}
+
+/** Links of the page head: the article's versions and its log. */
+export function ArticleLinks({ articleId }: { articleId: string }) {
+  return (
+    <p class="nr-links">
+      <a href={`${editorUrl(articleId)}/versionen`}>Versionen</a>
+      <a href={`/redaktion/protokoll?artikel=${encodeURIComponent(articleId)}`}>Protokoll</a>
+    </p>
   );
 }
 

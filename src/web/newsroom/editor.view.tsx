@@ -52,13 +52,14 @@ export function EditorPage({ boot, scriptUrl, actions }: { boot: EditorBootData;
       <script type="application/json" id="kt-editor-data">{raw(scriptJson(boot))}</script>
       <noscript><p class="nr-ed-alert">Der Editor braucht JavaScript. Ohne JavaScript können Sie den Artikel nicht bearbeiten.</p></noscript>
 
+      {/* sticky: where the article stands, what became of the typing, and the page's workflow forms (actions) */}
       <div class="nr-ed-bar">
         <div class="nr-ed-bar__status">
           <span class={`nr-ed-chip nr-ed-chip--${boot.state}`} id="nr-ed-state">{STATE_LABELS[boot.state]}</span>
           <span class="nr-ed-save" id="nr-ed-save" role="status" aria-live="polite" data-kind="saved">Version {boot.version}</span>
         </div>
         <div class="nr-ed-bar__actions">
-          <a class="nr-ed-btn nr-ed-btn--ghost" href={boot.urls.preview} target="_blank" rel="noopener">Vorschau</a>
+          <a class="nr-ed-barlink" href={boot.urls.preview} target="_blank" rel="noopener">Vorschau in neuem Tab</a>
           {actions}
         </div>
       </div>
@@ -104,7 +105,7 @@ export function EditorPage({ boot, scriptUrl, actions }: { boot: EditorBootData;
               <ToolButton cmd="help" label="Tastenkürzel" pressable={false}><Icon d={ICONS.keyboard} /></ToolButton>
             </div>
           </div>
-          <div class="nr-ed-speakerbar" id="nr-ed-speakerbar" role="group" aria-label="Antwort von" hidden></div>
+          <div class="nr-ed-speakerbar" id="nr-ed-speakerbar" role="group" aria-label="Wer spricht: Frage oder Antwort von" hidden></div>
           <div class="nr-ed-body" id="nr-ed-body" data-placeholder="Der Editor wird geladen …"></div>
         </div>
 

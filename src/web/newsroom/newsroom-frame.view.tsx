@@ -38,6 +38,8 @@ export interface FrameProps {
   staff: FrameStaff;
   active?: NewsroomArea | undefined;
   title: string;
+  /** the browser tab's title when it should say more than the heading (the editor: the article's headline) */
+  documentTitle?: string;
   /** a small line above the title (e.g. the article's state) */
   kicker?: Child;
   /** buttons or links at the right of the page head */
@@ -85,5 +87,5 @@ export function renderInFrame(c: NewsroomContext, deps: NewsroomRouteDeps, frame
   const staff = staffOf(c);
   // accounts made by the CLI may have no display name yet: the address says who it is
   const who = { displayName: staff.displayName || staff.email, role: staff.role };
-  return renderNewsroomPage(c, deps, frame.title, <NewsroomFrame staff={who} {...frame}>{body}</NewsroomFrame>, status);
+  return renderNewsroomPage(c, deps, frame.documentTitle ?? frame.title, <NewsroomFrame staff={who} {...frame}>{body}</NewsroomFrame>, status);
 }

@@ -17,9 +17,9 @@ import { wantsJson } from '../platform/request-info.ts';
 import type { EditorBootData } from './editor-contract.ts';
 import { EditorPage } from './editor.view.tsx';
 import { staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
-import { renderInFrame, StatusChip } from './newsroom-frame.view.tsx';
+import { renderInFrame } from './newsroom-frame.view.tsx';
 import { ArticleListPage, editorUrl, NewArticleButton, StartPage } from './articles.view.tsx';
-import { actionUrl, ActionProblems, WorkflowBar, workflowCan, type WorkflowFacts } from './editor-page.view.tsx';
+import { actionUrl, ActionProblems, ArticleLinks, WorkflowActions, workflowCan, workflowFactsText, type WorkflowFacts } from './editor-page.view.tsx';
 import { apiError, conflictBody, formVersion, saveApiRoutes } from './save-api.routes.ts';
 import { filterOf, listQueryOf } from './article-list.ts';
 import { revisionRoutes } from './revisions.routes.tsx';
@@ -67,9 +67,6 @@ const factsOf = (wc: WorkingCopy): WorkflowFacts => ({
   changes: wc.live && wc.publishedVersion !== null && wc.version > wc.publishedVersion,
 });
 
-/** The editor script's bundle, once H-editor's build adds it to the assets (older builds: no script, the page says so). */
-const editorScriptOf = (assets: object): string | undefined => (assets as { editor?: string }).editor;
-
 export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = deps.site.db;
@@ -115,14 +112,15 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
     const soon = new Date(Math.ceil((deps.site.now().getTime() + 3_600_000) / 3_600_000) * 3_600_000);
     const scheduleDefault = berlinWallClockOf(wc.scheduledAt ? new Date(wc.scheduledAt) : soon);
     const section = sections.find((s) => s.slug === wc.doc.section)?.name;
+    // the editor's bar carries the state, the save status and the workflow forms; the page head says where the article stands
     return renderInFrame(c, deps, {
-      title: wc.doc.headline.trim() || 'Neuer Artikel', active: 'artikel', notice: o.notice,
-      kicker: <><StatusChip state={wc.state} changes={facts.changes} />{section && <span>{section}</span>}</>,
+      // the headline is the editor's first field; the heading names the page, the tab the article
+      title: 'Artikel bearbeiten', documentTitle: wc.doc.headline.trim() || 'Neuer Artikel', active: 'artikel', notice: o.notice,
+      kicker: [section, workflowFactsText(facts)].filter(Boolean).join(' · '), actions: <ArticleLinks articleId={wc.articleId} />,
     }, (
       <>
-        <WorkflowBar w={facts} can={can} csrf={csrf} scheduleDefault={scheduleDefault} />
         {o.problems && <ActionProblems {...o.problems} />}
-        <EditorPage boot={boot} scriptUrl={editorScriptOf(deps.site.assets)} />
+        <EditorPage boot={boot} scriptUrl={deps.site.assets.editor} actions={<WorkflowActions w={facts} can={can} csrf={csrf} scheduleDefault={scheduleDefault} />} />
       </>
     ), o.status);
   }

@@ -14,6 +14,7 @@ import { blocksHtml } from '../ui/article-page.view.tsx';
 import { verifyCsrf, csrfToken, sameOrigin } from '../platform/csrf.ts';
 import { giftRoutes } from './gift.routes.tsx';
 import { createSealedPremium } from './sealed-premium.tsx';
+import { createPreviewSlot, type PreviewAudience } from './paywall-preview.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
 import { boxOfferOf, offerJson } from './paywall-offer.ts';
@@ -21,6 +22,7 @@ import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denia
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
 import { variesBy } from '../platform/public-cache.middleware.ts';
+import { surrogateKeys } from '../platform/surrogate-keys.ts';
 import { listOffers } from '../../billing/index.ts';
 import { OffersPage } from './offers.view.tsx';
 import type { ServingConfig } from '../../config.ts';
@@ -95,8 +97,8 @@ export interface PaywallArea {
   unlockSession: MiddlewareHandler<AppEnv>;
   /** whether a user agent claims to be a search crawler (such requests skip the cache-hit fast path) */
   claimsCrawler: (userAgent: string) => boolean;
-  /** the newsroom's preview: the premium slot as a guest, a registered reader or a subscriber would get it (to be built) */
-  previewSlot: (article: Article, audience: 'guest' | 'registered' | 'subscriber') => Promise<Child>;
+  /** the newsroom's preview: the premium slot as a guest, a registered reader or a subscriber would get it; never cached (paywall-preview.tsx) */
+  previewSlot: (article: Article, audience: PreviewAudience) => Promise<Child>;
 }
 
 export function createPaywall(deps: PaywallDeps): PaywallArea {
@@ -107,7 +109,11 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
 
   const sealedPremium = createSealedPremium(p.keys);
   const boxOffer = async () => { const o = await deps.featuredOffer(); return o && boxOfferOf(o); };
-  const premiumSlot: PremiumSlot = async (article) => sealedPremium(db, article, await boxOffer());
+  const premiumSlot: PremiumSlot = async (article, c) => {
+    // a Plus article's box sells the featured offer: a new price must reach the page
+    if (c && article.access === 'plus') surrogateKeys(c, 'offers');
+    return sealedPremium(db, article, await boxOffer());
+  };
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
   // it gets the text in plain HTML on a private answer; otherwise it falls through to the guest page everyone gets.
@@ -183,6 +189,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   // Public and cached: `next` (the article the reader came from) is read, so a request carrying it is not stored here.
   publicRoutes.get('/abo', async (c) => {
     variesBy(c, 'next');
+    surrogateKeys(c, 'offers');
     const raw = c.req.query('next');
     const next = raw && /^\/artikel\/[a-z0-9][a-z0-9-]*$/.test(safeNextPath(raw)) ? safeNextPath(raw) : '';
     const offers = await listOffers(db, { activeOnly: true });
@@ -191,7 +198,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   });
 
   app.route('/', giftRoutes(p));
-  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null, previewSlot: async () => null };
+  return { premiumSlot, crawlerGate, publicRoutes, privateRoutes: app, unlockSession: p.unlockSession, claimsCrawler: (ua) => p.verifier.claimedCrawler(ua) !== null, previewSlot: createPreviewSlot(p, boxOffer) };
 }
 
 export const meterNote = (remaining: number): string =>

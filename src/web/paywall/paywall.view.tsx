@@ -92,17 +92,20 @@ export interface SealedPremium { keyId: string; ciphertext: string; decoy: strin
 /**
  * The premium part of the cached page, the same bytes for every reader: note, decoy, the empty region the
  * script fills, the offer box and the ciphertext. Nothing in it depends on who asks.
+ * The newsroom's preview passes the decoy alone (no key, no ciphertext, so the script has nothing to unlock) and the
+ * message the script would have written into the box for that reader.
  */
-export function PremiumSection({ article, sealed, offer }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium; offer: BoxOffer | null }) {
+export function PremiumSection({ article, sealed, offer, message }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium | Pick<SealedPremium, 'decoy'>; offer: BoxOffer | null; message?: string }) {
+  const unlock = 'ciphertext' in sealed ? sealed : null;
   return (
-    <div id="premium" class="premium" data-article-id={article.id} data-key-id={sealed.keyId} data-unlock-url={`/api/unlock/${article.id}`}>
+    <div id="premium" class="premium" data-article-id={unlock ? article.id : undefined} data-key-id={unlock?.keyId} data-unlock-url={unlock ? `/api/unlock/${article.id}` : undefined}>
       <p class="premium-note">{noteText(article.access)}</p>
       <div class="premium-decoy" aria-hidden="true">{sealed.decoy.map((p) => <p>{p}</p>)}</div>
       <p class="meter-status" data-meter-status></p>
       <div class="premium-text" hidden aria-live="polite"></div>
-      <PaywallBox article={article} offer={offer} next={`/artikel/${article.slug}`} noscriptFallback />
+      <PaywallBox article={article} offer={offer} next={`/artikel/${article.slug}`} noscriptFallback message={message} />
       <p class="gift-action" data-gift-action hidden><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>
-      <template id="premium-ciphertext">{sealed.ciphertext}</template>
+      {unlock && <template id="premium-ciphertext">{unlock.ciphertext}</template>}
     </div>
   );
 }

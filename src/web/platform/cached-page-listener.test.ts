@@ -7,6 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import { testEngines } from '../../db/test-stores.ts';
 import { createPaywallTestApp, FREE_SLUG, GOOGLEBOT_UA, PLUS_SLUG, type PaywallTestApp } from '../../testing/paywall-fixtures.ts';
 import { cachedPageListener } from './cached-page-listener.ts';
+import { recordContentChange } from '../../content/index.ts';
 import pino from 'pino';
 
 interface Answer { status: number; headers: Record<string, string>; body: Buffer }
@@ -66,6 +67,8 @@ for (const engine of testEngines()) {
         assert.ok(fast.body.equals(viaApp.body), `bytes for accept-encoding "${ae}"`);
         assert.ok(fast.headers['x-request-id'], 'a request id');
         assert.ok(fast.headers['content-security-policy']);
+        assert.match(fast.headers['surrogate-key'] ?? '', /^article:\S+ offers nav$/, 'the surrogate keys, also from the fast path');
+        assert.equal(fast.headers['cache-tag'], fast.headers['surrogate-key']!.replaceAll(' ', ','));
       }
       assert.deepEqual(hits, [path, path, path], 'three answers from the fast path, none for the crawler');
     });
@@ -95,15 +98,18 @@ for (const engine of testEngines()) {
       assert.deepEqual(hits, []);
     });
 
-    test('after the content changes, the fast path does not serve the old page', async () => {
-      const path = '/';
-      await get(port, path);
-      assert.ok(t.klartext.pageCache.peek(path), 'cached');
-      t.klartext.pageCache.clear();
+    test('after a content change is read, the fast path does not serve the pages it names, and still serves the others', async () => {
+      await get(port, '/');
+      await get(port, `/artikel/${FREE_SLUG}`);
+      assert.ok(t.klartext.pageCache.peek('/'), 'cached');
+      await recordContentChange(t.store.db, ['front']);
+      await t.klartext.contentChanges.poll();
       hits.length = 0;
-      const again = await get(port, path);
+      const again = await get(port, '/');
       assert.equal(again.headers['x-cache'], 'miss');
       assert.deepEqual(hits, []);
+      assert.equal((await get(port, `/artikel/${FREE_SLUG}`)).headers['x-cache'], 'hit');
+      assert.deepEqual(hits, [`/artikel/${FREE_SLUG}`]);
     });
   });
 }

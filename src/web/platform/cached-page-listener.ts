@@ -6,6 +6,7 @@ import { hostnameOf } from './host-guard.middleware.ts';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { isPrivatePath } from './private-paths.ts';
 import { nextRequestId, securityHeaderList } from './request-context.middleware.ts';
+import { surrogateKeyHeaders } from './surrogate-keys.ts';
 
 export interface CachedPageListenerOptions {
   pageCache: PageCache;
@@ -24,7 +25,8 @@ export interface CachedPageListenerOptions {
  * Answers exactly what the public app would answer for a cache hit — same body, status, ETag/304, `Vary`, security
  * headers, request id — and only where that is certain: GET/HEAD, a plain path (no query, no percent-encoding), a
  * public path, an accepted host, no claimed crawler, no forwarded scheme to judge (unless the origin is https anyway),
- * and an entry whose content stamp was checked recently. A test compares its answers with the app's.
+ * and an entry in the cache (content changes drop entries as they are seen, see docs/decisions/018). A test compares
+ * its answers with the app's.
  */
 export function cachedPageListener(o: CachedPageListenerOptions, fallback: RequestListener): RequestListener {
   const accepted = new Set(o.acceptedHosts.map((h) => h.toLowerCase()));
@@ -52,6 +54,7 @@ export function cachedPageListener(o: CachedPageListenerOptions, fallback: Reque
     let h = byVariant.get(variant);
     if (!h) {
       h = ['content-type', page.contentType, 'cache-control', page.cacheControl, 'etag', page.etag, 'vary', 'Accept-Encoding', 'x-cache', 'hit', ...frame!];
+      for (const [k, v] of surrogateKeyHeaders(page.surrogateKeys)) h.push(k, v);
       if (variant === 'br' || variant === 'gzip') h.push('content-encoding', variant);
       if (variant !== '304') h.push('content-length', String(length));
       byVariant.set(variant, h);

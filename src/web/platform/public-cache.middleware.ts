@@ -1,12 +1,14 @@
-// Serves public pages from the PageCache and stores fresh renders in it; everyone gets the same bytes.
+// Serves public pages from the PageCache and stores fresh renders in it with their surrogate keys; everyone gets the same bytes.
 import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, makeCachedPage, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { renderedHtmlOf } from './render.tsx';
+import { surrogateKeyHeaders, surrogateKeysOf } from './surrogate-keys.ts';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600';
 
 function respond(page: CachedPage, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, head: boolean): Response {
   const headers = new Headers({ 'content-type': page.contentType, 'cache-control': page.cacheControl, etag: page.etag, vary: 'Accept-Encoding', 'x-cache': 'hit' });
+  for (const [k, v] of surrogateKeyHeaders(page.surrogateKeys)) headers.set(k, v);
   if (etagMatches(ifNoneMatch, page.etag)) return new Response(null, { status: 304, headers });
   const enc = pickEncoding(acceptEncoding);
   const body = enc === 'br' ? page.brotli : enc === 'gzip' ? page.gzip : page.body;
@@ -53,27 +55,34 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     const known = variesOfPath.get(path);
     // Before a path has been rendered its parameters are unknown: only a request without any is looked up.
     const lookup = known ? keyFor(path, url.searchParams, known, storable) : url.search ? undefined : path;
-    const hit = lookup === undefined ? undefined : await cache.get(lookup);
+    const hit = lookup === undefined ? undefined : cache.get(lookup);
     const ae = c.req.header('accept-encoding');
     const inm = c.req.header('if-none-match');
     if (hit) {
       c.res = respond(hit, ae, inm, c.req.method === 'HEAD');
       return;
     }
+    // taken before the route reads anything: a purge that overtakes this render keeps its page out of the cache
+    const since = cache.mark();
     await next();
     const res = c.res;
     const cc = res.headers.get('cache-control');
     if (!statuses.includes(res.status) || (cc && /private|no-store/.test(cc)) || res.headers.has('set-cookie')) return;
     const varies = (c as Context<{ Variables: Record<string, readonly string[] | undefined> }>).get(VARIES) ?? [];
     const key = keyFor(path, url.searchParams, varies, storable);
+    const keys = surrogateKeysOf(c);
     // the same for every guest asking this, so shared caches may keep it; only this process does not
-    if (key === undefined) return void res.headers.set('cache-control', o.cacheControl ?? PUBLIC_CACHE_CONTROL);
+    if (key === undefined) {
+      res.headers.set('cache-control', o.cacheControl ?? PUBLIC_CACHE_CONTROL);
+      for (const [k, v] of surrogateKeyHeaders(keys)) res.headers.set(k, v);
+      return;
+    }
     variesOfPath.set(path, varies);
     // a page renderPage made gives its string; anything else is read back from the response
     const html = renderedHtmlOf(res);
     const body = html !== undefined ? Buffer.from(html) : Buffer.from(await res.arrayBuffer());
-    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', body, o.cacheControl ?? PUBLIC_CACHE_CONTROL, cache.now());
-    cache.set(key, page);
+    const page = makeCachedPage(res.status, res.headers.get('content-type') ?? 'text/html; charset=utf-8', body, o.cacheControl ?? PUBLIC_CACHE_CONTROL, cache.now(), keys);
+    cache.set(key, page, since);
     const out = respond(page, ae, inm, c.req.method === 'HEAD');
     out.headers.set('x-cache', 'miss');
     c.res = undefined as unknown as Response;

@@ -10,6 +10,7 @@ import { listSections, type Article, type ArticleSummary, type Section } from '.
 import { Layout, type PageMeta } from './layout.view.tsx';
 import type { SiteInfo } from './site-info.ts';
 import type { AssetUrls } from './assets.ts';
+import { surrogateKeys } from './surrogate-keys.ts';
 
 export interface SiteDeps {
   db: Kysely<Database>;
@@ -47,6 +48,8 @@ const renderedHtml = new WeakMap<Response, string>();
 export const renderedHtmlOf = (res: Response): string | undefined => renderedHtml.get(res);
 
 export async function renderPage(c: Context, deps: SiteDeps, meta: PageMeta, body: Child, o: { status?: number; activeSection?: string } = {}) {
+  // every page in the layout shows the section list: a change to it (a new or renamed section) drops them all
+  surrogateKeys(c, 'nav');
   const sections = await siteSections(deps);
   const node = (
     <Layout site={deps.site} sections={sections} assets={deps.assets} meta={meta} activeSection={o.activeSection}>

@@ -37,6 +37,8 @@ export type AppEnv = {
     reader: Reader | null;
     /** the session's CSRF key and how to judge the request's origin; set with reader, read only by src/web/platform/csrf.ts */
     csrf: { secret: string | null; trustProxy: TrustProxy; publicUrl: string; acceptedHosts: readonly string[] };
+    /** set by markPreviewFrame: this answer may be framed by this site and runs no script (the newsroom's preview) */
+    previewFrame?: boolean;
   };
 };
 
@@ -75,10 +77,24 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const started = performance.now();
     await applySecurityHeaders(c, next);
     const h = c.res.headers;
+    if (c.get('previewFrame')) {
+      const csp = h.get('content-security-policy') ?? '';
+      h.set('content-security-policy', csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'").replace("script-src 'self'", "script-src 'none'"));
+      h.set('x-frame-options', 'SAMEORIGIN');
+    }
     h.set('x-request-id', requestId);
     if (o.isHttps(c)) h.set(...HSTS);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
   };
+}
+
+/**
+ * This answer previews a page inside the site's own tools: pages of this site may frame it (CSP frame-ancestors 'self',
+ * X-Frame-Options SAMEORIGIN) and no script runs in it (script-src 'none'), so it shows exactly what the server
+ * rendered for the audience it stands for. Every other answer keeps frame-ancestors 'none'.
+ */
+export function markPreviewFrame(c: Context<AppEnv>): void {
+  c.set('previewFrame', true);
 }

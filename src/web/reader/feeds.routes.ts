@@ -6,6 +6,7 @@ import { HttpError } from '../platform/app-error.ts';
 import { ROBOTS_DISALLOW } from '../platform/private-paths.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { jpegUrl } from '../ui/teaser.view.tsx';
+import { surrogateKeys } from '../platform/surrogate-keys.ts';
 
 const FEED_SIZE = 30;
 
@@ -38,7 +39,8 @@ const xml = (body: string, type = 'application/xml; charset=utf-8') => new Respo
 export function feedRoutes(deps: SiteDeps): Hono {
   const app = new Hono();
 
-  app.get('/feed.xml', async () => {
+  app.get('/feed.xml', async (c) => {
+    surrogateKeys(c, 'feeds');
     const base = deps.publicUrl;
     const items = await listArticles(deps.db, { limit: FEED_SIZE, now: deps.now() });
     return xml(rss({ title: deps.site.name, link: `${base}/`, self: `${base}/feed.xml`, description: deps.site.claim, items, base }), 'application/rss+xml; charset=utf-8');
@@ -47,12 +49,14 @@ export function feedRoutes(deps: SiteDeps): Hono {
   app.get('/:section{[a-z0-9-]+}/feed.xml', async (c) => {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht.');
+    surrogateKeys(c, 'feeds');
     const base = deps.publicUrl;
     const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug, now: deps.now() });
     return xml(rss({ title: `${deps.site.name}: ${section.name}`, link: `${base}/${section.slug}`, self: `${base}/${section.slug}/feed.xml`, description: `Nachrichten aus dem Ressort ${section.name}`, items, base }), 'application/rss+xml; charset=utf-8');
   });
 
-  app.get('/sitemap.xml', async () => {
+  app.get('/sitemap.xml', async (c) => {
+    surrogateKeys(c, 'sitemaps');
     const base = deps.publicUrl;
     const [articles, sections, authors] = await Promise.all([listArticles(deps.db, { limit: 50000, now: deps.now() }), listSections(deps.db), listAuthors(deps.db)]);
     const url = (loc: string, lastmod?: string) => `<url><loc>${x(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
@@ -65,7 +69,8 @@ export function feedRoutes(deps: SiteDeps): Hono {
     return xml(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`);
   });
 
-  app.get('/news-sitemap.xml', async () => {
+  app.get('/news-sitemap.xml', async (c) => {
+    surrogateKeys(c, 'sitemaps');
     const base = deps.publicUrl;
     const now = deps.now();
     const since = new Date(now.getTime() - 48 * 3600_000).toISOString();

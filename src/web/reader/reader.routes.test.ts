@@ -22,8 +22,9 @@ for (const engine of testEngines()) {
       await importDocument(store.db, fixtureDocument(), { baseDir: dataDir, dataDir });
       const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: dataDir, KLARTEXT_PUBLIC_URL: 'https://zeitung.example' }));
       k = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
+      await k.ready;
     });
-    after(async () => { await store.close(); });
+    after(async () => { await k.close(); await store.close(); });
     // the configured origin's host: any other Host is answered with 421 (src/site/public-origin.test.ts)
     const get = (p: string, headers: Record<string, string> = {}) => k.app.request(`https://zeitung.example${p}`, { headers });
 
@@ -136,9 +137,10 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(html, /<script(?![^>]*(src=|type="application\/ld\+json"))[^>]*>/);
     });
 
-    test('without a configured public URL pages link to the pinned origin, and a forged Host is refused', async () => {
+    test('without a configured public URL pages link to the pinned origin, and a forged Host is refused', async (t) => {
       const config = servingConfig(loadConfig({ KLARTEXT_DATA_DIR: os.tmpdir() }), 4321);
       const open = createApp({ config, store, logger: pino({ level: 'silent' }), clientJs: '' });
+      t.after(() => open.close());
       const forged = await open.app.request('http://evil.example/kultur');
       assert.equal(forged.status, 421);
       assert.doesNotMatch(await forged.text(), /evil\.example/);
@@ -176,7 +178,7 @@ for (const engine of testEngines()) {
       const dataDir = (await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-site-edit-')));
       await writeFixtureImages(dataDir);
       await importDocument(store.db, { articles: [{ ...first, headline: 'Der Haushalt ist gerettet' }] }, { baseDir: dataDir, dataDir });
-      k.pageCache.clear(); // what the content stamp does within two seconds, without waiting for it
+      await k.contentChanges.poll(); // what the feed does by itself within a second (at once on PostgreSQL), without waiting for it
       const html = await (await get('/')).text();
       assert.match(html, /Der Haushalt ist gerettet/);
       assert.doesNotMatch(html, /Der Haushalt gerät ins Wanken/);

@@ -5,6 +5,7 @@ import { HttpError } from '../platform/app-error.ts';
 import { pageNumber } from '../platform/query-params.ts';
 import { renderPage, siteSections, type SiteDeps } from '../platform/render.tsx';
 import { variesBy } from '../platform/public-cache.middleware.ts';
+import { surrogateKeys } from '../platform/surrogate-keys.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
 import { publishedArticleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
@@ -15,6 +16,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
+    surrogateKeys(c, 'front');
     const latest$ = deps.latestArticles?.(40) ?? listArticles(deps.db, { limit: 40, now: deps.now() });
     const [latest, sections] = await Promise.all([latest$, siteSections(deps)]);
     const lead = latest[0];
@@ -39,6 +41,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
     const author = await getAuthorBySlug(deps.db, c.req.param('slug'));
     if (!author) throw new HttpError('not-found', 'Diese Autorin oder diesen Autor gibt es bei uns nicht.');
     variesBy(c, 'seite');
+    surrogateKeys(c, `author:${author.slug}`);
     const page = pageNumber(c.req.query('seite'));
     const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug, now: deps.now() });
     if (page > 1 && articles.length === 0) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
@@ -49,13 +52,15 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
 
   app.get('/artikel/:slug', async (c) => {
     const article = await publishedArticleOr404(deps, c.req.param('slug'));
-    return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article));
+    surrogateKeys(c, `article:${article.id}`);
+    return renderArticlePage(c, deps, article, article.access === 'free' ? undefined : await premiumSlot(article, c));
   });
 
   app.get('/:section{[a-z0-9-]+}', async (c) => {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
     variesBy(c, 'seite');
+    surrogateKeys(c, `section:${section.slug}`);
     const page = pageNumber(c.req.query('seite'));
     const total = await countArticles(deps.db, { sectionSlug: section.slug, now: deps.now() });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));

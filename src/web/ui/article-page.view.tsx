@@ -85,8 +85,8 @@ export function articleJsonLd(a: Article, baseUrl: string, publisher: string): o
   };
 }
 
-/** Renders what stands where the premium blocks would be; the paywall supplies it. */
-export type PremiumSlot = (article: Article) => Promise<Child> | Child;
+/** Renders what stands where the premium blocks would be; the paywall supplies it (and names the surrogate keys it shows on `c`). */
+export type PremiumSlot = (article: Article, c?: Context) => Promise<Child> | Child;
 
 export async function articleOr404(deps: Pick<SiteDeps, 'db' | 'now'>, slug: string): Promise<Article> {
   return found(await getArticleBySlug(deps.db, slug, { now: deps.now() }));
