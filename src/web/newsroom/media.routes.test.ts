@@ -224,7 +224,16 @@ for (const engine of testEngines()) {
     const lead = await t.store.db.selectFrom('articles').select('image_id').where('slug', '=', 'haushalt-in-not').executeTakeFirstOrThrow();
     const id = lead.image_id!;
     const b = await staff(t, 'editor');
+    // the front page is cached before the focal point moves: the change must reach it (content change of the lead image's articles)
+    await t.klartext.contentChanges.poll(); // the import's changes are read, so none of them purges the page cached next
+    assert.doesNotMatch(await (await t.app.request('/')).text(), /focal-x-25/);
+    assert.equal((await t.app.request('/')).headers.get('x-cache'), 'hit', 'the front page is cached');
+    const before = Number((await t.store.db.selectFrom('content_changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
     assert.equal((await b.request(`${API}/${id}`, { method: 'POST', body: JSON.stringify({ focal: { x: 0.25, y: 0.8 } }), headers: { 'content-type': 'application/json', 'x-klartext-csrf': b.csrf } })).status, 200);
+    const changed = await t.store.db.selectFrom('content_changes').select('keys').where('seq', '>', before).execute();
+    assert.equal(changed.length, 1);
+    assert.ok(['front', 'section:stadt', 'feeds'].every((k) => changed[0]!.keys.split(' ').includes(k)), changed[0]!.keys);
+    await t.klartext.contentChanges.poll();
 
     const html = await (await t.app.request('/artikel/haushalt-in-not')).text();
     const widths = (f: string) => [480, 800, 1200, 1600].map((w) => `/bilder/${id}-${w}.${f} ${w}w`).join(', ');
