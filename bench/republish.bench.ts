@@ -1,7 +1,9 @@
 // bench:republish — the guest page rate (article pages, front, sections) of one Klartext server, first without publishing,
 // then while another process republishes one article every second (importDocument): exact invalidation keeps the rest cached.
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { fmt, startKlartext } from './bench-servers.ts';
 import { connect } from '../src/db/index.ts';
 import { getArticleBySlug, importDocument, listArticles, listSections, recordContentChange } from '../src/content/index.ts';
@@ -18,11 +20,29 @@ const SLUG = process.env.BENCH_SLUG ?? 'muehlentorbruecke-gesperrt';
 /** articles added to the demo's 22, so there is a site's worth of cached pages one publish must not empty */
 const EXTRA = Number(process.env.BENCH_ARTICLES ?? 1000);
 
+/**
+ * BENCH_DATABASE_URL=postgres://…: the server and the publisher share a fresh database on that server (dropped at the
+ * end), and the server hears of each change by NOTIFY; without it they share the server's SQLite file and the server polls.
+ */
+const PG_URL = process.env.BENCH_DATABASE_URL;
+const benchDb = `klartext_bench_${randomBytes(4).toString('hex')}`;
+const onAdmin = async (statement: string) => {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try { await admin.query(statement); } finally { await admin.end(); }
+};
+let databaseUrl: string | undefined;
+if (PG_URL) {
+  await onAdmin(`create database ${benchDb}`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${benchDb}`;
+  databaseUrl = u.toString();
+}
+
 // Pages live an hour here, so what the two phases differ in is invalidation, not pages expiring in one of them.
-const klartext = await startKlartext({ LOG_LEVEL: 'fatal', KLARTEXT_PAGE_CACHE_SECONDS: '3600' });
-// The publishing side is another process with its own connection to the server's SQLite file, as `klartext import` would be:
-// the server learns of each change by polling the content_changes table (about once a second).
-const store = connect({ dataDir: klartext.dataDir, databaseUrl: `sqlite:${path.join(klartext.dataDir, 'klartext.sqlite')}` });
+const klartext = await startKlartext({ LOG_LEVEL: 'fatal', KLARTEXT_PAGE_CACHE_SECONDS: '3600', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+// The publishing side is another process with its own connection to the server's database, as `klartext import` would be.
+const store = connect({ dataDir: klartext.dataDir, databaseUrl: databaseUrl ?? `sqlite:${path.join(klartext.dataDir, 'klartext.sqlite')}` });
 
 try {
   const demo = await listArticles(store.db, { limit: 100, now: new Date() });
@@ -77,7 +97,7 @@ try {
     return result;
   };
 
-  console.log(`bench:republish — ${paths.length} guest pages (front, ${sections.length} sections, ${articles.length} articles, ${EXTRA} of them added to the demo) in turn, ${CONNECTIONS} connections, autocannon, ${SECONDS} s × ${ROUNDS} round(s) each; republished: /artikel/${SLUG}${SITE_WIDE ? ' — SITE-WIDE: every republish drops every page (as the old content stamp did)' : ''}`);
+  console.log(`bench:republish on ${PG_URL ? 'PostgreSQL (NOTIFY)' : 'SQLite (polling)'} — ${paths.length} guest pages (front, ${sections.length} sections, ${articles.length} articles, ${EXTRA} of them added to the demo) in turn, ${CONNECTIONS} connections, autocannon, ${SECONDS} s × ${ROUNDS} round(s) each; republished: /artikel/${SLUG}${SITE_WIDE ? ' — SITE-WIDE: every republish drops every page (as the old content stamp did)' : ''}`);
   // every page rendered once, then a warm-up: the measurements start with a full cache
   for (let i = 0; i < paths.length; i += 8) await Promise.all(paths.slice(i, i + 8).map(async (p) => { const r = await fetch(klartext.url + p, { headers: { 'accept-encoding': 'br' } }); await r.arrayBuffer(); }));
   await autocannon({ url: klartext.url, connections: CONNECTIONS, duration: 2, headers: { 'accept-encoding': 'br, gzip' }, requests: paths.map((p) => ({ method: 'GET' as const, path: p })) });
@@ -105,4 +125,5 @@ try {
 } finally {
   await store.close();
   await klartext.stop();
+  if (PG_URL) await onAdmin(`drop database ${benchDb} with (force)`);
 }
