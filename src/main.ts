@@ -4,6 +4,7 @@ import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts
 import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
 import { createJobRunner } from './jobs/index.ts';
+import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
@@ -49,6 +50,8 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
         const report = await runBilling(built.billing);
         logger.info({ report: { ...report, batch: report.batch && { messageId: report.batch.messageId, count: report.batch.count, file: report.batch.file } } }, 'billing run done');
       },
+      // scheduled articles go live; a compare-and-set makes it happen once whichever process runs the job
+      ...newsroomJobHandlers(store.db, built.billing.clock),
     },
   });
   jobs.scheduleDaily('billing-run', { hourBerlin: 5 });

@@ -13,6 +13,8 @@ export interface ArticleFacts {
   headline: string;
   access: AccessLevel;
   publishedAt: string;
+  /** readers may see it (a newsroom draft or an unpublished article is not live) */
+  live: boolean;
   premiumBlocks: Block[];
   premiumHash: string;
 }
@@ -45,7 +47,7 @@ export function createArticleFactsReader(o: { maxEntries?: number; ttlMs?: numbe
 
   async function read(db: Db, articleId: string): Promise<ArticleFacts | undefined> {
     const row = await db.selectFrom('articles')
-      .select(['id', 'slug', 'headline', 'access', 'paywall_after', 'blocks_json', 'published_at'])
+      .select(['id', 'slug', 'headline', 'access', 'paywall_after', 'blocks_json', 'published_at', 'live'])
       .where('id', '=', articleId).executeTakeFirst();
     if (!row) return undefined;
     const source = `${row.access}\0${row.paywall_after}\0${row.blocks_json}`;
@@ -57,6 +59,6 @@ export function createArticleFactsReader(o: { maxEntries?: number; ttlMs?: numbe
       if (derived.size >= maxEntries) derived.delete(derived.keys().next().value!);
       derived.set(row.id, entry);
     }
-    return { id: row.id, slug: row.slug, headline: row.headline, access: row.access, publishedAt: row.published_at, premiumBlocks: entry.premium, premiumHash: entry.hash };
+    return { id: row.id, slug: row.slug, headline: row.headline, access: row.access, publishedAt: row.published_at, live: Number(row.live) === 1, premiumBlocks: entry.premium, premiumHash: entry.hash };
   }
 }

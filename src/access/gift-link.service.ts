@@ -92,7 +92,7 @@ export async function listGiftLinks(db: Db, userId: string, now: Date): Promise<
   const rows = await db.selectFrom('gift_links').innerJoin('articles', 'articles.id', 'gift_links.article_id')
     .select(['gift_links.id', 'gift_links.token', 'gift_links.created_at', 'gift_links.expires_at', 'gift_links.revoked_at',
       'articles.id as article_id', 'articles.slug', 'articles.headline'])
-    .where('gift_links.user_id', '=', userId).orderBy('gift_links.created_at', 'desc').orderBy('gift_links.id').limit(200).execute();
+    .where('gift_links.user_id', '=', userId).where('articles.live', '=', 1).orderBy('gift_links.created_at', 'desc').orderBy('gift_links.id').limit(200).execute();
   return rows.map((r) => ({
     id: r.id, token: r.token, article: { id: r.article_id, slug: r.slug, headline: r.headline },
     createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, state: stateOf(r, giverEntitled, now),

@@ -40,7 +40,8 @@ export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, inpu
   const { user, now } = input;
   let article = await deps.articleFacts(db, input.articleId);
   // A scheduled article does not exist yet for readers and subscribers: its key must not leave before it is published.
-  const visible = article && (article.publishedAt <= nowIso(now) || (user !== null && isStaffRole(user.role)));
+  // A newsroom draft or an unpublished article does not exist for anyone here (the newsroom previews without keys).
+  const visible = article && article.live && (article.publishedAt <= nowIso(now) || (user !== null && isStaffRole(user.role)));
   if (!article || !visible) throw new DomainError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
   // A free article has no premium part and no key; asking for one is a client's mistake, not a reason to make a key.
   if (article.access === 'free') throw new DomainError('invalid-input', 'Dieser Artikel ist frei lesbar; es gibt nichts freizuschalten.', 'articleId');

@@ -31,12 +31,20 @@ function summaries(db: Db) {
     .select(summaryColumns);
 }
 
+/**
+ * Readers see an article only while it is live (published in the newsroom or imported) and from its publishedAt on;
+ * every reader query starts here. Drafts and unpublished articles have rows too (live = 0).
+ */
+function visible(db: Db, now: Date) {
+  return summaries(db).where('articles.live', '=', 1).where('articles.published_at', '<=', now.toISOString());
+}
+
 /** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
 export interface ListOptions { limit: number; offset?: number; sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
 
 /** Published articles, newest first. */
 export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSummary[]> {
-  let q = summaries(db).where('articles.published_at', '<=', o.now.toISOString());
+  let q = visible(db, o.now);
   if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
   if (o.since) q = q.where('articles.published_at', '>=', o.since);
   if (o.authorSlug) {
@@ -50,30 +58,37 @@ export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSumma
 /** When the next scheduled article becomes visible (the earliest publishedAt after now), if any is scheduled. */
 export async function nextPublicationAfter(db: Db, now: Date): Promise<string | undefined> {
   const r = await db.selectFrom('articles').select((eb) => eb.fn.min('published_at').as('next'))
-    .where('published_at', '>', now.toISOString()).executeTakeFirst();
+    .where('live', '=', 1).where('published_at', '>', now.toISOString()).executeTakeFirst();
   return r?.next ?? undefined;
 }
 
 export async function countArticles(db: Db, o: { sectionSlug?: string; now: Date }): Promise<number> {
   let q = db.selectFrom('articles').innerJoin('sections', 'sections.id', 'articles.section_id')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('articles.published_at', '<=', o.now.toISOString());
+    .where('articles.live', '=', 1).where('articles.published_at', '<=', o.now.toISOString());
   if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
   const r = await q.executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-/** Readers ask with `now` (a scheduled article does not exist for them yet); import and export take every article. */
+/**
+ * Readers ask with `now` (a scheduled, draft or unpublished article does not exist for them); import, export and the
+ * newsroom take every row (`includeScheduled`: also those not live).
+ */
 export async function getArticleBySlug(db: Db, slug: string, o: { now: Date } | { includeScheduled: true }): Promise<Article | undefined> {
-  let q = summaries(db).select(['articles.paywall_after', 'articles.blocks_json']).where('articles.slug', '=', slug);
-  if ('now' in o) q = q.where('articles.published_at', '<=', o.now.toISOString());
-  const row = await q.executeTakeFirst();
+  const base = 'now' in o ? visible(db, o.now) : summaries(db);
+  const row = await base.select(['articles.paywall_after', 'articles.blocks_json', 'articles.seo_title', 'articles.seo_description'])
+    .where('articles.slug', '=', slug).executeTakeFirst();
   if (!row) return undefined;
   const authors = await db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
     .select(['authors.slug', 'authors.name']).where('article_authors.article_id', '=', row.id).orderBy('article_authors.position').execute();
-  return { ...toSummary(row), paywallAfter: row.paywall_after, blocks: JSON.parse(row.blocks_json) as Block[], authors };
+  return {
+    ...toSummary(row), paywallAfter: row.paywall_after, blocks: JSON.parse(row.blocks_json) as Block[], authors,
+    seoTitle: row.seo_title, seoDescription: row.seo_description,
+  };
 }
 
+/** Any article row, live or not (newsroom, import); never for readers. */
 export async function getArticleById(db: Db, id: string): Promise<Article | undefined> {
   const row = await db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirst();
   return row ? getArticleBySlug(db, row.slug, { includeScheduled: true }) : undefined;

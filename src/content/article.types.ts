@@ -30,6 +30,9 @@ export interface Article extends ArticleSummary {
   /** All blocks. Only `freeBlocks()` may be shown without an entitlement. */
   blocks: Block[];
   authors: AuthorRef[];
+  /** for the page head and search results ('' = use headline / teaser) */
+  seoTitle: string;
+  seoDescription: string;
 }
 
 export interface Section { id: string; slug: string; name: string; description: string; position: number }

@@ -9,9 +9,13 @@ import { imageFile, IMAGE_WIDTHS } from './image.store.ts';
 
 const LARGEST = IMAGE_WIDTHS[IMAGE_WIDTHS.length - 1]!;
 
-/** Builds the document; with `imageDir`, copies each image there and refers to it by file name. */
+/**
+ * Builds the document; with `imageDir`, copies each image there and refers to it by file name. Live articles only
+ * (scheduled ones included): newsroom drafts and unpublished articles are not articles of the interchange format,
+ * and importing them would publish them.
+ */
 export async function exportDocument(db: Kysely<Database>, o: { dataDir: string; imageDir?: string }): Promise<InterchangeDocument> {
-  const slugs = await db.selectFrom('articles').select('slug').orderBy('published_at').orderBy('slug').execute();
+  const slugs = await db.selectFrom('articles').select('slug').where('live', '=', 1).orderBy('published_at').orderBy('slug').execute();
   const copied = new Set<string>();
   const src = async (imageId: string): Promise<string> => {
     const name = `${imageId}.jpg`;

@@ -13,23 +13,31 @@ export async function indexArticle(db: Db, article: Article): Promise<void> {
   await db.insertInto('search_documents').values({ article_id: article.id, free_text: freeText, premium_text: premiumText }).execute();
 }
 
+/** Takes an article out of the search (unpublished). */
+export async function unindexArticle(db: Db, articleId: string): Promise<void> {
+  await db.deleteFrom('search_documents').where('article_id', '=', articleId).execute();
+}
+
 /** Words of the query, letters and digits only, so user input never reaches the engine's query syntax. */
 export function searchTerms(query: string): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1).slice(0, 8);
 }
 
-/** Ids of matching articles, best first. With `includePremium` false the premium text is not searched at all. */
+/**
+ * Ids of matching articles, best first. With `includePremium` false the premium text is not searched at all. Only live
+ * articles match (a newsroom draft is never indexed, but an unpublished article must not match even if its document stayed).
+ */
 export async function searchArticleIds(db: Db, caps: DialectCapabilities, query: string, o: { includePremium: boolean; limit: number }): Promise<string[]> {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
   if (caps.fullText === 'fts5') {
     const column = o.includePremium ? '' : 'free_text : ';
     const match = `${column}(${terms.map((t) => `"${t}"*`).join(' AND ')})`;
-    const rows = await sql<{ article_id: string }>`select article_id from search_documents where search_documents match ${match} order by rank limit ${o.limit}`.execute(db);
+    const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where search_documents match ${match} and articles.live = 1 order by rank limit ${o.limit}`.execute(db);
     return rows.rows.map((r) => r.article_id);
   }
   const tsquery = terms.map((t) => `${t}:*`).join(' & ');
   const column = o.includePremium ? sql.ref('premium_tsv') : sql.ref('free_tsv');
-  const rows = await sql<{ article_id: string }>`select article_id from search_documents where ${column} @@ to_tsquery('german', ${tsquery}) order by ts_rank(${column}, to_tsquery('german', ${tsquery})) desc limit ${o.limit}`.execute(db);
+  const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where ${column} @@ to_tsquery('german', ${tsquery}) and articles.live = 1 order by ts_rank(${column}, to_tsquery('german', ${tsquery})) desc limit ${o.limit}`.execute(db);
   return rows.rows.map((r) => r.article_id);
 }

@@ -109,7 +109,8 @@ function found(article: Article | undefined): Article {
 export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
   const base = deps.publicUrl;
   return renderPage(c, deps, {
-    title: article.headline, description: article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
+    // The SEO fields, when the newsroom set them, speak to search engines and link previews; the page shows the headline.
+    title: article.seoTitle || article.headline, description: article.seoDescription || article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
     ...(article.image ? { image: `${base}${imageUrl(article.image.imageId, 1200)}` } : {}),
     jsonLd: articleJsonLd(article, base, deps.site.publisher),
     articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
