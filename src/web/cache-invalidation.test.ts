@@ -15,6 +15,8 @@ import { loadConfig, servingConfig } from '../config.ts';
 import { getArticleBySlug, importDocument, type ContentChange } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
 import { createPaywallTestApp, EXTRA_PLUS_SLUGS, type PaywallTestApp } from '../testing/paywall-fixtures.ts';
+import { createDraft, publishNow, saveDraft } from '../newsroom/index.ts';
+import { completeDoc, makeStaff } from '../newsroom/newsroom.fixtures.ts';
 import { createApp, type KlartextApp } from './app.tsx';
 
 /** A test waiting for another process to hear of a change fails after this instead of hanging (it is no claim about speed). */
@@ -54,6 +56,28 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(await (await get('/sport')).text(), /Vereinsheim/);
       assert.match(await (await get('/autor/ole-muster')).text(), /Vereinsheim feierlich eröffnet/);
       assert.match(await (await get('/artikel/vereinsheim-eroeffnet')).text(), /<h1[^>]*>Vereinsheim feierlich eröffnet/);
+    });
+
+    test('publishing in the newsroom and publishing a change again drops exactly the pages showing that article', async () => {
+      const editor = await makeStaff(t.store.db, 'editor');
+      const imageId = (await t.store.db.selectFrom('images').select('id').executeTakeFirstOrThrow()).id;
+      const at = { now: t.clock.now };
+      const draft = await createDraft(t.store.db, editor, {}, at);
+      const doc = completeDoc(imageId, { slug: 'neue-halle', headline: 'Die neue Halle', section: 'sport', authors: ['ole-muster'], access: 'free' });
+      let wc = await saveDraft(t.store.db, editor, draft.articleId, { baseVersion: draft.version, doc }, at);
+      wc = await publishNow(t.store.db, editor, wc.articleId, wc.version, at);
+      await t.klartext.contentChanges.poll();
+      const own = ['/artikel/neue-halle', '/', '/sport', '/autor/ole-muster', '/feed.xml', '/sitemap.xml', '/news-sitemap.xml'];
+      const others = ['/artikel/haushalt-in-not', '/artikel/stadtfest-am-wochenende', '/artikel/vereinsheim-eroeffnet', '/stadt', '/kultur', '/autor/ina-beispiel', '/impressum', '/abo'];
+      t.klartext.pageCache.clear();
+      for (const p of [...own, ...others]) assert.equal((await get(p)).status, 200, p);
+      wc = await saveDraft(t.store.db, editor, wc.articleId, { baseVersion: wc.version, doc: { ...doc, headline: 'Die neue Halle ist offen' } }, at);
+      await publishNow(t.store.db, editor, wc.articleId, wc.version, at);
+      await t.klartext.contentChanges.poll();
+      for (const p of own) assert.equal(t.klartext.pageCache.peek(p), undefined, `${p} dropped`);
+      for (const p of others) assert.equal((await get(p)).headers.get('x-cache'), 'hit', `${p} still cached`);
+      assert.match(await (await get('/artikel/neue-halle')).text(), /Die neue Halle ist offen/);
+      assert.match(await (await get('/')).text(), /Die neue Halle ist offen/);
     });
 
     test('public answers name their surrogate keys in Surrogate-Key and Cache-Tag, on a miss and on a hit; private ones and errors none', async () => {
