@@ -255,6 +255,8 @@ export interface Database {
   meter_address_unlocks: MeterAddressUnlockRow;
   gift_links: GiftLinkRow;
   search_documents: SearchDocumentRow;
+  /** SQLite only: the FTS5 rowid of an article's search document */
+  search_rowids: { article_id: string; doc_rowid: number };
   jobs: JobRow;
   content_changes: ContentChangeRow;
   staff_role_changes: StaffRoleChangeRow;

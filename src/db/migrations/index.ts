@@ -11,6 +11,7 @@ import * as m007 from './007-newsroom.ts';
 import * as m008 from './008-media.ts';
 import * as m009 from './009-content-changes.ts';
 import * as m010 from './010-newsroom-admin.ts';
+import * as m011 from './011-search-rowids.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -24,6 +25,7 @@ const steps: Record<string, Step> = {
   '008-media': m008.up,
   '009-content-changes': m009.up,
   '010-newsroom-admin': m010.up,
+  '011-search-rowids': m011.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

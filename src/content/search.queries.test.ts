@@ -1,0 +1,48 @@
+// The search index on every engine: one document per article however often it is re-indexed, the new text found and
+// the old not, and on SQLite each document found by its FTS5 rowid (search_rowids) instead of a scan.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { openTestStore, testEngines, type TestStore } from '../db/test-stores.ts';
+import { importDocument, parseInterchange, searchArticleIds, unindexArticle } from './index.ts';
+
+const doc = (word: string, n: number) => parseInterchange(JSON.stringify({
+  articles: Array.from({ length: n }, (_, i) => ({
+    slug: `artikel-${i}`, section: 'stadt', headline: `Artikel ${i}`, publishedAt: '2026-11-01T08:00:00Z', access: 'free',
+    blocks: [{ type: 'paragraph', text: `Heute im Blatt: ${word} Nummer ${i}.` }],
+  })),
+}));
+
+for (const engine of testEngines()) {
+  describe(`search index on ${engine}`, () => {
+    let store: TestStore;
+    before(async () => { store = await openTestStore(engine); });
+    after(async () => { await store.close(); });
+    const find = (q: string) => searchArticleIds(store.db, store.caps, q, { includePremium: false, limit: 50 });
+
+    test('re-importing replaces each article\'s document: one per article, the new text found, the old not', async () => {
+      for (const word of ['Quittenbaum', 'Mirabellenhain', 'Zwetschgenallee']) await importDocument(store.db, doc(word, 12), { baseDir: '.', dataDir: '.' });
+      const n = await sql<{ n: number | string }>`select count(*) as n from search_documents`.execute(store.db);
+      assert.equal(Number(n.rows[0]!.n), 12);
+      assert.equal((await find('Zwetschgenallee')).length, 12);
+      assert.deepEqual(await find('Quittenbaum'), []);
+      if (store.caps.fullText === 'fts5') {
+        const rows = await sql<{ bad: number }>`select count(*) as bad from search_rowids r left join search_documents d on d.rowid = r.doc_rowid where d.article_id is null or d.article_id <> r.article_id`.execute(store.db);
+        assert.equal(Number(rows.rows[0]!.bad), 0, 'every mapped rowid holds its article');
+        const mapped = await sql<{ n: number }>`select count(*) as n from search_rowids`.execute(store.db);
+        assert.equal(Number(mapped.rows[0]!.n), 12);
+      }
+    });
+
+    test('an unindexed article is no longer found, and indexing it again brings it back once', async () => {
+      const [id] = await find('Nummer 3 Zwetschgenallee');
+      assert.ok(id);
+      await unindexArticle(store.db, id);
+      assert.equal((await find('Zwetschgenallee')).length, 11);
+      await importDocument(store.db, doc('Zwetschgenallee', 12), { baseDir: '.', dataDir: '.' });
+      assert.equal((await find('Zwetschgenallee')).length, 12);
+      const n = await sql<{ n: number | string }>`select count(*) as n from search_documents`.execute(store.db);
+      assert.equal(Number(n.rows[0]!.n), 12);
+    });
+  });
+}
