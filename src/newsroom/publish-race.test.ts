@@ -2,14 +2,9 @@
 // at once — each scheduled article, whose job also exists twice more (as after a lost lease), is published exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { connect, migrate, type Store } from '../db/index.ts';
-import { openTestStore, testEngines } from '../db/test-stores.ts';
+import { testEngines } from '../db/test-stores.ts';
+import { openSharedStore, startRaceWorker } from '../testing/race-harness.ts';
 import { getArticleBySlug } from '../content/index.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import { createDraft, listAudit, NEWSROOM_PUBLISH_JOB, saveDraft, schedulePublish } from './index.ts';
@@ -21,38 +16,9 @@ const DUPLICATES = 2;
 const SCHEDULED = new Date('2026-11-28T06:00:00.000Z');
 const BEFORE = new Date('2026-11-28T05:00:00.000Z');
 
-interface RaceResult { handled: string[]; error: string | null }
-
-function startWorker(input: object): Promise<{ go(): void; result: Promise<RaceResult> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(input)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    let deliver: (value: RaceResult) => void;
-    const result = new Promise<RaceResult>((r) => { deliver = r; });
-    lines.on('line', (line) => {
-      if (line === 'ready') resolve({ go: () => child.stdin.end('go\n'), result });
-      else if (line.startsWith('{')) deliver(JSON.parse(line) as RaceResult);
-    });
-    child.on('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
-  });
-}
-
-async function openShared(engine: string): Promise<{ store: Store; where: { databaseUrl: string; pgSchema?: string }; cleanup(): Promise<void> }> {
-  if (engine === 'postgres') {
-    const store = await openTestStore(engine);
-    return { store, where: { databaseUrl: process.env.DATABASE_URL_TEST!, pgSchema: store.pgSchema! }, cleanup: async () => {} };
-  }
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-publish-race-'));
-  const databaseUrl = `sqlite:${path.join(dir, 'race.sqlite')}`;
-  const store = connect({ databaseUrl, dataDir: dir });
-  await migrate(store);
-  return { store, where: { databaseUrl }, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
 for (const engine of testEngines()) {
   test(`${engine}, two processes running scheduled publications at once: each of ${ARTICLES} articles is published exactly once`, async (t) => {
-    const { store, where, cleanup } = await openShared(engine);
+    const { store, where, cleanup } = await openSharedStore(engine);
     t.after(cleanup);
     try {
       const imageId = (await importFixture(store.db, BEFORE)).imageIds[0]!;
@@ -68,7 +34,7 @@ for (const engine of testEngines()) {
         }
         slugs.push(`geplant-${i}`);
       }
-      const workers = await Promise.all(['p1', 'p2'].map((workerId) => startWorker({ ...where, workerId, now: SCHEDULED.toISOString() })));
+      const workers = await Promise.all(['p1', 'p2'].map((workerId) => startRaceWorker(WORKER, { ...where, workerId, now: SCHEDULED.toISOString() })));
       for (const w of workers) w.go();
       const [first, second] = await Promise.all(workers.map((w) => w.result));
       assert.deepEqual([first!.error, second!.error], [null, null]);
