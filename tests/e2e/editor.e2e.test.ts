@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
+import { chromiumMissing, launchBrowser, until } from '../../src/testing/browser.ts';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.ts';
 import { freePort } from '../../src/testing/free-port.ts';
 import { TEST_PASSWORD } from '../../src/testing/test-accounts.ts';
@@ -55,14 +55,6 @@ async function loggedIn(email: string): Promise<Page> {
   await page.fill('input[name="password"]', TEST_PASSWORD);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/anmelden')), page.press('input[name="password"]', 'Enter')]);
   return page;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('an author writes, uploads a photo, survives a colleague\'s save, and submits — all through the real editor page', { skip }, async () => {

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connect } from '../../src/db/index.ts';
 import { getWorkingCopy, listNewsroomArticles } from '../../src/newsroom/index.ts';
-import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
+import { chromiumMissing, launchBrowser, until } from '../../src/testing/browser.ts';
 import { logInPage, READER_PASSWORD, startPaywallServer, type PaywallServer } from './paywall-server.ts';
 
 const skip = chromiumMissing;
@@ -33,14 +33,6 @@ before(async () => {
   await server.makeReader('abonnentin@example.de', { subscriber: true });
 });
 after(async () => { await browser?.close(); await server?.close(); });
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function withStore<T>(fn: (db: ReturnType<typeof connect>['db']) => Promise<T>): Promise<T> {
   const store = connect({ dataDir: server.dataDir });

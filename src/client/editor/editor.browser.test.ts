@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser } from '../../testing/browser.ts';
+import { chromiumMissing, launchBrowser, until } from '../../testing/browser.ts';
 import { EMPTY_DRAFT, type DraftDocument } from '../../newsroom/draft-document.ts';
 import { interviewDraft, startEditorStub, type EditorStub } from './editor-stub-server.tsx';
 
@@ -33,14 +33,6 @@ async function open(stub: EditorStub, o: { pastedHtml?: boolean } = {}): Promise
 }
 
 const lastSave = (stub: EditorStub) => stub.saves[stub.saves.length - 1]!;
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('an author writes bold text and a link, an interview with speaker switching, moves the paywall by keyboard, and it is saved', { skip }, async () => {
   const stub = await startEditorStub({ version: 4 });
   try {
