@@ -19,7 +19,7 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 }
 
 /** Shows the modal and resolves with the choice of the button pressed, which also becomes the dialog's returnValue. */
-function ask<C extends string>(dialog: HTMLDialogElement, buttons: Record<C, HTMLButtonElement>, focus: C): Promise<C> {
+function ask<C extends string>(dialog: HTMLDialogElement, buttons: Record<C, HTMLButtonElement>, focus: NoInfer<C>): Promise<C> {
   return new Promise((resolve) => {
     // Escape does not close it: the choice decides what happens to someone's text
     const onCancel = (e: Event) => e.preventDefault();
