@@ -11,7 +11,7 @@ import type { EditorContext } from './editor-context.ts';
 
 export const BLOCK_TYPES = ['paragraph', 'subheading', 'question', 'answer', 'quote'] as const;
 export type TextBlockType = (typeof BLOCK_TYPES)[number];
-export const BLOCK_LABELS: Record<TextBlockType | 'image' | 'paywall', string> = {
+const BLOCK_LABELS: Record<TextBlockType | 'image' | 'paywall', string> = {
   paragraph: 'Absatz', subheading: 'Zwischentitel', question: 'Frage', answer: 'Antwort', quote: 'Zitat', image: 'Bild', paywall: 'Paywall',
 };
 

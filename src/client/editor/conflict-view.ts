@@ -4,7 +4,7 @@ import type { DraftDocument } from '../../newsroom/draft-document.ts';
 import type { SaveConflict } from '../../web/newsroom/editor-contract.ts';
 import { alignBlocks, blockText, metaRows } from './doc-compare.ts';
 import type { StashedDraft } from './autosave.ts';
-import { BLOCK_LABELS } from './commands.ts';
+import { blockLabel } from './commands.ts';
 
 const berlinTime = new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
 const berlinDateTime = new Intl.DateTimeFormat('de-DE', { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
@@ -16,6 +16,24 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
   return e;
+}
+
+/** Shows the modal and resolves with the choice of the button pressed, which also becomes the dialog's returnValue. */
+function ask<C extends string>(dialog: HTMLDialogElement, buttons: Record<C, HTMLButtonElement>, focus: NoInfer<C>): Promise<C> {
+  return new Promise((resolve) => {
+    // Escape does not close it: the choice decides what happens to someone's text
+    const onCancel = (e: Event) => e.preventDefault();
+    dialog.addEventListener('cancel', onCancel);
+    for (const [choice, button] of Object.entries(buttons) as [C, HTMLButtonElement][]) {
+      button.addEventListener('click', () => {
+        dialog.removeEventListener('cancel', onCancel);
+        dialog.close(choice);
+        resolve(choice);
+      }, { once: true });
+    }
+    dialog.showModal();
+    buttons[focus].focus();
+  });
 }
 
 export interface Names { sections: Map<string, string>; authors: Map<string, string> }
@@ -35,7 +53,7 @@ export function showConflict(dialog: HTMLDialogElement, mine: DraftDocument, cur
     if (sameRun) body.append(h('tr', { class: 'nr-ed-compare__same' }, h('th', { scope: 'row' }, ''), h('td', { colspan: '2' }, sameRun === 1 ? '1 Block gleich' : `${sameRun} Blöcke gleich`)));
     sameRun = 0;
   };
-  const label = (type: string, index: number) => `Block ${index + 1} · ${BLOCK_LABELS[type as keyof typeof BLOCK_LABELS] ?? type}`;
+  const label = (type: string, index: number) => `Block ${index + 1} · ${blockLabel(type)}`;
   for (const r of rows) {
     if (r.kind === 'same') { sameRun++; continue; }
     flushSame();
@@ -53,20 +71,7 @@ export function showConflict(dialog: HTMLDialogElement, mine: DraftDocument, cur
     h('div', { class: 'nr-ed-compare__wrap' }, table),
     h('div', { class: 'nr-ed-dialog__buttons' }, theirsBtn, mineBtn),
   );
-  return new Promise((resolve) => {
-    // Escape does not close it: the choice decides what happens to someone's text
-    const onCancel = (e: Event) => e.preventDefault();
-    dialog.addEventListener('cancel', onCancel);
-    const choose = (choice: 'theirs' | 'mine') => () => {
-      dialog.removeEventListener('cancel', onCancel);
-      dialog.close(choice);
-      resolve(choice);
-    };
-    theirsBtn.addEventListener('click', choose('theirs'), { once: true });
-    mineBtn.addEventListener('click', choose('mine'), { once: true });
-    dialog.showModal();
-    mineBtn.focus();
-  });
+  return ask(dialog, { theirs: theirsBtn, mine: mineBtn }, 'mine');
 }
 
 /** After a reload: a draft from this browser the server never confirmed. Resolves with the person's choice. */
@@ -82,17 +87,5 @@ export function offerRestore(dialog: HTMLDialogElement, stash: StashedDraft, ser
       : 'Wiederherstellen setzt Ihre Arbeit dort fort, wo sie aufgehört hat, und speichert sie.'),
     h('div', { class: 'nr-ed-dialog__buttons' }, discardBtn, restoreBtn),
   );
-  return new Promise((resolve) => {
-    const onCancel = (e: Event) => e.preventDefault();
-    dialog.addEventListener('cancel', onCancel);
-    const choose = (choice: 'restore' | 'discard') => () => {
-      dialog.removeEventListener('cancel', onCancel);
-      dialog.close(choice);
-      resolve(choice);
-    };
-    restoreBtn.addEventListener('click', choose('restore'), { once: true });
-    discardBtn.addEventListener('click', choose('discard'), { once: true });
-    dialog.showModal();
-    restoreBtn.focus();
-  });
+  return ask(dialog, { restore: restoreBtn, discard: discardBtn }, 'restore');
 }

@@ -3,7 +3,6 @@
 import type { EditorBootData, MediaItem } from '../../web/newsroom/editor-contract.ts';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 export class UploadError extends Error {}
 

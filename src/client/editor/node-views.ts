@@ -18,7 +18,20 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 const isDrag = (event: Event): boolean => event.type.startsWith('drag') || event.type === 'drop';
 
 /** Events inside the given controls belong to them, not to the editor. */
-const inside = (root: HTMLElement) => (event: Event): boolean => !isDrag(event) && event.target instanceof globalThis.Node && root.contains(event.target);
+const inside = (...roots: HTMLElement[]) => (event: Event): boolean =>
+  !isDrag(event) && event.target instanceof globalThis.Node && roots.some((root) => root.contains(event.target as globalThis.Node));
+
+/** A view's update(): it keeps its DOM for any node of its own type and lets `apply` bring the fields up to date. */
+const sameType = (initial: PmNode, apply: (next: PmNode) => void) => (next: PmNode): boolean => {
+  if (next.type !== initial.type) return false;
+  apply(next);
+  return true;
+};
+
+/** A field shows the node's value, except while someone types in it (their text is the newer one). */
+function syncValue(input: HTMLInputElement, value: unknown): void {
+  if (document.activeElement !== input && input.value !== value) input.value = String(value ?? '');
+}
 
 function setAttrs(view: EditorView, getPos: () => number | undefined, node: PmNode, attrs: Record<string, unknown>): void {
   const pos = getPos();
@@ -106,12 +119,7 @@ export function answerView(ctx: EditorContext) {
     return {
       dom,
       contentDOM: text,
-      update(next) {
-        if (next.type !== node.type) return false;
-        node = next;
-        fill();
-        return true;
-      },
+      update: sameType(node, (next) => { node = next; fill(); }),
       stopEvent: inside(who),
       ignoreMutation: (m) => m.type !== 'selection' && who.contains(m.target),
     };
@@ -138,12 +146,7 @@ export function quoteView(_ctx: EditorContext) {
     return {
       dom,
       contentDOM: text,
-      update(next) {
-        if (next.type !== node.type) return false;
-        node = next;
-        if (document.activeElement !== input && input.value !== next.attrs.by) input.value = String(next.attrs.by ?? '');
-        return true;
-      },
+      update: sameType(node, (next) => { node = next; syncValue(input, next.attrs.by); }),
       stopEvent: inside(by),
       ignoreMutation: (m) => m.type !== 'selection' && by.contains(m.target),
     };
@@ -200,20 +203,15 @@ export function imageView(ctx: EditorContext) {
         });
       }
       for (const [input, value] of [[caption, node.attrs.caption], [credit, node.attrs.credit]] as const) {
-        if (document.activeElement !== input && input.value !== value) input.value = String(value ?? '');
+        syncValue(input, value);
         input.classList.toggle('nr-ed-missing', !input.value.trim());
       }
     };
     fill();
     return {
       dom,
-      update(next) {
-        if (next.type !== node.type) return false;
-        node = next;
-        fill();
-        return true;
-      },
-      stopEvent: (e) => !isDrag(e) && e.target instanceof globalThis.Node && (fields.contains(e.target) || remove.contains(e.target)),
+      update: sameType(node, (next) => { node = next; fill(); }),
+      stopEvent: inside(fields, remove),
       ignoreMutation: () => true,
       selectNode: () => dom.classList.add('nr-ed-selected'),
       deselectNode: () => dom.classList.remove('nr-ed-selected'),
@@ -259,7 +257,7 @@ export function paywallView(ctx: EditorContext) {
     dom.append(grip, label, hint, buttons);
     return {
       dom,
-      stopEvent: (e) => !isDrag(e) && e.target instanceof globalThis.Node && buttons.contains(e.target),
+      stopEvent: inside(buttons),
       ignoreMutation: () => true,
       selectNode: () => dom.classList.add('nr-ed-selected'),
       deselectNode: () => dom.classList.remove('nr-ed-selected'),
