@@ -192,6 +192,14 @@ function payloadOf(payload: unknown): ScheduledPublishPayload {
   return { articleId: p.articleId, version: p.version, scheduledAt: p.scheduledAt, by: typeof p.by === 'string' ? p.by : null };
 }
 
+/** Moves the working copy to `state` only if it is still scheduled for the job's version and time; whether it was. */
+async function leaveSchedule(trx: Trx, p: ScheduledPublishPayload, state: EditorialState): Promise<boolean> {
+  const r = await trx.updateTable('article_drafts').set({ state, scheduled_at: null })
+    .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export type ScheduledPublishResult = 'published' | 'outdated' | 'incomplete';
 
 /**
@@ -206,10 +214,7 @@ export async function runScheduledPublish(db: Kysely<Database>, payload: unknown
     return await db.transaction().execute(async (trx) => {
       // The compare-and-set comes first: it decides which run publishes, and on SQLite a transaction that writes
       // first waits for the lock instead of failing as a read-then-write one would beside another process.
-      const r = await trx.updateTable('article_drafts').set({ state: 'published', scheduled_at: null })
-        .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return 'outdated';
+      if (!(await leaveSchedule(trx, p, 'published'))) return 'outdated';
       const wc = (await getWorkingCopy(trx, p.articleId))!;
       await trx.updateTable('article_drafts').set({ published_version: p.version }).where('article_id', '=', p.articleId).execute();
       await publishIntoArticle(trx, wc, p.by, now, { scheduledAt: p.scheduledAt });
@@ -218,10 +223,7 @@ export async function runScheduledPublish(db: Kysely<Database>, payload: unknown
   } catch (e) {
     if (!(e instanceof DomainError) || e.code !== 'invalid-input') throw e;
     return db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('article_drafts').set({ state: 'review', scheduled_at: null })
-        .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return 'outdated';
+      if (!(await leaveSchedule(trx, p, 'review'))) return 'outdated';
       await writeAudit(trx, { articleId: p.articleId, action: 'publish-failed', actorId: p.by, detail: { version: p.version, scheduledAt: p.scheduledAt, problems: e.fields }, now });
       return 'incomplete';
     });
