@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { composePhotoSvg, seededRng } from '../src/content/demo/photos.ts';
 import { checkSource, encodeVariants, imageWork } from '../src/content/image.pipeline.ts';
 import { uploadImage } from '../src/content/image.store.ts';
 import { openTestStore } from '../src/db/test-stores.ts';
@@ -17,35 +18,14 @@ const TARGET_MS = 3000;
 const W = 4000;
 const H = 3000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
- * A photo's worth of work for the encoders: a scene (sky gradient, hills, houses, trees) drawn small and scaled up,
- * fine texture and per-pixel sensor noise on top, saved as a quality-92 camera JPEG. Same seed, same bytes.
+ * A photo's worth of work for the encoders: one of the demo's scenes scaled up to 12 megapixels, fine texture and
+ * per-pixel sensor noise on top, saved as a quality-92 camera JPEG. Same seed, same bytes.
  */
 async function cameraJpeg(seed = 12): Promise<Buffer> {
-  const rnd = mulberry32(seed);
-  const shapes: string[] = [];
-  for (let i = 0; i < 40; i++) {
-    const x = rnd() * 1000, y = 380 + rnd() * 300, w = 30 + rnd() * 90, h = 40 + rnd() * 120;
-    shapes.push(`<rect x="${x}" y="${y - h}" width="${w}" height="${h}" fill="hsl(${Math.round(rnd() * 40)},${30 + Math.round(rnd() * 30)}%,${40 + Math.round(rnd() * 35)}%)"/>`);
-    shapes.push(`<circle cx="${rnd() * 1000}" cy="${420 + rnd() * 330}" r="${10 + rnd() * 45}" fill="hsl(${90 + Math.round(rnd() * 50)},40%,${25 + Math.round(rnd() * 20)}%)"/>`);
-  }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="750">
-    <defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#5d86b8"/><stop offset="1" stop-color="#dfe9f2"/></linearGradient></defs>
-    <rect width="1000" height="750" fill="url(#s)"/>
-    <path d="M0 420 C 200 360, 420 460, 620 400 S 900 380, 1000 420 L1000 750 L0 750 Z" fill="#5c7a3d"/>
-    ${shapes.join('')}</svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).resize(W, H, { kernel: 'cubic' }).blur(1.2).raw().toBuffer({ resolveWithObject: true });
+  const rnd = seededRng(seed);
+  const svg = composePhotoSvg('marktplatz-wochenmarkt.jpg');
+  const { data, info } = await sharp(Buffer.from(svg)).resize(W, H, { fit: 'cover', kernel: 'cubic' }).blur(1.2).raw().toBuffer({ resolveWithObject: true });
   // texture at several scales plus sensor noise: what makes a real photo expensive to encode
   const px = info.channels;
   let n = 0;

@@ -1,7 +1,7 @@
 // Public face of accounts: readers and staff, sessions, passwords, mail links, throttling. No web framework in here.
 export { ROLES, STAFF_ROLES, isStaffRole, type Role, type User, type Reader, type SessionInfo } from './account.types.ts';
 export type { AccountNotice } from './account.notices.ts';
-export { normalizeEmail } from './account-input.rules.ts';
+export { FieldProblems, normalizeEmail } from './account-input.rules.ts';
 export {
   MIN_PASSWORD_LENGTH, STANDARD_HASHING, TEST_HASHING, atLeastStandard, passwordProblem, type PasswordHashing,
 } from './password.rules.ts';

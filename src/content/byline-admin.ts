@@ -1,11 +1,11 @@
 // Bylines (authors) as admins manage them in the newsroom: create, rename, bio, link to a staff account, delete while unused.
 import type { Kysely, Transaction } from 'kysely';
-import { findUserById, isStaffRole } from '../accounts/index.ts';
+import { FieldProblems, findUserById, isStaffRole } from '../accounts/index.ts';
 import { newId, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { slugify, type Author } from './article.types.ts';
 import { recordContentChange } from './content-changes.ts';
-import { Problems, readName, readText } from './section-admin.ts';
+import { deleteUnlessUsed, readName, readText } from './section-admin.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -46,7 +46,7 @@ export async function listBylines(db: Db): Promise<Byline[]> {
 }
 
 /** The account to link: none, or an existing staff account not yet linked to another byline. */
-async function readUserLink(db: Db | Trx, problems: Problems, raw: string | undefined, exceptAuthorId: string | null): Promise<string | null> {
+async function readUserLink(db: Db | Trx, problems: FieldProblems, raw: string | undefined, exceptAuthorId: string | null): Promise<string | null> {
   const userId = (raw ?? '').trim();
   if (!userId) return null;
   const user = await findUserById(db, userId);
@@ -67,7 +67,7 @@ async function bylineOr404(db: Db | Trx, slug: string): Promise<Author & { userI
 
 /** A new byline; its slug (the author page /autor/<slug>) comes from the name, with -2, -3 … when taken, and stays. */
 export async function createByline(db: Db, input: BylineInput): Promise<Author> {
-  const problems = new Problems();
+  const problems = new FieldProblems();
   const name = readName(problems, 'name', input.name, BYLINE_NAME_MAX, 'einen Namen');
   const bio = readText(problems, 'bio', input.bio, BYLINE_BIO_MAX);
   problems.throwIfAny();
@@ -90,7 +90,7 @@ export async function createByline(db: Db, input: BylineInput): Promise<Author> 
  * carries the byline, so their keys are recorded; a new bio only the author page.
  */
 export async function updateByline(db: Db, slug: string, input: BylineInput): Promise<Author> {
-  const problems = new Problems();
+  const problems = new FieldProblems();
   const name = readName(problems, 'name', input.name, BYLINE_NAME_MAX, 'einen Namen');
   const bio = readText(problems, 'bio', input.bio, BYLINE_BIO_MAX);
   problems.throwIfAny();
@@ -115,17 +115,12 @@ export async function updateByline(db: Db, slug: string, input: BylineInput): Pr
 export async function deleteByline(db: Db, slug: string): Promise<void> {
   const inUse = (n: number) => new DomainError('conflict',
     `Die Autorenzeile steht noch über ${n === 1 ? 'einem Artikel' : `${n} Artikeln`} und kann deshalb nicht gelöscht werden.`, 'slug');
-  try {
-    await db.transaction().execute(async (trx) => {
-      const a = await bylineOr404(trx, slug);
-      const used = await trx.selectFrom('article_authors').select((eb) => eb.fn.countAll<string | number>().as('n')).where('author_id', '=', a.id).executeTakeFirstOrThrow();
-      const n = Number(used.n) + (await draftsListing(trx, slug, a.id));
-      if (n > 0) throw inUse(n);
-      await trx.deleteFrom('authors').where('id', '=', a.id).execute();
-      await recordContentChange(trx, [`author:${slug}`, 'sitemaps']);
-    });
-  } catch (e) {
-    if (!(e instanceof DomainError) && /foreign key/i.test(String((e as Error).message))) throw inUse(1);
-    throw e;
-  }
+  await deleteUnlessUsed(db, inUse, async (trx) => {
+    const a = await bylineOr404(trx, slug);
+    const used = await trx.selectFrom('article_authors').select((eb) => eb.fn.countAll<string | number>().as('n')).where('author_id', '=', a.id).executeTakeFirstOrThrow();
+    const n = Number(used.n) + (await draftsListing(trx, slug, a.id));
+    if (n > 0) throw inUse(n);
+    await trx.deleteFrom('authors').where('id', '=', a.id).execute();
+    await recordContentChange(trx, [`author:${slug}`, 'sitemaps']);
+  });
 }

@@ -1,5 +1,6 @@
 // Sections as admins manage them in the newsroom: create, rename, describe, reorder, delete while unused.
 import type { Kysely, Transaction } from 'kysely';
+import { FieldProblems } from '../accounts/index.ts';
 import { newId, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { slugify, type Section } from './article.types.ts';
@@ -27,20 +28,10 @@ export interface SectionWithUsage extends Section {
   articleCount: number;
 }
 
-/** Collects one message per field, so a form shows every problem at once. */
-export class Problems {
-  readonly list: { path: string; message: string }[] = [];
-  add(path: string, message: string): void { if (!this.list.some((p) => p.path === path)) this.list.push({ path, message }); }
-  throwIfAny(): void {
-    const first = this.list[0];
-    if (first) throw new DomainError('invalid-input', first.message, first.path, [...this.list]);
-  }
-}
-
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A one-line name: trimmed, inner whitespace collapsed, 1..max characters, no control characters. */
-export function readName(problems: Problems, field: string, raw: string, max: number, what: string): string {
+export function readName(problems: FieldProblems, field: string, raw: string, max: number, what: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (!name) problems.add(field, `Bitte geben Sie ${what} an.`);
   else if (CONTROL.test(name)) problems.add(field, 'Bitte ohne Steuerzeichen.');
@@ -49,14 +40,14 @@ export function readName(problems: Problems, field: string, raw: string, max: nu
 }
 
 /** Free text: trimmed, line breaks kept, at most max characters, no other control characters. */
-export function readText(problems: Problems, field: string, raw: string, max: number): string {
+export function readText(problems: FieldProblems, field: string, raw: string, max: number): string {
   const text = raw.replace(/\r\n?/g, '\n').trim();
   if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) problems.add(field, 'Bitte ohne Steuerzeichen.');
   else if ([...text].length > max) problems.add(field, `Höchstens ${max} Zeichen (jetzt ${[...text].length}).`);
   return text;
 }
 
-export function readSlug(problems: Problems, field: string, raw: string, fallbackFrom: string): string {
+export function readSlug(problems: FieldProblems, field: string, raw: string, fallbackFrom: string): string {
   const slug = raw.trim() || slugify(fallbackFrom);
   if (!SLUG_PATTERN.test(slug)) problems.add(field, 'Nur Kleinbuchstaben, Ziffern und einzelne Bindestriche, z. B. „stadt-land“.');
   else if (slug.length > SLUG_MAX) problems.add(field, `Höchstens ${SLUG_MAX} Zeichen.`);
@@ -87,7 +78,7 @@ async function sectionOr404(db: Db | Trx, slug: string): Promise<Section> {
 
 /** A new section at the end of the navigation. The slug (its URL) is fixed from now on (decision 020). */
 export async function createSection(db: Db, input: { name: string; slug?: string; description?: string }): Promise<Section> {
-  const problems = new Problems();
+  const problems = new FieldProblems();
   const name = readName(problems, 'name', input.name, SECTION_NAME_MAX, 'einen Namen');
   const slug = readSlug(problems, 'slug', input.slug ?? '', name);
   const description = readText(problems, 'description', input.description ?? '', SECTION_DESCRIPTION_MAX);
@@ -112,7 +103,7 @@ export async function createSection(db: Db, input: { name: string; slug?: string
 
 /** Name and description; the slug stays. A new name reaches every page with the navigation and the section's feed. */
 export async function updateSection(db: Db, slug: string, input: { name: string; description: string }): Promise<Section> {
-  const problems = new Problems();
+  const problems = new FieldProblems();
   const name = readName(problems, 'name', input.name, SECTION_NAME_MAX, 'einen Namen');
   const description = readText(problems, 'description', input.description, SECTION_DESCRIPTION_MAX);
   problems.throwIfAny();
@@ -145,17 +136,24 @@ export async function moveSection(db: Db, slug: string, direction: 'up' | 'down'
 export async function deleteSection(db: Db, slug: string): Promise<void> {
   const inUse = (n: number) => new DomainError('conflict',
     `Das Ressort wird noch von ${n === 1 ? 'einem Artikel' : `${n} Artikeln`} verwendet. Ordnen Sie ${n === 1 ? 'ihn' : 'sie'} zuerst einem anderen Ressort zu.`, 'slug');
+  await deleteUnlessUsed(db, inUse, async (trx) => {
+    const s = await sectionOr404(trx, slug);
+    const articles = await trx.selectFrom('articles').select((eb) => eb.fn.countAll<string | number>().as('n')).where('section_id', '=', s.id).executeTakeFirstOrThrow();
+    const n = Number(articles.n) + (await draftsChoosing(trx, slug, s.id));
+    if (n > 0) throw inUse(n);
+    await trx.deleteFrom('sections').where('id', '=', s.id).execute();
+    await recordContentChange(trx, ['nav', `section:${slug}`, 'feeds', 'sitemaps']);
+  });
+}
+
+/**
+ * `remove` in one transaction: it counts the uses (throwing `inUse(n)`) and deletes. An article taking the row into use
+ * between the count and the delete makes the foreign key refuse, and that is answered like the count.
+ */
+export async function deleteUnlessUsed(db: Db, inUse: (n: number) => DomainError, remove: (trx: Trx) => Promise<void>): Promise<void> {
   try {
-    await db.transaction().execute(async (trx) => {
-      const s = await sectionOr404(trx, slug);
-      const articles = await trx.selectFrom('articles').select((eb) => eb.fn.countAll<string | number>().as('n')).where('section_id', '=', s.id).executeTakeFirstOrThrow();
-      const n = Number(articles.n) + (await draftsChoosing(trx, slug, s.id));
-      if (n > 0) throw inUse(n);
-      await trx.deleteFrom('sections').where('id', '=', s.id).execute();
-      await recordContentChange(trx, ['nav', `section:${slug}`, 'feeds', 'sitemaps']);
-    });
+    await db.transaction().execute(remove);
   } catch (e) {
-    // an article given this section between the count and the delete: the foreign key refuses, and so do we
     if (!(e instanceof DomainError) && /foreign key/i.test(String((e as Error).message))) throw inUse(1);
     throw e;
   }

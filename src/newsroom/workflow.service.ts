@@ -31,6 +31,12 @@ async function currentAt(trx: Trx, articleId: string, version: number | undefine
   return wc;
 }
 
+/** One workflow step: `fn` on the working copy at `version` (see currentAt) in one transaction; the working copy after it. */
+async function step(db: Kysely<Database>, articleId: string, version: number | undefined, fn: (trx: Trx, wc: WorkingCopy) => Promise<void>): Promise<WorkingCopy> {
+  await db.transaction().execute(async (trx) => fn(trx, await currentAt(trx, articleId, version)));
+  return (await getWorkingCopy(db, articleId))!;
+}
+
 /**
  * Moves the working copy on, only if it is still at the version and state read (compare-and-set). An imported article
  * gets its working-copy row here (version 0) with its imported text as revision 0.
@@ -60,8 +66,7 @@ const hasChanges = (wc: WorkingCopy) => !(wc.live && wc.publishedVersion === wc.
 export async function submitForReview(db: Kysely<Database>, staff: Staff, articleId: string, version: number, o: Opts = {}): Promise<WorkingCopy> {
   assertStaff(staff);
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
-    const wc = await currentAt(trx, articleId, version);
+  return step(db, articleId, version, async (trx, wc) => {
     if (wc.state === 'review') return;
     if (wc.state === 'scheduled') throw new DomainError('conflict', 'Der Artikel ist schon zur Veröffentlichung geplant.', 'state');
     if (!hasChanges(wc)) throw new DomainError('invalid-input', 'Es gibt keine unveröffentlichten Änderungen zum Einreichen.', 'version');
@@ -69,20 +74,17 @@ export async function submitForReview(db: Kysely<Database>, staff: Staff, articl
     await moveState(trx, wc, { state: 'review' }, staff, now);
     await addRevision(trx, { articleId, version: wc.version, doc: wc.doc, kind: 'submit', savedBy: staff.id, now });
   });
-  return (await getWorkingCopy(db, articleId))!;
 }
 
 /** Editor and admin: the working copy at `version` goes live now. Publishing what is already live does nothing. */
 export async function publishNow(db: Kysely<Database>, staff: Staff, articleId: string, version: number, o: Opts = {}): Promise<WorkingCopy> {
   assertPublisher(staff, 'Das Veröffentlichen');
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
-    const wc = await currentAt(trx, articleId, version);
+  return step(db, articleId, version, async (trx, wc) => {
     if (!hasChanges(wc) && wc.state === 'published') return;
     await moveState(trx, wc, { state: 'published', published_version: wc.version }, staff, now);
     await publishIntoArticle(trx, wc, staff.id, now, {});
   });
-  return (await getWorkingCopy(db, articleId))!;
 }
 
 /**
@@ -143,8 +145,7 @@ export async function schedulePublish(db: Kysely<Database>, staff: Staff, articl
   if (at.getTime() <= nowDate.getTime()) throw new DomainError('invalid-input', 'Der Zeitpunkt muss in der Zukunft liegen.', 'zeitpunkt');
   const now = nowIso(nowDate);
   const scheduledAt = at.toISOString();
-  await db.transaction().execute(async (trx) => {
-    const wc = await currentAt(trx, articleId, version);
+  return step(db, articleId, version, async (trx, wc) => {
     if (!hasChanges(wc)) throw new DomainError('invalid-input', 'Diese Fassung ist bereits veröffentlicht.', 'version');
     assertComplete(wc.doc, await resolveDraft(trx, articleId, wc.doc, { now: nowDate }), 'Das Planen');
     await moveState(trx, wc, { state: 'scheduled', scheduled_at: scheduledAt }, staff, now);
@@ -152,28 +153,24 @@ export async function schedulePublish(db: Kysely<Database>, staff: Staff, articl
     await enqueueJob(trx, { kind: NEWSROOM_PUBLISH_JOB, payload, runAt: at, uniqueKey: `${NEWSROOM_PUBLISH_JOB}:${articleId}:${wc.version}:${scheduledAt}`, now: nowDate });
     await writeAudit(trx, { articleId, action: 'schedule', actorId: staff.id, detail: { at: scheduledAt, version: wc.version, ...(wc.scheduledAt ? { previous: wc.scheduledAt } : {}) }, now });
   });
-  return (await getWorkingCopy(db, articleId))!;
 }
 
 /** Editor and admin: takes a scheduled article off the schedule (back to review). Not scheduled: nothing happens. */
 export async function unschedule(db: Kysely<Database>, staff: Staff, articleId: string, o: Opts & { version?: number } = {}): Promise<WorkingCopy> {
   assertPublisher(staff, 'Das Absetzen eines Termins');
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
-    const wc = await currentAt(trx, articleId, o.version);
+  return step(db, articleId, o.version, async (trx, wc) => {
     if (wc.state !== 'scheduled') return;
     await moveState(trx, wc, { state: 'review' }, staff, now);
     await writeAudit(trx, { articleId, action: 'unschedule', actorId: staff.id, detail: { scheduledAt: wc.scheduledAt, version: wc.version }, now });
   });
-  return (await getWorkingCopy(db, articleId))!;
 }
 
 /** Editor and admin: readers no longer see the article (live = 0, out of search, pages purged). */
 export async function unpublish(db: Kysely<Database>, staff: Staff, articleId: string, o: Opts & { version?: number } = {}): Promise<WorkingCopy> {
   assertPublisher(staff, 'Das Zurückziehen');
   const now = nowIso(o.now ?? new Date());
-  await db.transaction().execute(async (trx) => {
-    const wc = await currentAt(trx, articleId, o.version);
+  return step(db, articleId, o.version, async (trx, wc) => {
     if (!wc.live) {
       if (wc.state === 'unpublished') return;
       throw new DomainError('invalid-input', 'Der Artikel ist nicht veröffentlicht.', 'state');
@@ -185,7 +182,6 @@ export async function unpublish(db: Kysely<Database>, staff: Staff, articleId: s
     await recordContentChange(trx, articleSurrogateKeys(old));
     await writeAudit(trx, { articleId, action: 'unpublish', actorId: staff.id, detail: { version: wc.publishedVersion, ...(wc.scheduledAt ? { scheduledAt: wc.scheduledAt } : {}) }, now });
   });
-  return (await getWorkingCopy(db, articleId))!;
 }
 
 function payloadOf(payload: unknown): ScheduledPublishPayload {
@@ -194,6 +190,14 @@ function payloadOf(payload: unknown): ScheduledPublishPayload {
     throw new TypeError(`newsroom-publish: unexpected payload ${JSON.stringify(payload)}`);
   }
   return { articleId: p.articleId, version: p.version, scheduledAt: p.scheduledAt, by: typeof p.by === 'string' ? p.by : null };
+}
+
+/** Moves the working copy to `state` only if it is still scheduled for the job's version and time; whether it was. */
+async function leaveSchedule(trx: Trx, p: ScheduledPublishPayload, state: EditorialState): Promise<boolean> {
+  const r = await trx.updateTable('article_drafts').set({ state, scheduled_at: null })
+    .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export type ScheduledPublishResult = 'published' | 'outdated' | 'incomplete';
@@ -210,10 +214,7 @@ export async function runScheduledPublish(db: Kysely<Database>, payload: unknown
     return await db.transaction().execute(async (trx) => {
       // The compare-and-set comes first: it decides which run publishes, and on SQLite a transaction that writes
       // first waits for the lock instead of failing as a read-then-write one would beside another process.
-      const r = await trx.updateTable('article_drafts').set({ state: 'published', scheduled_at: null })
-        .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return 'outdated';
+      if (!(await leaveSchedule(trx, p, 'published'))) return 'outdated';
       const wc = (await getWorkingCopy(trx, p.articleId))!;
       await trx.updateTable('article_drafts').set({ published_version: p.version }).where('article_id', '=', p.articleId).execute();
       await publishIntoArticle(trx, wc, p.by, now, { scheduledAt: p.scheduledAt });
@@ -222,10 +223,7 @@ export async function runScheduledPublish(db: Kysely<Database>, payload: unknown
   } catch (e) {
     if (!(e instanceof DomainError) || e.code !== 'invalid-input') throw e;
     return db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('article_drafts').set({ state: 'review', scheduled_at: null })
-        .where('article_id', '=', p.articleId).where('state', '=', 'scheduled').where('version', '=', p.version).where('scheduled_at', '=', p.scheduledAt)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return 'outdated';
+      if (!(await leaveSchedule(trx, p, 'review'))) return 'outdated';
       await writeAudit(trx, { articleId: p.articleId, action: 'publish-failed', actorId: p.by, detail: { version: p.version, scheduledAt: p.scheduledAt, problems: e.fields }, now });
       return 'incomplete';
     });

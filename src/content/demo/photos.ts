@@ -71,7 +71,7 @@ function hashName(s: string): number {
   return h >>> 0;
 }
 
-function seededRng(seed: number): Rng {
+export function seededRng(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
