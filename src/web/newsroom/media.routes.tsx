@@ -13,10 +13,11 @@ import { parseFormBody } from '../platform/request-body.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { readSmallBody } from '../platform/small-body.ts';
 import { emptyForm, type FormState } from '../ui/form.view.tsx';
-import type { ApiError, MediaItem } from './editor-contract.ts';
+import type { MediaItem } from './editor-contract.ts';
 import { staffOf, type NewsroomRouteDeps } from './newsroom-context.ts';
 import { renderInFrame } from './newsroom-frame.view.tsx';
 import { mediaLibraryScript } from './media-script.ts';
+import { apiError } from './save-api.routes.ts';
 import { MediaDetailPage, MediaFacts, MediaLibraryPage, mediaFormValues } from './media.view.tsx';
 
 export const MEDIA_API = '/redaktion/api/medien';
@@ -48,15 +49,12 @@ function fileNameOf(c: Context): string {
   try { return decodeURIComponent(raw); } catch { return raw; }
 }
 
-/** The JSON API answers its own errors in the editor contract's shape: { error, field?, problems? }. */
+/** The JSON API answers its own errors in the editor contract's shape (save-api.routes.ts apiError). */
 async function api(c: Context<AppEnv>, work: () => Promise<Response>): Promise<Response> {
   try {
     return await work();
   } catch (e) {
-    if (!(e instanceof DomainError) && !(e instanceof HttpError)) throw e;
-    const v = errorView(e);
-    const body: ApiError = { error: v.message, ...(v.field ? { field: v.field } : {}), ...(e instanceof DomainError && e.fields.length > 1 ? { problems: e.fields } : {}) };
-    return c.json(body, v.status as 400, v.retryAfterSeconds ? { 'retry-after': String(v.retryAfterSeconds) } : {});
+    return apiError(c, e);
   }
 }
 

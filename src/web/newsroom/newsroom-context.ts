@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { Logger } from 'pino';
 import type { Role } from '../../accounts/index.ts';
 import type { Article } from '../../content/index.ts';
+import { getWorkingCopy, type WorkingCopy } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
@@ -40,6 +41,13 @@ export function staffOf(c: NewsroomContext): { id: string; email: string; role: 
 export function requireRole(c: NewsroomContext, roles: readonly Role[], what: string): void {
   const staff = staffOf(c);
   if (!roles.includes(staff.role)) throw new HttpError('forbidden', `${what} ist ${roles.includes('editor') ? 'Redakteurinnen, Redakteuren und Administratoren' : 'Administratorinnen und Administratoren'} vorbehalten.`);
+}
+
+/** The article's working copy, or a 404; an id no article can have is not looked up. */
+export async function workingCopyOr404(deps: NewsroomRouteDeps, id: string | undefined): Promise<WorkingCopy> {
+  const wc = id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await getWorkingCopy(deps.site.db, id) : undefined;
+  if (!wc) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).');
+  return wc;
 }
 
 export function renderNewsroomPage(c: NewsroomContext, deps: NewsroomRouteDeps, title: string, body: Child, status = 200) {

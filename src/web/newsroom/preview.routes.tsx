@@ -1,11 +1,11 @@
 // /redaktion/artikel/:id/vorschau: the working copy through the site's own article page, as a guest, a registered reader or a subscriber would see it.
 import { Hono } from 'hono';
-import { draftToArticle, getWorkingCopy } from '../../newsroom/index.ts';
+import { draftToArticle } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { markPreviewFrame, type AppEnv } from '../platform/request-context.middleware.ts';
 import { markPrivate } from '../platform/session.middleware.ts';
 import { renderArticlePage } from '../ui/article-page.view.tsx';
-import type { NewsroomContext, NewsroomRouteDeps } from './newsroom-context.ts';
+import { workingCopyOr404, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
 import { renderInFrame } from './newsroom-frame.view.tsx';
 import { AUDIENCES, DevicesPage, PreviewBanner, type PreviewInfo } from './preview.view.tsx';
 
@@ -15,12 +15,6 @@ function audienceOf(c: NewsroomContext) {
   const a = AUDIENCES.find((x) => x.param === param);
   if (!a) throw new HttpError('bad-request', `Unbekannte Ansicht „${param}“ im Parameter „als“: erlaubt sind ${AUDIENCES.map((x) => x.param).join(', ')}.`, 'als');
   return a;
-}
-
-async function workingCopyOr404(deps: NewsroomRouteDeps, id: string) {
-  const wc = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await getWorkingCopy(deps.site.db, id) : undefined;
-  if (!wc) throw new HttpError('not-found', 'Diesen Artikel gibt es in der Redaktion nicht.');
-  return wc;
 }
 
 export function previewRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {

@@ -1,13 +1,12 @@
 // Revisions of an article: the list (version, kind, who, when), the word diff between two versions, and restoring an
 // old version as a new one (CSRF, optimistic lock). URLs name versions, which the person sees; the revision ids stay inside.
 import { Hono } from 'hono';
-import { ConflictError, diffDocuments, getRevision, getWorkingCopy, listRevisions, restoreRevision, type WorkingCopy } from '../../newsroom/index.ts';
+import { ConflictError, diffDocuments, getRevision, listRevisions, restoreRevision } from '../../newsroom/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { formGuard, formOf } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import type { NewsroomContext, NewsroomRouteDeps } from './newsroom-context.ts';
-import { staffOf } from './newsroom-context.ts';
+import { staffOf, workingCopyOr404, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
 import { renderInFrame } from './newsroom-frame.view.tsx';
 import { editorUrl } from './articles.view.tsx';
 import { DiffPage, RevisionListPage, versionsUrl } from './revisions.view.tsx';
@@ -15,12 +14,6 @@ import { renderConflict } from './conflict-page.tsx';
 import { formVersion } from './save-api.routes.ts';
 
 const RESTORE_PATH = '/redaktion/artikel/:id/versionen/:version{[0-9]+}/wiederherstellen';
-
-async function workingCopyOr404(deps: NewsroomRouteDeps, c: NewsroomContext): Promise<WorkingCopy> {
-  const wc = await getWorkingCopy(deps.site.db, c.req.param('id') ?? '');
-  if (!wc) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).');
-  return wc;
-}
 
 function versionParam(c: NewsroomContext, name: string): number {
   const raw = c.req.query(name) ?? c.req.param(name) ?? '';
@@ -42,7 +35,7 @@ export function revisionRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   }
 
   app.get('/redaktion/artikel/:id/versionen', async (c) => {
-    const wc = await workingCopyOr404(deps, c);
+    const wc = await workingCopyOr404(deps, c.req.param('id'));
     const revisions = await listRevisions(db, wc.articleId);
     return renderInFrame(c, deps, { title: 'Versionen', active: 'artikel', kicker: <a href={editorUrl(wc.articleId)}>{wc.doc.headline || 'Ohne Überschrift'}</a> },
       <RevisionListPage articleId={wc.articleId} current={wc.version} publishedVersion={wc.publishedVersion} revisions={revisions} csrf={csrfToken(c)} />);
@@ -55,7 +48,7 @@ export function revisionRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
   });
 
   app.get('/redaktion/artikel/:id/versionen/:a{[0-9]+}/:b{[0-9]+}', async (c) => {
-    const wc = await workingCopyOr404(deps, c);
+    const wc = await workingCopyOr404(deps, c.req.param('id'));
     const [a, b] = [versionParam(c, 'a'), versionParam(c, 'b')];
     const [older, newer] = await Promise.all([revisionAt(wc.articleId, a), revisionAt(wc.articleId, b)]);
     return renderInFrame(c, deps, { title: `Version ${a} ↔ ${b}`, active: 'artikel', kicker: <a href={editorUrl(wc.articleId)}>{wc.doc.headline || 'Ohne Überschrift'}</a> },
@@ -64,7 +57,7 @@ export function revisionRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
 
   app.post(RESTORE_PATH, async (c) => {
     const staff = staffOf(c);
-    const wc = await workingCopyOr404(deps, c);
+    const wc = await workingCopyOr404(deps, c.req.param('id'));
     const form = await formOf(c);
     const version = versionParam(c, 'version');
     const base = formVersion(form);

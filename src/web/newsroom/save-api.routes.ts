@@ -16,19 +16,19 @@ import { staffOf, type NewsroomRouteDeps } from './newsroom-context.ts';
  */
 export const MAX_SAVE_BYTES = 1024 * 1024;
 
-/** The editor reads `error` (a sentence), `field` and `problems` (each path, e.g. blocks[3].speaker, with its message). */
-export function apiErrorOf(e: unknown): { status: number; body: ApiError & { code: string } } | undefined {
-  if (!(e instanceof HttpError) && !(e instanceof DomainError)) return undefined;
+/**
+ * JSON errors for the newsroom's API (save, workflow actions, media) whatever the client's Accept header says (the
+ * frame decides by /api/ prefix). The editor reads `error` (a sentence), `field` and `problems` (each path, e.g.
+ * blocks[3].speaker, with its message); a busy upload carries Retry-After.
+ */
+export function apiError(c: Context<AppEnv>, e: unknown): Response {
+  if (!(e instanceof HttpError) && !(e instanceof DomainError)) throw e; // a bug or an outage: the frame's onError logs it and answers 500/503
   const v = errorView(e);
   const problems = e instanceof DomainError && e.fields.length ? e.fields : undefined;
-  return { status: v.status, body: { error: v.message, code: v.code, ...(v.field ? { field: v.field } : {}), ...(problems ? { problems } : {}) } };
-}
-
-/** JSON errors for the newsroom's API whatever the client's Accept header says (the frame decides by /api/ prefix). */
-export function apiError(c: Context<AppEnv>, e: unknown): Response {
-  const mapped = apiErrorOf(e);
-  if (!mapped) throw e; // a bug or an outage: the frame's onError logs it and answers 500/503
-  return c.json({ ...mapped.body, requestId: c.get('requestId') }, mapped.status as 400, { 'cache-control': 'no-store' });
+  const body: ApiError & { code: string; requestId: string } = {
+    error: v.message, code: v.code, ...(v.field ? { field: v.field } : {}), ...(problems ? { problems } : {}), requestId: c.get('requestId'),
+  };
+  return c.json(body, v.status as 400, { 'cache-control': 'no-store', ...(v.retryAfterSeconds ? { 'retry-after': String(v.retryAfterSeconds) } : {}) });
 }
 
 /** The 409 the editor reads: the current version's document, who saved it and when. */

@@ -9,14 +9,13 @@ import {
 } from '../../newsroom/index.ts';
 import { DomainError } from '../../domain-error.ts';
 import { berlinWallClock, berlinWallClockOf } from '../../berlin-time.ts';
-import { HttpError } from '../platform/app-error.ts';
 import { csrfToken } from '../platform/csrf.ts';
 import { formGuard, formOf } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { wantsJson } from '../platform/request-info.ts';
 import type { EditorBootData } from './editor-contract.ts';
 import { EditorPage } from './editor.view.tsx';
-import { staffOf, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
+import { staffOf, workingCopyOr404, type NewsroomContext, type NewsroomRouteDeps } from './newsroom-context.ts';
 import { renderInFrame } from './newsroom-frame.view.tsx';
 import { ArticleListPage, editorUrl, NewArticleButton, StartPage } from './articles.view.tsx';
 import { actionUrl, ActionProblems, ArticleLinks, WorkflowActions, workflowCan, workflowFactsText, type WorkflowFacts } from './editor-page.view.tsx';
@@ -95,8 +94,7 @@ export function workflowRoutes(deps: NewsroomRouteDeps): Hono<AppEnv> {
 
   async function editorPage(c: NewsroomContext, o: { status?: number; notice?: string | undefined; problems?: { message: string; problems: { path: string; message: string }[] } } = {}) {
     const staff = staffOf(c);
-    const wc = await getWorkingCopy(db, c.req.param('id') ?? '');
-    if (!wc) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).');
+    const wc = await workingCopyOr404(deps, c.req.param('id'));
     const [sections, authors] = await Promise.all([listSections(db), listAuthors(db)]);
     const facts = factsOf(wc);
     const can = workflowCan(staff.role, facts);

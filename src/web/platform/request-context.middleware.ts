@@ -48,6 +48,13 @@ let requestCounter = 0;
 export const nextRequestId = (): string => `${ID_PREFIX}${(++requestCounter).toString(36)}`;
 
 const applySecurityHeaders = secureHeaders(SECURITY_HEADERS);
+/** markPreviewFrame's answers: pages of this site may frame them, and no script runs in them. */
+const applyPreviewFrameHeaders = secureHeaders({
+  ...SECURITY_HEADERS,
+  contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, scriptSrc: ["'none'"], frameAncestors: ["'self'"] },
+  xFrameOptions: 'SAMEORIGIN',
+});
+const nothingMore = async () => {};
 export const HSTS: [string, string] = ['strict-transport-security', 'max-age=31536000'];
 
 /**
@@ -76,12 +83,9 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     c.set('requestId', requestId);
     const started = performance.now();
     await applySecurityHeaders(c, next);
+    // known only once the route ran: the preview's headers replace the ones just set
+    if (c.get('previewFrame')) await applyPreviewFrameHeaders(c, nothingMore);
     const h = c.res.headers;
-    if (c.get('previewFrame')) {
-      const csp = h.get('content-security-policy') ?? '';
-      h.set('content-security-policy', csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'").replace("script-src 'self'", "script-src 'none'"));
-      h.set('x-frame-options', 'SAMEORIGIN');
-    }
     h.set('x-request-id', requestId);
     if (o.isHttps(c)) h.set(...HSTS);
     const ms = Math.round((performance.now() - started) * 10) / 10;
