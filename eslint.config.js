@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const DOMAINS = ['content', 'access', 'accounts', 'mail', 'db', 'billing', 'analytics', 'jobs', 'newsroom'];
+const DOMAINS = ['content', 'access', 'accounts', 'mail', 'db', 'billing', 'analytics', 'jobs', 'newsroom', 'metrics', 'ops'];
 const AREAS = ['reader', 'paywall', 'account', 'billing', 'newsroom', 'publisher'];
 const HONO = ['hono', 'hono/*', '@hono/*'];
 
