@@ -17,7 +17,7 @@ import { createSealedPremium } from './sealed-premium.tsx';
 import { createPreviewSlot, type PreviewAudience } from './paywall-preview.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
-import { boxOfferOf, offerJson } from './paywall-offer.ts';
+import { boxOfferOf, offerJson, type BoxOffer } from './paywall-offer.ts';
 import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
@@ -108,7 +108,15 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   const publicRoutes = new Hono<AppEnv>();
 
   const sealedPremium = createSealedPremium(p.keys);
-  const boxOffer = async () => { const o = await deps.featuredOffer(); return o && boxOfferOf(o); };
+  // the box's price texts per offer object: the featured offer is remembered until the offers change
+  const boxOffers = new WeakMap<object, BoxOffer>();
+  const boxOffer = async () => {
+    const o = await deps.featuredOffer();
+    if (!o) return o;
+    let box = boxOffers.get(o);
+    if (!box) boxOffers.set(o, (box = boxOfferOf(o)));
+    return box;
+  };
   const premiumSlot: PremiumSlot = async (article, c) => {
     // a Plus article's box sells the featured offer: a new price must reach the page
     if (c && article.access === 'plus') surrogateKeys(c, 'offers');

@@ -3,7 +3,7 @@ import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Kysely } from 'kysely';
 import { encryptPremium, premiumHash, premiumPlaintext, type ContentKeyStore } from '../../access/index.ts';
-import { premiumBlocks, type Article } from '../../content/index.ts';
+import { premiumBlocks, type Article, type Block } from '../../content/index.ts';
 import type { Database } from '../../db/index.ts';
 import { LruMap } from '../../lru-map.ts';
 import { blocksHtml } from '../ui/article-page.view.tsx';
@@ -25,9 +25,16 @@ export type SealedPremiumRenderer = (db: Kysely<Database>, article: Article, off
  */
 export function createSealedPremium(keys: ContentKeyStore, o: { maxEntries?: number } = {}): SealedPremiumRenderer {
   const sections = new LruMap<string, string>(o.maxEntries ?? SEALED_SECTIONS_MAX);
+  // The premium blocks and their hash (JSON and sha256 of the whole premium text) per article object: the app hands
+  // the same remembered object to every render until the article changes, and a changed article is a new object.
+  const versions = new WeakMap<Article, { premium: Block[]; hash: string }>();
   return async (db, article, offer) => {
-    const premium = premiumBlocks(article);
-    const hash = premiumHash(premium);
+    let version = versions.get(article);
+    if (!version) {
+      const blocks = premiumBlocks(article);
+      versions.set(article, (version = { premium: blocks, hash: premiumHash(blocks) }));
+    }
+    const { premium, hash } = version;
     const { keyId, key } = await keys.currentKey(db, article.id, hash);
     // the box's offer is in the key too: a new price must not be served from a section made with the old one
     const cacheKey = `${keyId}\0${hash}\0${article.id}\0${article.slug}\0${article.access}\0${offer ? `${offer.slug}\0${offer.priceText}\0${offer.termsText}\0${offer.name}` : ''}`;

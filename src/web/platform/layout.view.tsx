@@ -29,40 +29,62 @@ export interface LayoutProps {
 /** JSON for a <script type="application/ld+json">: "<" is escaped so no text can close the element. */
 export const jsonForScript = (v: object): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-export function Layout({ site, sections, assets, meta, activeSection, children }: LayoutProps) {
+function Head({ site, assets, meta }: Pick<LayoutProps, 'site' | 'assets' | 'meta'>) {
   const title = meta.title === site.name ? site.name : `${meta.title} | ${site.name}`;
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title}</title>
+      {meta.description && <meta name="description" content={meta.description} />}
+      {meta.canonical && <link rel="canonical" href={meta.canonical} />}
+      {meta.noindex && <meta name="robots" content="noindex" />}
+      <meta property="og:site_name" content={site.name} />
+      <meta property="og:locale" content={site.locale} />
+      <meta property="og:type" content={meta.ogType ?? 'website'} />
+      <meta property="og:title" content={meta.title} />
+      {meta.description && <meta property="og:description" content={meta.description} />}
+      {meta.canonical && <meta property="og:url" content={meta.canonical} />}
+      {meta.image && <meta property="og:image" content={meta.image} />}
+      <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
+      <meta name="twitter:title" content={meta.title} />
+      {meta.description && <meta name="twitter:description" content={meta.description} />}
+      {meta.image && <meta name="twitter:image" content={meta.image} />}
+      {meta.articleMeta && <meta property="article:published_time" content={meta.articleMeta.publishedAt} />}
+      {meta.articleMeta && <meta property="article:modified_time" content={meta.articleMeta.modifiedAt} />}
+      {meta.articleMeta && <meta property="article:section" content={meta.articleMeta.section} />}
+      {(meta.feeds ?? [{ title: site.name, href: '/feed.xml' }]).map((f) => <link rel="alternate" type="application/rss+xml" title={f.title} href={f.href} />)}
+      <link rel="preload" href={assets.fontSerifBold} as="font" type="font/woff2" crossorigin="anonymous" />
+      <link rel="stylesheet" href={assets.css} />
+      <link rel="icon" href={assets.icon} type="image/svg+xml" />
+      <script src={assets.js} defer></script>
+      {meta.jsonLd && <script type="application/ld+json">{raw(jsonForScript(meta.jsonLd))}</script>}
+    </head>
+  );
+}
+
+/**
+ * The head depends on the meta, the site and the assets alone. Most pages build their meta per request, but the
+ * article page keeps one meta object per remembered article (article-page.view.tsx), so its head is rendered once
+ * per article version rather than on every request (docs/decisions/027). Keyed by the meta object: one must not be
+ * changed after it was rendered.
+ */
+const heads = new WeakMap<PageMeta, { site: SiteInfo; assets: AssetUrls; html: string }>();
+
+export function headHtml(site: SiteInfo, assets: AssetUrls, meta: PageMeta): string {
+  const kept = heads.get(meta);
+  if (kept && kept.site === site && kept.assets === assets) return kept.html;
+  const html = String(<Head site={site} assets={assets} meta={meta} />);
+  heads.set(meta, { site, assets, html });
+  return html;
+}
+
+export function Layout({ site, sections, assets, meta, activeSection, children }: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
       <html lang="de">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{title}</title>
-          {meta.description && <meta name="description" content={meta.description} />}
-          {meta.canonical && <link rel="canonical" href={meta.canonical} />}
-          {meta.noindex && <meta name="robots" content="noindex" />}
-          <meta property="og:site_name" content={site.name} />
-          <meta property="og:locale" content={site.locale} />
-          <meta property="og:type" content={meta.ogType ?? 'website'} />
-          <meta property="og:title" content={meta.title} />
-          {meta.description && <meta property="og:description" content={meta.description} />}
-          {meta.canonical && <meta property="og:url" content={meta.canonical} />}
-          {meta.image && <meta property="og:image" content={meta.image} />}
-          <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
-          <meta name="twitter:title" content={meta.title} />
-          {meta.description && <meta name="twitter:description" content={meta.description} />}
-          {meta.image && <meta name="twitter:image" content={meta.image} />}
-          {meta.articleMeta && <meta property="article:published_time" content={meta.articleMeta.publishedAt} />}
-          {meta.articleMeta && <meta property="article:modified_time" content={meta.articleMeta.modifiedAt} />}
-          {meta.articleMeta && <meta property="article:section" content={meta.articleMeta.section} />}
-          {(meta.feeds ?? [{ title: site.name, href: '/feed.xml' }]).map((f) => <link rel="alternate" type="application/rss+xml" title={f.title} href={f.href} />)}
-          <link rel="preload" href={assets.fontSerifBold} as="font" type="font/woff2" crossorigin="anonymous" />
-          <link rel="stylesheet" href={assets.css} />
-          <link rel="icon" href={assets.icon} type="image/svg+xml" />
-          <script src={assets.js} defer></script>
-          {meta.jsonLd && <script type="application/ld+json">{raw(jsonForScript(meta.jsonLd))}</script>}
-        </head>
+        {raw(headHtml(site, assets, meta))}
         <body>
           <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
           {raw(chrome(site, sections).masthead(activeSection))}

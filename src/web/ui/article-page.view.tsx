@@ -5,6 +5,7 @@ import { raw } from 'hono/html';
 import { freeBlocks, getArticleBySlug, renderInline, type Article, type Block } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
+import type { PageMeta } from '../platform/layout.view.tsx';
 import { AccessBadge, Picture, jpegUrl } from './teaser.view.tsx';
 import { berlinDateTime } from '../platform/site-info.ts';
 
@@ -33,10 +34,10 @@ export function blocksHtml(blocks: Block[]): string {
   return String(<Blocks blocks={blocks} />);
 }
 
-export function ArticlePage({ article, free, premium }: { article: Article; free: Block[]; premium?: Child }) {
-  const a = article;
+/** The article's markup before and after the premium part: header, lead image and free blocks, then the footer. */
+function ArticleTop({ article: a }: { article: Article }) {
   return (
-    <article class="article">
+    <>
       <header class="article__header">
         <span class="kicker"><AccessBadge access={a.access} />{a.kicker || a.section.name}</span>
         <h1 class="article__headline">{a.headline}</h1>
@@ -56,13 +57,40 @@ export function ArticlePage({ article, free, premium }: { article: Article; free
           <figcaption>{a.image.caption} {a.image.credit && <span class="credit">{a.image.credit}</span>}</figcaption>
         </figure>
       )}
+    </>
+  );
+}
+
+/**
+ * The article's own markup around the premium part depends on the article alone, so it is rendered once per article
+ * object: the app's memo of published articles hands the same object to every render until the article changes, and a
+ * changed article is a new object (docs/decisions/027). Other callers pass fresh objects, which simply render once.
+ */
+const articleMarkup = new WeakMap<Article, { top: string; free: string; bottom: string }>();
+
+function markupOf(a: Article) {
+  let m = articleMarkup.get(a);
+  if (!m) {
+    m = {
+      top: String(<ArticleTop article={a} />),
+      free: blocksHtml(freeBlocks(a)),
+      bottom: String(<footer class="article__footer">Mehr aus dem Ressort <a href={`/${a.section.slug}`}>{a.section.name}</a></footer>),
+    };
+    articleMarkup.set(a, m);
+  }
+  return m;
+}
+
+export function ArticlePage({ article, premium }: { article: Article; premium?: Child }) {
+  const m = markupOf(article);
+  return (
+    <article class="article">
+      {raw(m.top)}
       <div class="article__body">
-        <Blocks blocks={free} />
+        {raw(m.free)}
         {premium}
       </div>
-      <footer class="article__footer">
-        Mehr aus dem Ressort <a href={`/${a.section.slug}`}>{a.section.name}</a>
-      </footer>
+      {raw(m.bottom)}
     </article>
   );
 }
@@ -106,16 +134,31 @@ function found(article: Article | undefined): Article {
  * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
  * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
  */
-export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
+/** The page meta of an article: built once per article object (see articleMarkup), so the layout can keep its head too. */
+const articleMetas = new WeakMap<Article, { base: string; site: SiteDeps['site']; meta: PageMeta }>();
+
+function articleMeta(deps: SiteDeps, article: Article): PageMeta {
   const base = deps.publicUrl;
-  return renderPage(c, deps, {
+  const kept = articleMetas.get(article);
+  if (kept && kept.base === base && kept.site === deps.site) return kept.meta;
+  const meta: PageMeta = {
     // The SEO fields, when the newsroom set them, speak to search engines and link previews; the page shows the headline.
     title: article.seoTitle || article.headline, description: article.seoDescription || article.teaser, canonical: `${base}/artikel/${article.slug}`, ogType: 'article',
     ...(article.image ? { image: `${base}${jpegUrl(article.image)}` } : {}),
     jsonLd: articleJsonLd(article, base, deps.site.publisher),
     articleMeta: { publishedAt: article.publishedAt, modifiedAt: article.updatedAt, section: article.section.name },
     feeds: [{ title: deps.site.name, href: '/feed.xml' }, { title: `${deps.site.name}: ${article.section.name}`, href: `/${article.section.slug}/feed.xml` }],
-    ...(o.noindex ? { noindex: true } : {}),
-  }, <ArticlePage article={article} free={freeBlocks(article)} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
+  };
+  articleMetas.set(article, { base, site: deps.site, meta });
+  return meta;
 }
 
+/**
+ * The article page with `premium` where the premium blocks stand: the paywall for the cached page, the plain
+ * text for verified crawlers and the no-JS reading page. `noindex` pages point their canonical at the article.
+ */
+export function renderArticlePage(c: Context, deps: SiteDeps, article: Article, premium: Child | undefined, o: { noindex?: boolean; status?: number } = {}) {
+  const meta = articleMeta(deps, article);
+  return renderPage(c, deps, o.noindex ? { ...meta, noindex: true } : meta,
+    <ArticlePage article={article} premium={premium} />, { activeSection: article.section.slug, ...(o.status ? { status: o.status } : {}) });
+}
