@@ -1,5 +1,5 @@
 // The decoy shown where a non-entitled reader would see Plus text: German-looking shuffled text made from a secret seed, never from the text.
-import { createHmac } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256.ts';
 import {
   COMMA_PER_MILLE, GERMAN_LETTERS, GERMAN_VOWELS, GERMAN_WORD_LENGTHS, MIN_SENTENCE_WORDS,
   QUESTION_PER_MILLE, SENTENCE_END_PER_MILLE, nounChancePerMille,
@@ -20,24 +20,27 @@ const MAX_ATTEMPTS = 1000;
 const MIN_PARAGRAPH_CHARS = 60;
 const WORD = /\p{L}+/gu;
 
+/** The weight total of each (constant) table pick draws from. */
+const tableTotals = new WeakMap<ReadonlyArray<readonly [unknown, number]>, number>();
+
 /**
  * Deterministic random numbers: HMAC-SHA256(seed, label ‖ counter) blocks. Each word position has
- * its own label, so re-drawing one word never shifts the words after it.
+ * its own label, so re-drawing one word never shifts the words after it. The HMAC runs on the seed's
+ * precomputed states (hmac-sha256.ts): a decoy takes thousands of them, and createHmac per block was
+ * half the time of a first render of a Plus page (docs/decisions/027); the bytes are the same.
  */
 class SeedStream {
-  private block = Buffer.alloc(0);
-  private offset = 0;
+  private readonly block = new Uint32Array(8);
+  private offset = 8;
   private counter = 0;
-  constructor(private readonly seed: Buffer, private readonly label: string) {}
+  constructor(private readonly seed: HmacSha256, private readonly label: string) {}
 
   private uint32(): number {
-    if (this.offset + 4 > this.block.length) {
-      this.block = createHmac('sha256', this.seed).update(`${this.label}\0${this.counter++}`).digest();
+    if (this.offset >= 8) {
+      this.seed.digestWords(`${this.label}\0${this.counter++}`, this.block);
       this.offset = 0;
     }
-    const value = this.block.readUInt32BE(this.offset);
-    this.offset += 4;
-    return value;
+    return this.block[this.offset++]!;
   }
 
   /** Uniform in [0, n), without modulo bias. */
@@ -53,7 +56,9 @@ class SeedStream {
   }
 
   pick<T>(table: ReadonlyArray<readonly [T, number]>): T {
-    let rest = this.below(table.reduce((sum, [, weight]) => sum + weight, 0));
+    let total = tableTotals.get(table);
+    if (total === undefined) tableTotals.set(table, (total = table.reduce((sum, [, weight]) => sum + weight, 0)));
+    let rest = this.below(total);
     for (const [value, weight] of table) {
       if (rest < weight) return value;
       rest -= weight;
@@ -99,7 +104,7 @@ function isAllowed(word: string, position: number, exclusions: Exclusions): bool
   return exclusions.letterKeys[position] !== letterKey(lower);
 }
 
-function drawWord(seed: Buffer, position: number, sentenceStart: boolean, exclusions: Exclusions): string {
+function drawWord(seed: HmacSha256, position: number, sentenceStart: boolean, exclusions: Exclusions): string {
   // The length is drawn once per position: re-drawing it with the letters would favour long words,
   // because short ones fail the vowel rule more often.
   const length = new SeedStream(seed, `length\0${position}`).pick(GERMAN_WORD_LENGTHS);
@@ -115,7 +120,7 @@ function drawWord(seed: Buffer, position: number, sentenceStart: boolean, exclus
   throw new Error(`no admissible decoy word at position ${position}`);
 }
 
-function paragraphTargets(seed: Buffer, totalChars: number, blockCount: number): number[] {
+function paragraphTargets(seed: HmacSha256, totalChars: number, blockCount: number): number[] {
   const stream = new SeedStream(seed, 'layout');
   const count = Math.max(1, Math.min(roundToBucket(blockCount, COUNT_BUCKETS), Math.floor(totalChars / MIN_PARAGRAPH_CHARS)));
   const weights = Array.from({ length: count }, () => 60 + stream.below(81));
@@ -129,8 +134,9 @@ function paragraphTargets(seed: Buffer, totalChars: number, blockCount: number):
  * of four or more letters appears, and no decoy word is an anagram of the premium word at its
  * position. Everything else comes from the seed, so the same seed gives the same bytes in every process.
  */
-export function makeDecoy(premium: readonly DecoySourceBlock[], seed: Buffer): string[] {
-  if (seed.length < MIN_SEED_BYTES) throw new RangeError(`decoy seed must be at least ${MIN_SEED_BYTES} bytes`);
+export function makeDecoy(premium: readonly DecoySourceBlock[], seedBytes: Buffer): string[] {
+  if (seedBytes.length < MIN_SEED_BYTES) throw new RangeError(`decoy seed must be at least ${MIN_SEED_BYTES} bytes`);
+  const seed = new HmacSha256(seedBytes);
   const texts = premium.map(blockTexts).filter((fields) => fields.length > 0);
   const premiumChars = texts.reduce((sum, fields) => sum + fields.join(' ').length, 0);
   if (premiumChars === 0) return [];
