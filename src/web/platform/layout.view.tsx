@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import type { Section } from '../../content/index.ts';
 import type { SiteInfo } from './site-info.ts';
 import type { AssetUrls } from './assets.ts';
+import { escapeHtml } from '../../html-escape.ts';
 
 export interface PageMeta {
   title: string;
@@ -29,38 +30,36 @@ export interface LayoutProps {
 /** JSON for a <script type="application/ld+json">: "<" is escaped so no text can close the element. */
 export const jsonForScript = (v: object): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-function Head({ site, assets, meta }: Pick<LayoutProps, 'site' | 'assets' | 'meta'>) {
+const e = escapeHtml;
+
+/**
+ * The head as a string: the same bytes hono/jsx made from the former <head> element (layout.view.test.tsx renders that
+ * element beside it for every kind of meta), without its per-tag metadata machinery — a tenth of the render of an article
+ * the process has not seen yet (docs/decisions/027).
+ */
+function headMarkup(site: SiteInfo, assets: AssetUrls, meta: PageMeta): string {
   const title = meta.title === site.name ? site.name : `${meta.title} | ${site.name}`;
-  return (
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{title}</title>
-      {meta.description && <meta name="description" content={meta.description} />}
-      {meta.canonical && <link rel="canonical" href={meta.canonical} />}
-      {meta.noindex && <meta name="robots" content="noindex" />}
-      <meta property="og:site_name" content={site.name} />
-      <meta property="og:locale" content={site.locale} />
-      <meta property="og:type" content={meta.ogType ?? 'website'} />
-      <meta property="og:title" content={meta.title} />
-      {meta.description && <meta property="og:description" content={meta.description} />}
-      {meta.canonical && <meta property="og:url" content={meta.canonical} />}
-      {meta.image && <meta property="og:image" content={meta.image} />}
-      <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
-      <meta name="twitter:title" content={meta.title} />
-      {meta.description && <meta name="twitter:description" content={meta.description} />}
-      {meta.image && <meta name="twitter:image" content={meta.image} />}
-      {meta.articleMeta && <meta property="article:published_time" content={meta.articleMeta.publishedAt} />}
-      {meta.articleMeta && <meta property="article:modified_time" content={meta.articleMeta.modifiedAt} />}
-      {meta.articleMeta && <meta property="article:section" content={meta.articleMeta.section} />}
-      {(meta.feeds ?? [{ title: site.name, href: '/feed.xml' }]).map((f) => <link rel="alternate" type="application/rss+xml" title={f.title} href={f.href} />)}
-      <link rel="preload" href={assets.fontSerifBold} as="font" type="font/woff2" crossorigin="anonymous" />
-      <link rel="stylesheet" href={assets.css} />
-      <link rel="icon" href={assets.icon} type="image/svg+xml" />
-      <script src={assets.js} defer></script>
-      {meta.jsonLd && <script type="application/ld+json">{raw(jsonForScript(meta.jsonLd))}</script>}
-    </head>
-  );
+  let h = `<head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${e(title)}</title>`;
+  if (meta.description) h += `<meta name="description" content="${e(meta.description)}"/>`;
+  if (meta.canonical) h += `<link rel="canonical" href="${e(meta.canonical)}"/>`;
+  if (meta.noindex) h += '<meta name="robots" content="noindex"/>';
+  h += `<meta property="og:site_name" content="${e(site.name)}"/><meta property="og:locale" content="${e(site.locale)}"/>`;
+  h += `<meta property="og:type" content="${e(meta.ogType ?? 'website')}"/><meta property="og:title" content="${e(meta.title)}"/>`;
+  if (meta.description) h += `<meta property="og:description" content="${e(meta.description)}"/>`;
+  if (meta.canonical) h += `<meta property="og:url" content="${e(meta.canonical)}"/>`;
+  if (meta.image) h += `<meta property="og:image" content="${e(meta.image)}"/>`;
+  h += `<meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}"/><meta name="twitter:title" content="${e(meta.title)}"/>`;
+  if (meta.description) h += `<meta name="twitter:description" content="${e(meta.description)}"/>`;
+  if (meta.image) h += `<meta name="twitter:image" content="${e(meta.image)}"/>`;
+  if (meta.articleMeta) {
+    h += `<meta property="article:published_time" content="${e(meta.articleMeta.publishedAt)}"/><meta property="article:modified_time" content="${e(meta.articleMeta.modifiedAt)}"/>`;
+    h += `<meta property="article:section" content="${e(meta.articleMeta.section)}"/>`;
+  }
+  for (const f of meta.feeds ?? [{ title: site.name, href: '/feed.xml' }]) h += `<link rel="alternate" type="application/rss+xml" title="${e(f.title)}" href="${e(f.href)}"/>`;
+  h += `<link rel="preload" href="${e(assets.fontSerifBold)}" as="font" type="font/woff2" crossorigin="anonymous"/><link rel="stylesheet" href="${e(assets.css)}"/>`;
+  h += `<link rel="icon" href="${e(assets.icon)}" type="image/svg+xml"/><script src="${e(assets.js)}" defer=""></script>`;
+  if (meta.jsonLd) h += `<script type="application/ld+json">${jsonForScript(meta.jsonLd)}</script>`;
+  return h + '</head>';
 }
 
 /**
@@ -74,7 +73,7 @@ const heads = new WeakMap<PageMeta, { site: SiteInfo; assets: AssetUrls; html: s
 export function headHtml(site: SiteInfo, assets: AssetUrls, meta: PageMeta): string {
   const kept = heads.get(meta);
   if (kept && kept.site === site && kept.assets === assets) return kept.html;
-  const html = String(<Head site={site} assets={assets} meta={meta} />);
+  const html = headMarkup(site, assets, meta);
   heads.set(meta, { site, assets, html });
   return html;
 }
