@@ -20,8 +20,8 @@ const MAX_ATTEMPTS = 1000;
 const MIN_PARAGRAPH_CHARS = 60;
 const WORD = /\p{L}+/gu;
 
-/** The weight total of each (constant) table pick draws from. */
-const tableTotals = new WeakMap<ReadonlyArray<readonly [unknown, number]>, number>();
+/** The (constant) tables pick draws from, prepared once each. */
+const tables = new WeakMap<ReadonlyArray<readonly [unknown, number]>, WeightTable<unknown>>();
 
 /**
  * Deterministic random numbers: HMAC-SHA256(seed, label ‖ counter) blocks. Each word position has
@@ -56,15 +56,22 @@ class SeedStream {
   }
 
   pick<T>(table: ReadonlyArray<readonly [T, number]>): T {
-    let total = tableTotals.get(table);
-    if (total === undefined) tableTotals.set(table, (total = table.reduce((sum, [, weight]) => sum + weight, 0)));
-    let rest = this.below(total);
-    for (const [value, weight] of table) {
-      if (rest < weight) return value;
-      rest -= weight;
-    }
+    let t = tables.get(table) as WeightTable<T> | undefined;
+    if (!t) tables.set(table, (t = weightTable(table)));
+    // the first entry whose running weight exceeds the draw, as walking the table subtracting weights finds it
+    const draw = this.below(t.total);
+    const upTo = t.upTo;
+    for (let i = 0; i < upTo.length; i++) if (draw < upTo[i]!) return t.values[i]!;
     throw new Error('unreachable: weights exhausted');
   }
+}
+
+/** A table pick draws from, prepared once: its values, running weight totals and the total. */
+interface WeightTable<T> { values: T[]; upTo: number[]; total: number }
+function weightTable<T>(table: ReadonlyArray<readonly [T, number]>): WeightTable<T> {
+  let total = 0;
+  const upTo = table.map(([, weight]) => (total += weight));
+  return { values: table.map(([value]) => value), upTo, total };
 }
 
 /** Integer buckets growing by a factor; rounding to the nearest in log scale keeps the error under √factor. */
