@@ -12,7 +12,7 @@ import { createUser, TEST_HASHING } from '../src/accounts/index.ts';
 import { grantSubscription } from '../src/billing/index.ts';
 import { createDraft, publishNow, saveDraft } from '../src/newsroom/index.ts';
 import { completeDoc, makeStaff } from '../src/newsroom/newsroom.fixtures.ts';
-import { request, startKlartextProcess, startVarnish, VARNISHD, type HttpAnswer, type KlartextProcess, type RunningVarnish } from '../src/testing/varnish.ts';
+import { request, startKlartextProcess, startNginxProxy, startVarnish, VARNISHD, type HttpAnswer, type KlartextProcess, type RunningVarnish } from '../src/testing/varnish.ts';
 
 const PG_URL = process.env.DATABASE_URL_TEST;
 const PASSWORD = 'Regenbogen-Fahrrad-7';
@@ -259,6 +259,24 @@ describe('Varnish in front of two Klartext processes', { skip: VARNISHD ? false 
     const form = await request(via('/anmelden'), { localAddress: OUTSIDER, headers: { 'x-forwarded-proto': 'https' } });
     assert.doesNotMatch(String(form.headers['set-cookie']), /Secure/i, 'no Secure cookie from a forged https');
     assert.equal(form.headers['strict-transport-security'], undefined, 'no HSTS from a forged https');
+  });
+
+  test('the nginx alternative caches guest pages and passes private paths, logged-in readers and the unlock endpoint', async (t) => {
+    const nginx = await startNginxProxy({ backends: servers.map((s) => s.port) });
+    if (!nginx) { t.skip('nginx is not installed'); return; }
+    try {
+      const subscriber = await logIn('abo@example.de');
+      const p = `/artikel/${plus.slug}`;
+      await request(`${nginx.url}${p}`);
+      assert.equal((await request(`${nginx.url}${p}`)).headers['x-cache'], 'HIT');
+      for (const [q, headers] of [['/konto', { cookie: `klartext_session=${subscriber}` }], [p, { cookie: `klartext_session=${subscriber}` }], ['/anmelden', {}], [`${p}/klartext`, {}]] as const) {
+        for (let i = 0; i < 2; i++) assert.notEqual((await request(`${nginx.url}${q}`, { headers })).headers['x-cache'], 'HIT', q);
+      }
+      const u = await request(`${nginx.url}/api/unlock/${plus.id}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-klartext-csrf': '1' } });
+      assert.notEqual(u.headers['x-cache'], 'HIT');
+    } finally {
+      await nginx.stop();
+    }
   });
 
   test('with Varnish down the site answers directly and a publish still works: the failed purge is only logged', async () => {

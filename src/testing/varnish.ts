@@ -116,3 +116,41 @@ export function varnishStats(workDir: string): Record<string, number> {
   const counters = json.counters ?? json;
   return Object.fromEntries(Object.entries(counters).filter(([, v]) => typeof v === 'object' && v && 'value' in v).map(([k, v]) => [k, v.value]));
 }
+
+export const NGINX_CONF = path.join(ROOT, 'deploy/nginx/klartext.conf');
+export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((f) => existsSync(f));
+
+/**
+ * The shipped deploy/nginx/klartext.conf, rewritten to the given Klartext ports, a free port and a cache dir under the
+ * temp dir, wrapped in a minimal nginx.conf; `check` only runs `nginx -t` on it. Undefined when nginx is not installed.
+ */
+export async function startNginxProxy(o: { backends: readonly number[]; check?: boolean }): Promise<(RunningVarnish & { checked: string }) | undefined> {
+  if (!NGINX) return undefined;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-nginx-proxy-'));
+  const port = await freePort();
+  const conf = (await fs.readFile(NGINX_CONF, 'utf8'))
+    .replace('/var/cache/nginx/klartext', path.join(dir, 'cache'))
+    .replace(/listen 80;/, `listen 127.0.0.1:${port};`)
+    .replace(/(upstream klartext \{\n)(\s*server [^\n]+\n)+/, (_, head: string) => head + o.backends.map((p) => `    server 127.0.0.1:${p} max_fails=3 fail_timeout=10s;\n`).join(''));
+  await fs.writeFile(path.join(dir, 'klartext.conf'), conf);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir};`).join(' ');
+  await fs.writeFile(path.join(dir, 'nginx.conf'), `worker_processes 1; daemon off; user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http { access_log off; ${temp} include ${path.join(dir, 'klartext.conf')}; }
+`);
+  const args = ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')];
+  if (o.check) {
+    const r = spawnSync(NGINX, ['-t', ...args], { encoding: 'utf8' });
+    await fs.rm(dir, { recursive: true, force: true });
+    return { url: '', port: 0, workDir: dir, stop: async () => {}, stats: () => ({}), checked: `${r.status}: ${r.stderr}` };
+  }
+  const child = spawn(NGINX, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => { await stopChild(child); await fs.rm(dir, { recursive: true, force: true }); };
+  for (let i = 0; i < 100; i++) {
+    try { if ((await request(`${url}/robots.txt`)).status === 200) return { url, port, workDir: dir, stop, stats: () => ({}), checked: '' }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop();
+  throw new Error('nginx did not start');
+}
