@@ -14,7 +14,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const VCL_DIR = path.join(ROOT, 'deploy/varnish');
 export const VARNISHD = ['/usr/sbin/varnishd', '/usr/bin/varnishd'].find((f) => existsSync(f));
 
-export interface HttpAnswer { status: number; headers: http.IncomingHttpHeaders; body: string }
+/** `raw` is the body as sent (compressed when the answer says so), `body` the text a browser would see. */
+export interface HttpAnswer { status: number; headers: http.IncomingHttpHeaders; body: string; raw: Buffer }
 export interface HttpOptions { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string }
 
 /** One request over a fresh connection (optionally from another loopback address), gzip answers decoded as a browser would. */
@@ -27,9 +28,9 @@ export function request(url: string, o: HttpOptions = {}): Promise<HttpAnswer> {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => {
-        let buf = Buffer.concat(chunks);
-        if (res.headers['content-encoding'] === 'gzip' && buf.length) buf = zlib.gunzipSync(buf);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf.toString('utf8') });
+        const raw = Buffer.concat(chunks);
+        const buf = res.headers['content-encoding'] === 'gzip' && raw.length ? zlib.gunzipSync(raw) : raw;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf.toString('utf8'), raw });
       });
       res.on('error', reject);
     });
