@@ -14,7 +14,7 @@ const probePath = (await request(`${klartext.url}/readyz`)).status === 200 ? '/r
 const varnish = await startVarnish({ backends: [new URL(klartext.url).port].map(Number), probePath });
 const stops: Running[] = [klartext, varnish];
 try {
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores; ${loadTool}, ${connections} connections, ${seconds}s × ${rounds} rounds each`);
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores (nginx with ${os.cpus().length} workers); ${loadTool}, ${connections} connections, ${seconds}s × ${rounds} rounds each`);
   for (const [encoding, accept] of [['gzip', 'gzip, deflate, br'], ['identity', '']] as const) {
     for (const page of PAGES) {
       const reqHeaders: Record<string, string> = accept ? { 'accept-encoding': accept } : {};
@@ -25,7 +25,8 @@ try {
       const body = hit.raw;
       const headers: Record<string, string> = {};
       for (const k of ['content-type', 'cache-control', 'etag', 'vary', 'content-encoding', 'surrogate-key', 'cache-tag', 'x-cache']) { const v = hit.headers[k]; if (typeof v === 'string') headers[k] = v; }
-      const nginx = await startNginx(page, body, headers);
+      // as many nginx workers as cores: Varnish's worker threads may use every core too
+      const nginx = await startNginx(page, body, headers, { workers: os.cpus().length });
       if (!nginx) throw new Error('nginx is not installed (apt-get install nginx-light)');
       const rps = { varnish: [] as number[], nginx: [] as number[] };
       const p99 = { varnish: 0, nginx: 0 };

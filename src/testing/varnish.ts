@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The shipped configuration: deploy/varnish/klartext.vcl and the deployment part it includes, backends.vcl. */
-export const VCL_DIR = path.join(ROOT, 'deploy/varnish');
+/**
+ * The shipped configuration: deploy/varnish/klartext.vcl and the deployment part it includes, backends.vcl.
+ * KLARTEXT_TEST_VCL_DIR points the tests at another copy (mutation checks: remove a rule there, watch a test fail).
+ */
+export const VCL_DIR = process.env.KLARTEXT_TEST_VCL_DIR ?? path.join(ROOT, 'deploy/varnish');
 export const VARNISHD = ['/usr/sbin/varnishd', '/usr/bin/varnishd'].find((f) => existsSync(f));
 
 /** `raw` is the body as sent (compressed when the answer says so), `body` the text a browser would see. */
