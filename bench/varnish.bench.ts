@@ -15,7 +15,8 @@ const varnish = await startVarnish({ backends: [new URL(klartext.url).port].map(
 const stops: Running[] = [klartext, varnish];
 try {
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores (nginx with ${os.cpus().length} workers); ${loadTool}, ${connections} connections, ${seconds}s × ${rounds} rounds each`);
-  for (const [encoding, accept] of [['gzip', 'gzip, deflate, br'], ['identity', '']] as const) {
+  // a browser (brotli), a client with gzip only, one without compression: each is a stored object of its own
+  for (const [encoding, accept] of [['br', 'gzip, deflate, br'], ['gzip', 'gzip'], ['identity', '']] as const) {
     for (const page of PAGES) {
       const reqHeaders: Record<string, string> = accept ? { 'accept-encoding': accept } : {};
       // what a guest gets from Varnish (a hit after the first request): nginx serves exactly these bytes and headers

@@ -136,6 +136,12 @@ describe('Varnish in front of two Klartext processes', { skip: VARNISHD ? false 
       assert.ok(second.headers['surrogate-key'], `${p} keeps its Surrogate-Key`);
       assert.equal(second.headers.xkey, undefined, 'the xkey index header stays inside Varnish');
     }
+    // a browser gets Klartext's brotli bytes from the store, a client without compression plain bytes (objects of their own)
+    for (const [accept, encoding] of [['gzip, deflate, br', 'br'], ['', undefined]] as const) {
+      await request(via('/'), { headers: { 'accept-encoding': accept } });
+      const r = await request(via('/'), { headers: { 'accept-encoding': accept } });
+      assert.deepEqual([r.headers['x-cache'], r.headers['content-encoding']], ['HIT', encoding], `accept-encoding: ${accept}`);
+    }
     // tracking parameters and parameter order do not make new objects
     assert.equal((await request(via(`/${plus.section.slug}?utm_source=x`))).headers['x-cache'], 'HIT');
   });

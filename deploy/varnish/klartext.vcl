@@ -75,6 +75,17 @@ sub vcl_recv {
     set req.url = regsub(req.url, "[?&]+$", "");
     set req.url = std.querysort(req.url);
 
+    # One object per encoding Klartext offers (it answers Vary: Accept-Encoding): brotli for browsers, gzip, none.
+    # Run varnishd with -p http_gzip_support=off so Varnish passes this on instead of asking for gzip and unzipping it
+    # for every client without gzip; with the default (on) "br, gzip" still gets gzip and everything works, only slower.
+    if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
+        set req.http.Accept-Encoding = "br, gzip";
+    } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
+
     # Grace: while Klartext is healthy a stale page is served for at most 10 s while it is fetched again in the
     # background; while every backend is sick, whatever grace the object has left (a day, see vcl_backend_response).
     if (std.healthy(req.backend_hint)) {

@@ -76,7 +76,7 @@ export interface RunningVarnish { url: string; port: number; workDir: string; st
 /**
  * varnishd in the foreground (-F) with its own -n work dir under the temp dir and a free port, running the shipped
  * klartext.vcl with backends.vcl rewritten to the given Klartext ports (and, while a server has no /readyz, probing
- * /healthz, its alias). `vcl` replaces the main VCL's text (mutation checks). Resolves once a backend is healthy.
+ * /healthz, its alias), with http_gzip_support off as docs/deployment.md says. `vcl` replaces the main VCL's text (mutation checks). Resolves once a backend is healthy.
  */
 export async function startVarnish(o: { backends: readonly number[]; port?: number; probePath?: string; vcl?: string; extraArgs?: string[] }): Promise<RunningVarnish> {
   if (!VARNISHD) throw new Error('varnishd is not installed (Debian: apt-get install varnish varnish-modules)');
@@ -96,7 +96,7 @@ export async function startVarnish(o: { backends: readonly number[]; port?: numb
   await fs.writeFile(path.join(dir, 'klartext.vcl'), o.vcl ?? await fs.readFile(path.join(VCL_DIR, 'klartext.vcl'), 'utf8'), { mode: 0o644 });
   const port = o.port ?? await freePort();
   const workDir = path.join(dir, 'n');
-  const child = spawn(VARNISHD, ['-F', '-n', workDir, '-a', `127.0.0.1:${port}`, '-T', 'none', '-f', path.join(dir, 'klartext.vcl'), '-s', 'malloc,64m', '-p', 'auto_restart=off', ...(o.extraArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(VARNISHD, ['-F', '-n', workDir, '-a', `127.0.0.1:${port}`, '-T', 'none', '-f', path.join(dir, 'klartext.vcl'), '-s', 'malloc,64m', '-p', 'auto_restart=off', '-p', 'http_gzip_support=off', ...(o.extraArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
