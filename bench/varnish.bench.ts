@@ -1,6 +1,7 @@
 // bench:varnish — guest pages served by Varnish (deploy/varnish/klartext.vcl) in front of Klartext vs nginx serving the same bytes from a file, same run.
 import { fmt, load, loadTool, startKlartext, startNginx, type Running } from './bench-servers.ts';
 import { request, startVarnish } from '../src/testing/varnish.ts';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -52,4 +53,5 @@ try {
   console.log(`varnish counters: cache_hit ${fmt(s['MAIN.cache_hit'] ?? 0)}, cache_miss ${fmt(s['MAIN.cache_miss'] ?? 0)}, backend requests ${fmt(s['MAIN.backend_req'] ?? 0)}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   for (const r of stops) await r.stop();
+  await fs.rm(klartext.dataDir, { recursive: true, force: true });
 }
