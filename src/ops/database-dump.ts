@@ -10,15 +10,18 @@ import { DomainError } from '../domain-error.ts';
 export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
 
 /**
- * A consistent copy while servers keep writing: better-sqlite3's backup() runs SQLite's online backup API, which
- * copies pages in steps and starts over when another connection writes in between, so the copy is one point in time.
+ * A consistent copy while servers keep writing: better-sqlite3's backup() runs SQLite's online backup API. Copied in
+ * small steps it would start over whenever another connection writes in between (forever, on a busy site), so it
+ * copies every page in one step, inside one read transaction: one point in time, and in WAL mode writers go on.
  */
+const ALL_PAGES = 0x7fffffff;
+
 export async function backupSqlite(source: string, into: string): Promise<string[]> {
   try { await fs.access(source); } catch { throw new DomainError('not-found', `SQLite-Datenbank ${source} nicht gefunden (KLARTEXT_DATA_DIR bzw. DATABASE_URL prüfen)`); }
   const db = new SQLite(source, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    await db.backup(into);
+    await db.backup(into, { progress: () => ALL_PAGES });
   } finally {
     db.close();
   }
