@@ -6,33 +6,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { runCli } from './main.ts';
-import { captureIo } from '../testing/cli-io.ts';
 import { testEngines } from '../db/test-stores.ts';
-import { guestPages, scratchDatabase } from '../testing/site-pages.ts';
+import { cli, guestPages, newSite, type Site } from '../testing/site-pages.ts';
 
 const MASTER_KEY = randomBytes(32).toString('base64');
 const PAIN008 = '<?xml version="1.0"?><Document>DE89370400440532013000</Document>\n';
-
-interface Site { env: Record<string, string>; dataDir: string; drop: () => Promise<void> }
-
-async function newSite(engine: string, label: string): Promise<Site> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `klartext-${label}-`));
-  const env: Record<string, string> = { KLARTEXT_DATA_DIR: dataDir, KLARTEXT_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'silent' };
-  let dropDb = async () => {};
-  if (engine === 'postgres') {
-    const db = await scratchDatabase(label);
-    env.DATABASE_URL = db.url;
-    dropDb = db.drop;
-  }
-  return { env, dataDir, drop: async () => { await dropDb(); await fs.rm(dataDir, { recursive: true, force: true }); } };
-}
-
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string[] }> {
-  const io = captureIo();
-  const code = await runCli(args, io, env);
-  return { code, out: io.stdout.join('\n'), err: io.stderr };
-}
 
 for (const engine of testEngines()) {
   describe(`backup and restore (${engine})`, () => {
@@ -41,8 +19,8 @@ for (const engine of testEngines()) {
     let backup: string;
     let work: string;
     before(async () => {
-      source = await newSite(engine, 'src');
-      target = await newSite(engine, 'dst');
+      source = await newSite(engine, 'src', MASTER_KEY);
+      target = await newSite(engine, 'dst', MASTER_KEY);
       work = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-backups-'));
       assert.equal((await cli(['seed'], source.env)).code, 0);
       await fs.mkdir(path.join(source.dataDir, 'sepa'), { recursive: true });
@@ -87,7 +65,7 @@ for (const engine of testEngines()) {
     });
 
     test('a damaged, cut-off or foreign file, a missing master key and the other engine stop with one line and change nothing', async () => {
-      const fresh = await newSite(engine, 'bad');
+      const fresh = await newSite(engine, 'bad', MASTER_KEY);
       try {
         const whole = await fs.readFile(backup);
         const cut = path.join(work, 'cut.tar');
@@ -169,7 +147,7 @@ for (const engine of testEngines()) {
         writer.close();
         assert.equal(r.code, 0, r.err.join('\n'));
         assert.ok(written > 0);
-        const site = await newSite(engine, 'busy');
+        const site = await newSite(engine, 'busy', MASTER_KEY);
         try {
           assert.equal((await cli(['restore', out], site.env)).code, 0);
           const copy = new SQLite(path.join(site.dataDir, 'klartext.sqlite'), { readonly: true });

@@ -14,7 +14,7 @@ export interface RotationOptions {
   /** rows per transaction: small, so a running server's writes never wait long for these locks */
   batchSize?: number;
   /** after each batch: for progress lines */
-  onBatch?: (table: string, done: number) => void;
+  onBatch?: (table: string, done: number) => void | Promise<void>;
 }
 
 const keysNamed = (ring: MasterKeyRing) => ringKeys(ring).map(masterKeyFingerprint).join(', ');
@@ -68,7 +68,7 @@ export async function rotateMasterKey(db: Kysely<Database>, ring: MasterKeyRing,
       }
     });
     after = rows[rows.length - 1]!.id;
-    o.onBatch?.('content_keys', report.contentKeys.rewrapped + report.contentKeys.current);
+    await o.onBatch?.('content_keys', report.contentKeys.rewrapped + report.contentKeys.current);
   }
 
   const paymentKeys = ringKeys(ring).map(paymentDataKey);
@@ -96,7 +96,7 @@ export async function rotateMasterKey(db: Kysely<Database>, ring: MasterKeyRing,
       }
     });
     after = rows[rows.length - 1]!.id;
-    o.onBatch?.('sepa_mandates', report.paymentData.rewrapped + report.paymentData.current);
+    await o.onBatch?.('sepa_mandates', report.paymentData.rewrapped + report.paymentData.current);
   }
   return report;
 }

@@ -6,6 +6,33 @@ import { loadConfig, servingConfig } from '../config.ts';
 import { connect } from '../db/index.ts';
 import { TEST_HASHING } from '../accounts/index.ts';
 import { createApp } from '../web/app.tsx';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../cli/main.ts';
+import { captureIo } from './cli-io.ts';
+
+export interface Site { env: Record<string, string>; dataDir: string; drop: () => Promise<void> }
+
+/** An empty site: a data dir, and on PostgreSQL a database of its own; KLARTEXT_MASTER_KEY set to `masterKey`. */
+export async function newSite(engine: string, label: string, masterKey: string): Promise<Site> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `klartext-${label}-`));
+  const env: Record<string, string> = { KLARTEXT_DATA_DIR: dataDir, KLARTEXT_MASTER_KEY: masterKey, LOG_LEVEL: 'silent' };
+  let dropDb = async () => {};
+  if (engine === 'postgres') {
+    const db = await scratchDatabase(label);
+    env.DATABASE_URL = db.url;
+    dropDb = db.drop;
+  }
+  return { env, dataDir, drop: async () => { await dropDb(); await fs.rm(dataDir, { recursive: true, force: true }); } };
+}
+
+/** The klartext command in-process, as an operator runs it. */
+export async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string[] }> {
+  const io = captureIo();
+  const code = await runCli(args, io, env);
+  return { code, out: io.stdout.join('\n'), err: io.stderr };
+}
 
 export interface SitePage { path: string; status: number; type: string; body: Buffer }
 
