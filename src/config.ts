@@ -62,6 +62,7 @@ const schema = z.object({
   KLARTEXT_ALLOWED_HOSTS: z.string().regex(HOST_LIST, 'comma-separated hostnames without scheme or port, e.g. www.zeitung.example').optional(),
   KLARTEXT_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)').optional(),
   KLARTEXT_MASTER_KEY_PREVIOUS: z.string().regex(/^\s*[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9+/]{43}=)*\s*$/, 'comma-separated master keys, each 32 bytes in base64 (44 characters)').optional(),
+  KLARTEXT_DB_WAIT_SECONDS: intFrom(0, 3600).default(60),
   KLARTEXT_METER_PER_MONTH: intFrom(0, 100).default(3),
   KLARTEXT_PAGE_CACHE_SECONDS: intFrom(0, 86400).default(60),
   KLARTEXT_PURGE_URL: z.string().refine((v) => {
@@ -106,6 +107,8 @@ export interface Config {
   masterKey: string | undefined;
   /** KLARTEXT_MASTER_KEY_PREVIOUS: older master keys, accepted for unwrapping during a rotation (decision 025) */
   masterKeyPrevious: readonly string[];
+  /** KLARTEXT_DB_WAIT_SECONDS: how long `klartext healthcheck --database --wait` (the container entrypoint) waits for the database */
+  dbWaitSeconds: number;
   meterPerMonth: number;
   pageCacheSeconds: number;
   /** KLARTEXT_PURGE_URL: a CDN or Varnish told the surrogate keys of each content change (docs/decisions/018) */
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedHosts: Object.freeze((e.KLARTEXT_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     masterKey: e.KLARTEXT_MASTER_KEY,
     masterKeyPrevious: Object.freeze((e.KLARTEXT_MASTER_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
+    dbWaitSeconds: e.KLARTEXT_DB_WAIT_SECONDS,
     meterPerMonth: e.KLARTEXT_METER_PER_MONTH,
     pageCacheSeconds: e.KLARTEXT_PAGE_CACHE_SECONDS,
     purgeUrl: e.KLARTEXT_PURGE_URL,

@@ -7,28 +7,42 @@ import type { CommandContext } from './main.ts';
 export const HEALTHCHECK_USAGE = `  healthcheck [--live] [--url URL]
                                  0, wenn der Server bereit ist (/readyz; --live: /livez), sonst 1; URL vorgegeben
                                  http://127.0.0.1:PORT
-  healthcheck --database         0, wenn die Datenbank antwortet (für das Warten vor der Migration), sonst 1`;
+  healthcheck --database [--wait]
+                                 0, wenn die Datenbank antwortet, sonst 1; --wait: bis zu KLARTEXT_DB_WAIT_SECONDS
+                                 darauf warten (der Start im Container)`;
 
 const TIMEOUT_MS = 3000;
+const RETRY_MS = 500;
 
-export async function runHealthcheckCommand(ctx: CommandContext): Promise<number> {
-  const parsed = parseOptions(ctx.args, { live: { type: 'boolean' }, url: { type: 'string' }, database: { type: 'boolean' } });
-  if (!parsed.ok) { ctx.io.err(`klartext healthcheck: ${parsed.problem}`); return 2; }
-  const { live, url, database } = parsed.values as { live?: boolean; url?: string; database?: boolean };
-  if (database && (live || url !== undefined)) { ctx.io.err('klartext healthcheck: --database nicht zusammen mit --live oder --url'); return 2; }
-  if (database) {
+/** `select 1`, tried again every half second until it answers or `waitMs` have passed; one line either way. */
+async function databaseAnswers(ctx: CommandContext, waitMs: number): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  let problem = '';
+  for (let attempt = 1; ; attempt++) {
     const store = connect({ databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: 1 });
     try {
       await sql`select 1`.execute(store.db);
-      ctx.io.out(`Datenbank antwortet (${store.caps.name}).`);
+      ctx.io.out(`Datenbank antwortet (${store.caps.name}${attempt > 1 ? `, nach ${attempt} Versuchen` : ''}).`);
       return 0;
     } catch (error) {
-      ctx.io.err(`klartext healthcheck: Datenbank antwortet nicht: ${(error as Error).message}`);
-      return 1;
+      problem = (error as Error).message || (error as Error).name;
     } finally {
       await store.close().catch(() => {});
     }
+    if (Date.now() + RETRY_MS > deadline) break;
+    await new Promise((r) => setTimeout(r, RETRY_MS));
   }
+  ctx.io.err(`klartext healthcheck: Datenbank antwortet nicht${waitMs ? ` (${waitMs / 1000} s gewartet, KLARTEXT_DB_WAIT_SECONDS)` : ''}: ${problem}`);
+  return 1;
+}
+
+export async function runHealthcheckCommand(ctx: CommandContext): Promise<number> {
+  const parsed = parseOptions(ctx.args, { live: { type: 'boolean' }, url: { type: 'string' }, database: { type: 'boolean' }, wait: { type: 'boolean' } });
+  if (!parsed.ok) { ctx.io.err(`klartext healthcheck: ${parsed.problem}`); return 2; }
+  const { live, url, database, wait } = parsed.values as { live?: boolean; url?: string; database?: boolean; wait?: boolean };
+  if (database && (live || url !== undefined)) { ctx.io.err('klartext healthcheck: --database nicht zusammen mit --live oder --url'); return 2; }
+  if (wait && !database) { ctx.io.err('klartext healthcheck: --wait nur mit --database'); return 2; }
+  if (database) return databaseAnswers(ctx, wait ? ctx.config.dbWaitSeconds * 1000 : 0);
   let base: URL;
   try {
     base = new URL(url ?? `http://127.0.0.1:${ctx.config.port}`);
