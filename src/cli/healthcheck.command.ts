@@ -17,7 +17,7 @@ const RETRY_MS = 500;
 /** `select 1`, tried again every half second until it answers or `waitMs` have passed; one line either way. */
 async function databaseAnswers(ctx: CommandContext, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
-  let problem = '';
+  let problem: string;
   for (let attempt = 1; ; attempt++) {
     const store = connect({ databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: 1 });
     try {
