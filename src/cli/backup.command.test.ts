@@ -41,6 +41,9 @@ for (const engine of testEngines()) {
       assert.match(made.out, /Sicherung geschrieben: .*site\.tar \((SQLite|PostgreSQL), \d+ Dateien/);
       assert.match(made.out, /Master-Schlüssel ist nicht darin/);
       assert.equal((await fs.stat(backup)).mode & 0o777, 0o600, 'the backup holds password hashes and payment data: owner only');
+      const bytes = await fs.readFile(backup);
+      const key = Buffer.from(MASTER_KEY, 'base64');
+      assert.ok(!bytes.includes(MASTER_KEY) && !bytes.includes(key) && !bytes.includes(key.toString('hex')), 'the master key is never in a backup');
       const restored = await cli(['restore', backup], target.env);
       assert.equal(restored.code, 0, restored.err.join('\n'));
       const afterRestore = await guestPages(target.env);
