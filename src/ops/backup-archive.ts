@@ -23,6 +23,7 @@ function header(name: string, size: number, mtime: Date): Buffer {
     const cut = name.lastIndexOf('/', 155);
     prefix = name.slice(0, cut);
     base = name.slice(cut + 1);
+    if (cut <= 0 || Buffer.byteLength(base) > 100 || Buffer.byteLength(prefix) > 155) throw new Error(`the name ${name} is too long for a backup entry`);
   }
   h.write(base, 0, 100, 'utf8');
   h.write(octal(0o600, 8), 100, 'ascii');
