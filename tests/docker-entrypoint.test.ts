@@ -50,10 +50,12 @@ for (const engine of testEngines().slice(-1)) {
     test('migrates before the server starts, execs the server (SIGTERM reaches it), and `klartext healthcheck` tracks it', async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-entry-'));
       const db = engine === 'postgres' ? await scratchDatabase('entry') : null;
+      let server: ReturnType<typeof run> | undefined;
       try {
         const port = await freePort();
         const env: Record<string, string> = { PATH: await pathWithKlartext(dir), KLARTEXT_DATA_DIR: path.join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...(db ? { DATABASE_URL: db.url } : {}) };
-        const { child, out, exited } = run(env);
+        server = run(env);
+        const { child, out, exited } = server;
         const up = await until(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), () => child.exitCode === null);
         assert.ok(up, `the server did not come up: ${out.stderr}`);
         assert.match(out.stdout, /^Datenbank antwortet \((sqlite|postgres)\)\.\nMigrationen angewendet: 001-content, /m, 'waited, then migrated, in that order');
@@ -80,6 +82,8 @@ for (const engine of testEngines().slice(-1)) {
         assert.match(out.stderr, /SIGTERM received, finishing open requests/);
         assert.equal((await cli(['healthcheck', '--live'], env)).code, 1, 'stopped server: unhealthy');
       } finally {
+        // a failed assertion must not leave the server running
+        if (server && server.child.exitCode === null && server.child.signalCode === null) { server.child.kill('SIGKILL'); await server.exited; }
         await db?.drop();
         await fs.rm(dir, { recursive: true, force: true });
       }

@@ -36,7 +36,9 @@ describe('klartext keys', () => {
 
   test('a server start and a rotation with a key that opens nothing stop with one line naming the variable', async () => {
     const stale = { ...site.env, KLARTEXT_MASTER_KEY: OLD, PORT: '0', HOST: '127.0.0.1' };
-    await assert.rejects(startServer(loadConfig(stale)), /^DomainError: Kein gehaltener Master-Schlüssel \([0-9a-f]{16}\) öffnet die Inhaltsschlüssel dieser Datenbank: KLARTEXT_MASTER_KEY ist falsch, oder der alte Schlüssel fehlt in KLARTEXT_MASTER_KEY_PREVIOUS$/);
+    // a server that starts anyway is closed again, so a failure here cannot leave it running
+    const attempt = startServer(loadConfig(stale)).then(async (server) => { await server.close(); throw new Error('the server started with a stale key'); });
+    await assert.rejects(attempt, /^DomainError: Kein gehaltener Master-Schlüssel \([0-9a-f]{16}\) öffnet die Inhaltsschlüssel dieser Datenbank: KLARTEXT_MASTER_KEY ist falsch, oder der alte Schlüssel fehlt in KLARTEXT_MASTER_KEY_PREVIOUS$/);
     const r = await cli(['keys', 'rotate'], { ...site.env, KLARTEXT_MASTER_KEY: randomBytes(32).toString('base64') });
     assert.equal(r.code, 1);
     assert.equal(r.err.length, 1);
