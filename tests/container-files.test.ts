@@ -49,7 +49,8 @@ test('compose.yaml: two replicas with the same environment, variables Klartext k
   assert.match(backends, /\.host = "klartext-2";\s+\.port = "3000";/);
   const subnet = /subnet: (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(compose);
   assert.ok(subnet);
-  assert.match(backends, new RegExp(`acl purgers \\{\\s+"${subnet[1]!.replace(/\./g, '\\.')}"/${subnet[2]};\\s+\\}`), 'PURGE allowed from the compose network only');
+  const gateway = subnet[1]!.replace(/\.0$/, '.1').replace(/\./g, '\\.');
+  assert.match(backends, new RegExp(`acl purgers \\{\\s+! "${gateway}";\\s+"${subnet[1]!.replace(/\./g, '\\.')}"/${subnet[2]};\\s+\\}`), 'PURGE allowed from the compose network only, not from its gateway (the host)');
   const example = read('deploy/compose.env.example');
   for (const v of [...compose.matchAll(/\$\{([A-Z0-9_]+)[:?-]/g)].map((m) => m[1]!)) assert.match(example, new RegExp(`^${v}=`, 'm'), `${v} in compose.env.example`);
 });

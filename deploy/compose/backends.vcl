@@ -39,7 +39,9 @@ sub vcl_init {
 }
 
 # the replicas send PURGE (KLARTEXT_PURGE_URL=http://varnish/) from the compose network
+# but not the network's gateway: a proxy on the host passing PURGE through would let anyone purge
 acl purgers {
+    ! "172.28.0.1";
     "172.28.0.0"/24;
 }
 
