@@ -6,26 +6,41 @@ import { createApp } from './web/app.tsx';
 import { createJobRunner } from './jobs/index.ts';
 import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
+import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
 
-export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
-  const logger = createLogger(config.logLevel);
+/**
+ * Migrations and the first start's demo data, offers and admin: once per start, before any process serves.
+ * With `serve --workers N` the cluster primary runs it alone, so N workers never seed an empty database N times.
+ */
+export async function prepareDatabase(config: Readonly<Config>, logger: Logger): Promise<void> {
   // Created 0700 when missing; a directory the operator made is theirs to set, but a loose one is worth a warning.
   const looseDataDir = ensurePrivateDir(config.dataDir);
   if (looseDataDir) logger.warn({ dataDir: config.dataDir }, looseDataDir);
-  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrate(store);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  const seeded = await seedDemoIfEmpty(store, config);
-  if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
-  if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
-  const admin = await seedDemoAdminIfNoUsers(store);
-  if (admin) {
-    logger.info({ email: admin.email }, 'demo admin created');
-    if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  try {
+    const applied = await migrate(store);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const seeded = await seedDemoIfEmpty(store, config);
+    if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+    if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
+    const admin = await seedDemoAdminIfNoUsers(store);
+    if (admin) {
+      logger.info({ email: admin.email }, 'demo admin created');
+      if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
+    }
+  } finally {
+    await store.close();
   }
+}
+
+/** Serves until `close`. `prepared`: the database was migrated and seeded already (a cluster worker). */
+export async function startServer(config: Readonly<Config>, opts: { prepared?: boolean } = {}): Promise<{ close: () => Promise<void>; port: number }> {
+  const logger = createLogger(config.logLevel);
+  if (!opts.prepared) await prepareDatabase(config, logger);
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { js, editorJs } = await buildClient({ editor: true });
   // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
   // Until the app exists (the next microtask, before any connection is read) a request would get 503.
@@ -67,7 +82,8 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   return { close, port };
 }
 
-export async function main(): Promise<void> {
+/** `klartext serve` in one process, or as one worker of `serve --workers N` (`prepared`: the primary migrated and seeded). */
+export async function main(opts: { prepared?: boolean } = {}): Promise<void> {
   let config: Readonly<Config>;
   try {
     config = loadConfig();
@@ -78,15 +94,20 @@ export async function main(): Promise<void> {
     }
     throw e;
   }
-  const { close } = await startServer(config);
+  const { close } = await startServer(config, opts);
+  let stopping = false;
   const stop = (signal: string) => {
-    process.stderr.write(`klartext: ${signal} received, finishing open requests\n`);
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`klartext${opts.prepared ? ` (Prozess ${process.pid})` : ''}: ${signal} received, finishing open requests\n`);
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // a cluster worker whose primary is gone (killed) finishes its requests and ends instead of serving on unsupervised
+  if (process.connected) process.once('disconnect', () => stop('disconnect from the primary'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
