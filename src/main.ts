@@ -94,7 +94,9 @@ export async function main(opts: { prepared?: boolean } = {}): Promise<void> {
     }
     throw e;
   }
-  const { close } = await startServer(config, opts);
+  // Signals are handled from the start: a SIGTERM while the server is still starting (a worker the primary is already
+  // routing connections to) stops it once it is up, instead of killing it with open connections.
+  const started = startServer(config, opts);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -102,10 +104,11 @@ export async function main(opts: { prepared?: boolean } = {}): Promise<void> {
     process.stderr.write(`klartext${opts.prepared ? ` (Prozess ${process.pid})` : ''}: ${signal} received, finishing open requests\n`);
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
-    close().then(() => process.exit(0), () => process.exit(1));
+    started.then((s) => s.close()).then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  await started;
   // a cluster worker whose primary is gone (killed) finishes its requests and ends instead of serving on unsupervised
   if (process.connected) process.once('disconnect', () => stop('disconnect from the primary'));
 }

@@ -34,6 +34,9 @@ export async function runPrimary(config: Readonly<Config>, workers: number, deps
   await deps.prepare();
   deps.installMetrics();
   // the workers run this same command line (bin/klartext.mjs serve …); cluster.isWorker sends them to the worker side
+  // The workers accept on the shared socket themselves (not round-robin through the primary): with round-robin, a
+  // connection the primary hands to a worker that has just died hangs until the client gives up (decision 022).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary(deps.exec ? { exec: deps.exec.file, args: deps.exec.args } : { exec: process.argv[1]!, args: process.argv.slice(2) });
 
   const slots = new Map<number, Slot>();
@@ -68,6 +71,7 @@ export async function runPrimary(config: Readonly<Config>, workers: number, deps
     slots.delete(worker.id);
     if (slot?.stable) clearTimeout(slot.stable);
     if (stopping) {
+      logger.info({ workerPid: worker.process.pid, code, signal }, 'worker ended');
       if (code !== 0) exitCode = 1;
       if (slots.size === 0) { if (kill) clearTimeout(kill); finish(exitCode); }
       return;
