@@ -7,6 +7,7 @@ import { createJobRunner } from './jobs/index.ts';
 import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
 import type { Logger } from 'pino';
+import { sql } from 'kysely';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
@@ -19,21 +20,42 @@ export async function prepareDatabase(config: Readonly<Config>, logger: Logger):
   // Created 0700 when missing; a directory the operator made is theirs to set, but a loose one is worth a warning.
   const looseDataDir = ensurePrivateDir(config.dataDir);
   if (looseDataDir) logger.warn({ dataDir: config.dataDir }, looseDataDir);
-  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 3 });
   try {
-    const applied = await migrate(store);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-    const seeded = await seedDemoIfEmpty(store, config);
-    if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
-    if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
-    const admin = await seedDemoAdminIfNoUsers(store);
-    if (admin) {
-      logger.info({ email: admin.email }, 'demo admin created');
-      if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
-    }
+    await oneAtATime(store, async () => {
+      const applied = await migrate(store);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      const seeded = await seedDemoIfEmpty(store, config);
+      if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+      if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
+      const admin = await seedDemoAdminIfNoUsers(store);
+      if (admin) {
+        logger.info({ email: admin.email }, 'demo admin created');
+        if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
+      }
+    });
   } finally {
     await store.close();
   }
+}
+
+/** Any number for pg_advisory_lock, the same in every Klartext process: "Klartext start" */
+const STARTUP_LOCK = 0x4b6c7274;
+
+/**
+ * On PostgreSQL several servers (hosts, containers) may start at once against an empty database: the first migrates
+ * and seeds while the others wait on a session advisory lock, then find everything done. SQLite serves one host.
+ */
+async function oneAtATime(store: Store, work: () => Promise<void>): Promise<void> {
+  if (!store.caps.multiProcess) return work();
+  await store.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+    try {
+      await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+    }
+  });
 }
 
 /** Serves until `close`. `prepared`: the database was migrated and seeded already (a cluster worker). */
