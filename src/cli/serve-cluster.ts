@@ -76,6 +76,13 @@ export async function runPrimary(config: Readonly<Config>, workers: number, deps
       if (slots.size === 0) { if (kill) clearTimeout(kill); finish(exitCode); }
       return;
     }
+    if (code === 0) {
+      // a worker ends with 0 only after draining on a signal sent to it (Ctrl-C reaches every process of the terminal,
+      // systemd signals the whole control group): that is a stop, not a crash — no replacement
+      logger.info({ workerPid: worker.process.pid }, 'worker stopped');
+      if (slots.size === 0) { stopping = true; finish(0); }
+      return;
+    }
     const early = !slot || slot.listeningSince === undefined || Date.now() - slot.listeningSince < EARLY_EXIT_MS;
     if (early) earlyExits++;
     logger.error({ workerPid: worker.process.pid, code, signal, early }, 'worker exited unexpectedly');

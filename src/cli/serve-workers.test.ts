@@ -51,6 +51,23 @@ test(`workers that die at start ${MAX_EARLY_EXITS} times in a row stop the prima
   assert.match(lines[0]!, new RegExp(`^klartext serve: ${MAX_EARLY_EXITS} Prozesse hintereinander beim Start beendet \\(zuletzt Code 3\\) — Klartext hält an`));
 });
 
+test('a worker that ends with 0 (it drained on a signal of its own) is not replaced; when all have, the primary ends with 0', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-stopped-'));
+  const script = path.join(dir, 'stopped.mjs');
+  await fs.writeFile(script, 'process.exit(0);\n');
+  let forks = 0;
+  const count = () => { forks++; };
+  const cluster = (await import('node:cluster')).default;
+  cluster.on('fork', count);
+  const code = await runPrimary(loadConfig({ KLARTEXT_DATA_DIR: dir }), 3, {
+    prepare: async () => {}, installMetrics: () => {}, logger: pino({ level: 'silent' }), err: () => {}, exec: { file: script, args: [] },
+  });
+  cluster.off('fork', count);
+  await fs.rm(dir, { recursive: true, force: true });
+  assert.equal(code, 0);
+  assert.equal(forks, 3, 'no replacements');
+});
+
 interface Cluster { child: ChildProcess; port: number; pids: number[]; stdout: () => string; stderr: () => string; exited: Promise<number | null> }
 
 async function startCluster(dataDir: string): Promise<Cluster> {
