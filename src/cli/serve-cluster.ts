@@ -23,7 +23,7 @@ export interface PrimaryDeps {
   exec?: { file: string; args: string[] };
 }
 
-interface Slot { worker: Worker; forkedAt: number; listeningSince?: number; stable?: NodeJS.Timeout }
+interface Slot { worker: Worker; listeningSince?: number; stable?: NodeJS.Timeout }
 
 /**
  * Runs the primary until it has stopped; resolves with the exit code: 0 after a drain on SIGTERM/SIGINT, 1 when workers
@@ -33,10 +33,10 @@ export async function runPrimary(config: Readonly<Config>, workers: number, deps
   const { logger, err } = deps;
   await deps.prepare();
   deps.installMetrics();
-  // the workers run this same command line (bin/klartext.mjs serve …); cluster.isWorker sends them to the worker side
   // The workers accept on the shared socket themselves (not round-robin through the primary): with round-robin, a
   // connection the primary hands to a worker that has just died hangs until the client gives up (decision 022).
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // the workers run this same command line (bin/klartext.mjs serve …); cluster.isWorker sends them to the worker side
   cluster.setupPrimary(deps.exec ? { exec: deps.exec.file, args: deps.exec.args } : { exec: process.argv[1]!, args: process.argv.slice(2) });
 
   const slots = new Map<number, Slot>();
@@ -49,7 +49,7 @@ export async function runPrimary(config: Readonly<Config>, workers: number, deps
 
   const fork = () => {
     const worker = cluster.fork();
-    slots.set(worker.id, { worker, forkedAt: Date.now() });
+    slots.set(worker.id, { worker });
   };
 
   const onListening = (worker: Worker, address: { port: number }) => {
