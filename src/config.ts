@@ -56,6 +56,7 @@ const origin = z.string().refine((v) => {
 const schema = z.object({
   PORT: intFrom(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  KLARTEXT_WORKERS: intFrom(1, 64).default(1),
   KLARTEXT_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^(postgres|postgresql|sqlite):/, 'postgres://… or sqlite:FILE').optional(),
   KLARTEXT_PUBLIC_URL: origin.optional(),
@@ -98,6 +99,8 @@ export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(sch
 export interface Config {
   port: number;
   host: string;
+  /** KLARTEXT_WORKERS: server processes `klartext serve` starts (1: this process serves, no cluster); `--workers` overrides it */
+  workers: number;
   dataDir: string;
   databaseUrl: string | undefined;
   /** KLARTEXT_PUBLIC_URL as an origin; required in production. Servers use ServingConfig, where it is always set. */
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    workers: e.KLARTEXT_WORKERS,
     dataDir: path.resolve(e.KLARTEXT_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.KLARTEXT_PUBLIC_URL === undefined ? undefined : new URL(e.KLARTEXT_PUBLIC_URL).origin,

@@ -6,6 +6,8 @@ import { createApp } from './web/app.tsx';
 import { createJobRunner } from './jobs/index.ts';
 import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
@@ -13,29 +15,59 @@ import { loadMasterKeyRing } from './access/index.ts';
 import { assertMasterKeysOpen } from './ops/index.ts';
 import { DomainError } from './domain-error.ts';
 
-export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
-  const logger = createLogger(config.logLevel);
+/**
+ * Migrations and the first start's demo data, offers and admin: once per start, before any process serves.
+ * With `serve --workers N` the cluster primary runs it alone, so N workers never seed an empty database N times.
+ */
+export async function prepareDatabase(config: Readonly<Config>, logger: Logger): Promise<void> {
   // Created 0700 when missing; a directory the operator made is theirs to set, but a loose one is worth a warning.
   const looseDataDir = ensurePrivateDir(config.dataDir);
   if (looseDataDir) logger.warn({ dataDir: config.dataDir }, looseDataDir);
-  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrate(store);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  // A wrong KLARTEXT_MASTER_KEY (or a rotated-away one) stops the start with one line, instead of failing every Plus page.
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 3 });
   try {
-    await assertMasterKeysOpen(store.db, loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious));
-  } catch (error) {
+    await oneAtATime(store, async () => {
+      const applied = await migrate(store);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      // A wrong KLARTEXT_MASTER_KEY (or a rotated-away one) stops the start with one line, instead of failing every Plus page.
+      await assertMasterKeysOpen(store.db, loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious));
+      const seeded = await seedDemoIfEmpty(store, config);
+      if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+      if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
+      const admin = await seedDemoAdminIfNoUsers(store);
+      if (admin) {
+        logger.info({ email: admin.email }, 'demo admin created');
+        if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
+      }
+    });
+  } finally {
     await store.close();
-    throw error;
   }
-  const seeded = await seedDemoIfEmpty(store, config);
-  if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
-  if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
-  const admin = await seedDemoAdminIfNoUsers(store);
-  if (admin) {
-    logger.info({ email: admin.email }, 'demo admin created');
-    if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);
-  }
+}
+
+/** Any number for pg_advisory_lock, the same in every Klartext process: "Klartext start" */
+const STARTUP_LOCK = 0x4b6c7274;
+
+/**
+ * On PostgreSQL several servers (hosts, containers) may start at once against an empty database: the first migrates
+ * and seeds while the others wait on a session advisory lock, then find everything done. SQLite serves one host.
+ */
+async function oneAtATime(store: Store, work: () => Promise<void>): Promise<void> {
+  if (!store.caps.multiProcess) return work();
+  await store.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+    try {
+      await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** Serves until `close`. `prepared`: the database was migrated and seeded already (a cluster worker). */
+export async function startServer(config: Readonly<Config>, opts: { prepared?: boolean } = {}): Promise<{ close: () => Promise<void>; port: number }> {
+  const logger = createLogger(config.logLevel);
+  if (!opts.prepared) await prepareDatabase(config, logger);
+  const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { js, editorJs } = await buildClient({ editor: true });
   // Listen first: without KLARTEXT_PUBLIC_URL the public origin is pinned to the port actually listened on (PORT=0: any free one).
   // Until the app exists (the next microtask, before any connection is read) a request would get 503.
@@ -77,7 +109,8 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   return { close, port };
 }
 
-export async function main(): Promise<void> {
+/** `klartext serve` in one process, or as one worker of `serve --workers N` (`prepared`: the primary migrated and seeded). */
+export async function main(opts: { prepared?: boolean } = {}): Promise<void> {
   let config: Readonly<Config>;
   try {
     config = loadConfig();
@@ -88,25 +121,30 @@ export async function main(): Promise<void> {
     }
     throw e;
   }
-  let started: Awaited<ReturnType<typeof startServer>>;
-  try {
-    started = await startServer(config);
-  } catch (e) {
+  // Signals are handled from the start: a SIGTERM while the server is still starting (a worker the primary is already
+  // routing connections to) stops it once it is up, instead of killing it with open connections.
+  const started = startServer(config, opts).catch((e: unknown) => {
+    // e.g. no master key held opens the database: one line, not a stack trace
     if (e instanceof DomainError) {
       process.stderr.write(`klartext: ${e.message}\n`);
       process.exit(2);
     }
     throw e;
-  }
-  const { close } = started;
+  });
+  let stopping = false;
   const stop = (signal: string) => {
-    process.stderr.write(`klartext: ${signal} received, finishing open requests\n`);
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`klartext${opts.prepared ? ` (Prozess ${process.pid})` : ''}: ${signal} received, finishing open requests\n`);
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
-    close().then(() => process.exit(0), () => process.exit(1));
+    started.then((s) => s.close()).then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  await started;
+  // a cluster worker whose primary is gone (killed) finishes its requests and ends instead of serving on unsupervised
+  if (process.connected) process.once('disconnect', () => stop('disconnect from the primary'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -14,6 +14,7 @@ import { parseOptions } from './cli-options.ts';
 import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup.command.ts';
 import { KEYS_USAGE, runKeysCommand } from './keys.command.ts';
 import { HEALTHCHECK_USAGE, runHealthcheckCommand } from './healthcheck.command.ts';
+import { runServeCommand } from './serve.command.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
 
@@ -25,7 +26,9 @@ const defaultIo: CliIo = {
 
 const USAGE = `Aufruf: klartext <Befehl>
 
-  serve                          Website starten (migriert; füllt eine leere Datenbank mit der Demo-Zeitung)
+  serve [--workers N]            Website starten (migriert; füllt eine leere Datenbank mit der Demo-Zeitung);
+                                 mit --workers N (oder KLARTEXT_WORKERS) N Serverprozesse auf einem Port, ein
+                                 abgestürzter wird ersetzt
   migrate                        Datenbank-Migrationen anwenden
   import DATEI.json              Artikel im Austauschformat importieren (idempotent nach slug)
   export [--out DATEI.json]      alle Artikel im Austauschformat ausgeben (Bilder neben die Datei)
@@ -70,11 +73,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
   };
   try {
     switch (command) {
-      case 'serve': {
-        const { main } = await import('../main.ts');
-        await main();
-        return 0;
-      }
+      case 'serve':
+        return await runServeCommand({ args, config, io });
       case 'migrate': {
         const s = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
         opened = s;
