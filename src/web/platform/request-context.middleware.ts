@@ -1,10 +1,12 @@
 // Request id, structured access log and security headers for every response.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Reader } from '../../accounts/index.ts';
 import type { TrustProxy } from '../../config.ts';
+import { observeRequest } from '../../metrics/index.ts';
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
 
@@ -88,7 +90,10 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const h = c.res.headers;
     h.set('x-request-id', requestId);
     if (o.isHttps(c)) h.set(...HSTS);
-    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const elapsed = performance.now() - started;
+    // by the pattern the router matched (bounded by the routes registered), never the raw path
+    observeRequest(c.req.method, routePath(c, -1), c.res.status, elapsed / 1000);
+    const ms = Math.round(elapsed * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
   };
