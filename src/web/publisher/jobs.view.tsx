@@ -34,26 +34,30 @@ function total(counts: JobQueueCount[], state: JobSummary['state']): number {
 }
 
 function JobTable({ jobs, state, csrf }: { jobs: JobSummary[]; state: keyof typeof STATE_HEADINGS; csrf: string }) {
+  const columns = {
+    time: state === 'queued' ? 'Nächster Lauf' : state === 'running' ? 'Läuft bis spätestens' : 'Aufgegeben',
+    detail: state === 'running' ? 'Prozess' : 'Letzter Fehler',
+  };
   return (
     <div class="publisher__table-wrap">
       <table class="publisher__table jobs__table">
         <thead><tr>
           <th scope="col">Art</th>
           <th scope="col">Versuche</th>
-          <th scope="col">{state === 'queued' ? 'Nächster Lauf' : state === 'running' ? 'Läuft bis spätestens' : 'Aufgegeben'}</th>
-          <th scope="col">{state === 'running' ? 'Prozess' : 'Letzter Fehler'}</th>
+          <th scope="col">{columns.time}</th>
+          <th scope="col">{columns.detail}</th>
           {state === 'failed' && <th scope="col"><span class="visually-hidden">Aktion</span></th>}
         </tr></thead>
         <tbody>{jobs.map((j) => (
           <tr id={`aufgabe-${j.id}`}>
-            <td><Kind kind={j.kind} />{j.uniqueKey && <><br /><span class="publisher__muted">{j.uniqueKey}</span></>}</td>
-            <td>{j.attempts} von {j.maxAttempts}</td>
-            <td>{formatGermanDateTime(state === 'queued' ? j.runAt : state === 'running' ? (j.lockedUntil ?? j.runAt) : (j.finishedAt ?? j.runAt))}</td>
-            <td>{state === 'running'
+            <td data-label="Art"><div><Kind kind={j.kind} />{j.uniqueKey && <><br /><span class="publisher__muted">{j.uniqueKey}</span></>}</div></td>
+            <td data-label="Versuche">{j.attempts} von {j.maxAttempts}</td>
+            <td data-label={columns.time}>{formatGermanDateTime(state === 'queued' ? j.runAt : state === 'running' ? (j.lockedUntil ?? j.runAt) : (j.finishedAt ?? j.runAt))}</td>
+            <td data-label={columns.detail}><div>{state === 'running'
               ? <code class="publisher__muted">{j.lockedBy}</code>
-              : j.lastError ? <span class="jobs__error">{j.lastError}</span> : <span class="publisher__muted">—</span>}</td>
+              : j.lastError ? <span class="jobs__error">{j.lastError}</span> : <span class="publisher__muted">—</span>}</div></td>
             {state === 'failed' && (
-              <td>
+              <td class="jobs__action">
                 <form method="post" action={`/verlag/aufgaben/${j.id}/wiederholen`}>
                   <CsrfField token={csrf} />
                   <button class="button button--small" type="submit">Erneut versuchen</button>
