@@ -132,6 +132,10 @@ for (const engine of testEngines()) {
         assert.equal(delta('klartext_page_cache_requests_total', { result: 'miss', layer: 'app' }), 2, 'the first render and the 404');
         assert.equal(delta('klartext_page_cache_requests_total', { result: 'hit', layer: 'app' }), 1);
         assert.match(text, /klartext_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/artikel\/:slug",status="200"\}/);
+        // /livez also matches the section pattern registered after it: the route that answered is counted
+        assert.ok(sample(text, 'klartext_http_request_duration_seconds_count', { route: '/metrics' }) >= 1);
+        await t.app.request('/livez');
+        assert.equal(sample(await scrape(), 'klartext_http_request_duration_seconds_count', { route: '/livez' }) - sample(text, 'klartext_http_request_duration_seconds_count', { route: '/livez' }), 1);
       });
 
       test('unlocks are counted by reason: a subscriber granted, a guest denied for want of a subscription', async () => {
