@@ -27,7 +27,7 @@ import { sessionMiddleware } from './platform/session.middleware.ts';
 import { createWebApp } from './platform/web-app.tsx';
 import { cachedPageListener } from './platform/cached-page-listener.ts';
 import { operationsRoutes } from './platform/operations.routes.ts';
-import { collectProcessMetrics, countPageCache, observeRequest, watchSources } from '../metrics/index.ts';
+import { collectProcessMetrics, countFastPathHit, watchSources } from '../metrics/index.ts';
 import { jobQueueDepth } from '../jobs/index.ts';
 import { startCacheInvalidation, type CacheInvalidationOptions } from './platform/cache-invalidation.ts';
 import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
@@ -216,20 +216,17 @@ export function createApp(deps: AppDeps): KlartextApp {
     const toPublic = getRequestListener(publicApp.fetch) as RequestListener;
     const toPrivate = getRequestListener(privateApp.fetch) as RequestListener;
     const dispatch: RequestListener = (req, res) => (isPrivatePath(requestPath(req.url)) ? toPrivate : toPublic)(req, res);
-    // A hit of the Node-level path is counted here (it never reaches the frame that times the other requests); onHit is
-    // called synchronously inside the listener, so the start time taken around it is this request's.
-    let hitAt = -1;
+    // A hit of the Node-level path is counted here (it never reaches the frame that counts the other requests); onHit is
+    // called synchronously inside the listener, after the answer's head is written.
+    let hit = false;
     const listener = cachedPageListener({
       pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger,
-      onHit: () => { hitAt = performance.now(); },
+      onHit: () => { hit = true; },
     }, dispatch);
     const counted: RequestListener = (req, res) => {
-      const started = performance.now();
-      hitAt = -1;
+      hit = false;
       listener(req, res);
-      if (hitAt < 0) return;
-      countPageCache('hit', 'fast');
-      observeRequest(req.method ?? 'GET', '(page cache)', res.statusCode, (hitAt - started) / 1000);
+      if (hit) countFastPathHit(req.method ?? 'GET', res.statusCode);
     };
     return counted;
   };

@@ -4,22 +4,11 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../../db/test-stores.ts';
 import { enqueueJob } from '../../jobs/index.ts';
 import { createTestApp } from '../../testing/test-app.ts';
+import { sample } from '../../testing/prometheus-sample.ts';
 import { createPaywallTestApp, FREE_SLUG, PLUS_SLUG, type PaywallTestApp } from '../../testing/paywall-fixtures.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
-
-/** The value of one sample in Prometheus text (labels in any order); 0 when the series is not there. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const m = /^([^{\s]+)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return 0;
-}
 
 for (const engine of testEngines()) {
   describe(`health and metrics on ${engine}`, () => {

@@ -60,11 +60,11 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     const ae = c.req.header('accept-encoding');
     const inm = c.req.header('if-none-match');
     if (hit) {
-      countPageCache('hit', 'app');
+      countPageCache('hit');
       c.res = respond(hit, ae, inm, c.req.method === 'HEAD');
       return;
     }
-    countPageCache('miss', 'app');
+    countPageCache('miss');
     // taken before the route reads anything: a purge that overtakes this render keeps its page out of the cache
     const since = cache.mark();
     await next();
