@@ -20,8 +20,10 @@ if (cluster.isPrimary) {
 } else {
   // worker 1 counts once, worker 2 twice: the aggregated answer says 3, a single worker's 1 or 2
   for (let i = 0; i < Number(process.env.PROBE_COUNT); i++) countUnlock('granted', 'cluster-probe');
-  const server = http.createServer((_req, res) => {
-    metricsText().then((text) => res.end(`pid ${process.pid}\n${text}`), (e: unknown) => { res.statusCode = 503; res.end(String(e)); });
+  const server = http.createServer((req, res) => {
+    // the test ends one worker: the other must still answer, with its own counts only
+    if (req.url === '/exit') { res.end(`pid ${process.pid}\n`, () => process.exit(1)); return; }
+    metricsText().then((text) => res.end(`pid ${process.pid} count ${process.env.PROBE_COUNT}\n${text}`), (e: unknown) => { res.statusCode = 503; res.end(String(e)); });
   });
   // listen(0) in cluster workers: the primary hands every worker the same port
   server.listen(0, '127.0.0.1', () => {
