@@ -65,17 +65,17 @@ const s=http.createServer((req,res)=>{res.writeHead(200,{...headers,'content-len
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((f) => existsSync(f));
 
 /**
- * nginx (Debian package `nginx-light` or `nginx`), one worker, serving one fixed body at `urlPath` with the given headers:
+ * nginx (Debian package `nginx-light` or `nginx`), one worker (or `workers`), serving one fixed body at `urlPath` with the given headers:
  * the reference a cached page is measured against. Undefined when nginx is not installed.
  */
-export async function startNginx(urlPath: string, body: Buffer, headers: Record<string, string>): Promise<Running | undefined> {
+export async function startNginx(urlPath: string, body: Buffer, headers: Record<string, string>, o: { workers?: number } = {}): Promise<Running | undefined> {
   if (!NGINX) return undefined;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-nginx-'));
   const file = path.join(dir, 'page.bin');
   await fs.writeFile(file, body);
   const port = await freePort();
   const { 'content-type': type = 'text/html', ...rest } = headers;
-  const conf = `worker_processes 1; daemon off; user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+  const conf = `worker_processes ${o.workers ?? 1}; daemon off; user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; etag off; server_tokens off;

@@ -61,6 +61,8 @@ const schema = z.object({
   KLARTEXT_PUBLIC_URL: origin.optional(),
   KLARTEXT_ALLOWED_HOSTS: z.string().regex(HOST_LIST, 'comma-separated hostnames without scheme or port, e.g. www.zeitung.example').optional(),
   KLARTEXT_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)').optional(),
+  KLARTEXT_MASTER_KEY_PREVIOUS: z.string().regex(/^\s*[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9+/]{43}=)*\s*$/, 'comma-separated master keys, each 32 bytes in base64 (44 characters)').optional(),
+  KLARTEXT_DB_WAIT_SECONDS: intFrom(0, 3600).default(60),
   KLARTEXT_METER_PER_MONTH: intFrom(0, 100).default(3),
   KLARTEXT_PAGE_CACHE_SECONDS: intFrom(0, 86400).default(60),
   KLARTEXT_PURGE_URL: z.string().refine((v) => {
@@ -104,6 +106,10 @@ export interface Config {
   /** KLARTEXT_ALLOWED_HOSTS: further hostnames requests may name (aliases such as www.) */
   allowedHosts: readonly string[];
   masterKey: string | undefined;
+  /** KLARTEXT_MASTER_KEY_PREVIOUS: older master keys, accepted for unwrapping during a rotation (decision 025) */
+  masterKeyPrevious: readonly string[];
+  /** KLARTEXT_DB_WAIT_SECONDS: how long `klartext healthcheck --database --wait` (the container entrypoint) waits for the database */
+  dbWaitSeconds: number;
   meterPerMonth: number;
   pageCacheSeconds: number;
   /** KLARTEXT_PURGE_URL: a CDN or Varnish told the surrogate keys of each content change (docs/decisions/018) */
@@ -150,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.KLARTEXT_PUBLIC_URL === undefined ? undefined : new URL(e.KLARTEXT_PUBLIC_URL).origin,
     allowedHosts: Object.freeze((e.KLARTEXT_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     masterKey: e.KLARTEXT_MASTER_KEY,
+    masterKeyPrevious: Object.freeze((e.KLARTEXT_MASTER_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean)),
+    dbWaitSeconds: e.KLARTEXT_DB_WAIT_SECONDS,
     meterPerMonth: e.KLARTEXT_METER_PER_MONTH,
     pageCacheSeconds: e.KLARTEXT_PAGE_CACHE_SECONDS,
     purgeUrl: e.KLARTEXT_PURGE_URL,

@@ -9,6 +9,9 @@ import { runBilling } from './billing/index.ts';
 import { createLogger } from './logger.ts';
 import { buildClient } from './client/build.ts';
 import { seedDemoIfEmpty, seedDemoAdminIfNoUsers, seedOffersIfNone } from './cli/seed.ts';
+import { loadMasterKeyRing } from './access/index.ts';
+import { assertMasterKeysOpen } from './ops/index.ts';
+import { DomainError } from './domain-error.ts';
 
 export async function startServer(config: Readonly<Config>): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = createLogger(config.logLevel);
@@ -18,6 +21,13 @@ export async function startServer(config: Readonly<Config>): Promise<{ close: ()
   const store: Store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // A wrong KLARTEXT_MASTER_KEY (or a rotated-away one) stops the start with one line, instead of failing every Plus page.
+  try {
+    await assertMasterKeysOpen(store.db, loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const seeded = await seedDemoIfEmpty(store, config);
   if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
   if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
@@ -86,7 +96,17 @@ export async function main(): Promise<void> {
     }
     throw e;
   }
-  const { close } = await startServer(config);
+  let started: Awaited<ReturnType<typeof startServer>>;
+  try {
+    started = await startServer(config);
+  } catch (e) {
+    if (e instanceof DomainError) {
+      process.stderr.write(`klartext: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const { close } = started;
   const stop = (signal: string) => {
     process.stderr.write(`klartext: ${signal} received, finishing open requests\n`);
     const timer = setTimeout(() => process.exit(1), 10_000);

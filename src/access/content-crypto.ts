@@ -98,7 +98,8 @@ export function deriveDecoySeed(masterKey: Buffer, keyId: string): Buffer {
   return createHmac('sha256', masterKey).update(DECOY_LABEL + keyId, 'utf8').digest();
 }
 
-function parseMasterKey(text: string, source: string): Buffer {
+/** A master key from its base64 text; `source` names where it came from in the error. */
+export function parseMasterKey(text: string, source: string): Buffer {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== KEY_BYTES) {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso, type Database } from '../db/index.ts';
-import { deriveDecoySeed, generateContentKey, newKeyId, unwrapContentKey, wrapContentKey } from './content-crypto.ts';
+import { deriveDecoySeed, generateContentKey, newKeyId, wrapContentKey } from './content-crypto.ts';
+import { ringOf, unwrapWithRing, type MasterKeyRing } from './master-key-ring.ts';
 import { makeDecoy, type DecoySourceBlock } from './decoy.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -30,7 +31,13 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
-export function createContentKeyStore(masterKey: Buffer, o: { maxEntries?: number; now?: Clock } = {}): ContentKeyStore {
+/**
+ * New keys are wrapped under the ring's current master key; stored keys are unwrapped under whichever key of the ring
+ * opens them, so processes keep serving while `klartext keys rotate` re-wraps the table (docs/decisions/025).
+ */
+export function createContentKeyStore(masterKeys: Buffer | MasterKeyRing, o: { maxEntries?: number; now?: Clock } = {}): ContentKeyStore {
+  const ring = ringOf(masterKeys);
+  const masterKey = ring.current;
   const maxEntries = o.maxEntries ?? 20_000;
   const now = o.now ?? systemClock;
   const keys = new BoundedMap<string, Promise<ContentKey>>(maxEntries);
@@ -49,7 +56,7 @@ export function createContentKeyStore(masterKey: Buffer, o: { maxEntries?: numbe
       row = await find();
       if (!row) throw new Error(`content key for article ${articleId} vanished after insert`);
     }
-    return { keyId: row.id, key: unwrapContentKey(row.wrapped_key, masterKey) };
+    return { keyId: row.id, key: unwrapWithRing(row.wrapped_key, ring).key };
   }
 
   return {

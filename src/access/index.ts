@@ -6,9 +6,12 @@ export {
   type GrantReason, type MeterStatus, type ReaderMeter,
 } from './access-policy.ts';
 export {
-  decryptPremium, deriveDecoySeed, encryptPremium, generateContentKey, loadOrCreateMasterKey,
+  decryptPremium, deriveDecoySeed, encryptPremium, generateContentKey, loadOrCreateMasterKey, parseMasterKey,
   newKeyId, premiumPlaintext, unwrapContentKey, wrapContentKey,
 } from './content-crypto.ts';
+export {
+  findMasterKeyRing, loadMasterKeyRing, masterKeyFingerprint, rewrapContentKey, ringKeys, singleKeyRing, unwrapWithRing, type MasterKeyRing,
+} from './master-key-ring.ts';
 export { makeDecoy, type DecoySourceBlock } from './decoy.ts';
 export {
   createCrawlerVerifier, dnsResolver, normaliseIp,

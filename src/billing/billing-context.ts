@@ -15,6 +15,8 @@ export interface BillingContext {
   graceMs: number;
   /** wraps the data keys of IBANs and account holders (derived from the master key) */
   paymentKey: Buffer;
+  /** the same derived from KLARTEXT_MASTER_KEY_PREVIOUS: opened, never used to seal (key rotation, decision 025) */
+  previousPaymentKeys?: readonly Buffer[];
   creditor: Creditor;
   seller: Seller;
   siteName: string;
@@ -24,3 +26,6 @@ export interface BillingContext {
   sendMail: (mail: OutgoingMail) => Promise<void>;
   stripe: StripeGateway | null;
 }
+
+/** The keys that may open payment data, the current one first. */
+export const paymentKeysOf = (ctx: Pick<BillingContext, 'paymentKey' | 'previousPaymentKeys'>): Buffer[] => [ctx.paymentKey, ...(ctx.previousPaymentKeys ?? [])];

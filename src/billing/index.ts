@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/index.ts';
-import { loadOrCreateMasterKey } from '../access/index.ts';
+import { loadMasterKeyRing } from '../access/index.ts';
 import type { Mailer } from '../mail/index.ts';
 import type { BillingContext } from './billing-context.ts';
 import { paymentDataKey } from './payment-data.ts';
@@ -36,20 +36,21 @@ export { orderOverview, type OrderOverview } from './order.queries.ts';
 export { changeSepaMandate, currentMandate, nextMandateReference, paymentDataOfUser, type SepaMandateChange, type SepaMandateChanged } from './payment-method.service.ts';
 export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
 export { WITHDRAWAL_TEXT } from './billing-mails.ts';
-export { openPaymentData, paymentDataKey, sealPaymentData } from './payment-data.ts';
+export { openPaymentData, paymentDataKey, PaymentDataError, rewrapPaymentData, sealPaymentData, type PaymentKeys } from './payment-data.ts';
 export { checkBic, checkIban, maskIban, mandateText } from './sepa/index.ts';
 export { paymentFactFromStripeEvent, type PaymentFact } from './stripe/payment-facts.ts';
 export type { StripeGateway } from './stripe/stripe-gateway.ts';
 
 /** The billing context of a running site (or CLI) from its configuration. */
 export function createBillingContext(o: {
-  config: Pick<Config, 'dataDir' | 'masterKey' | 'seller' | 'creditor' | 'billingGraceDays' | 'stripe'>; store: Store; mailer: Mailer; clock: () => Date;
+  config: Pick<Config, 'dataDir' | 'masterKey' | 'masterKeyPrevious' | 'seller' | 'creditor' | 'billingGraceDays' | 'stripe'>; store: Store; mailer: Mailer; clock: () => Date;
   siteName: string; baseUrl: string; stripe?: StripeGateway | null;
 }): BillingContext {
   const { config } = o;
+  const ring = loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious);
   return {
     db: o.store.db, caps: o.store.caps, clock: o.clock, graceMs: config.billingGraceDays * 86_400_000,
-    paymentKey: paymentDataKey(loadOrCreateMasterKey(config.dataDir, config.masterKey)),
+    paymentKey: paymentDataKey(ring.current), previousPaymentKeys: ring.previous.map(paymentDataKey),
     creditor: { name: config.seller.name, ...config.creditor }, seller: config.seller, siteName: o.siteName, baseUrl: o.baseUrl,
     sepaDir: path.join(config.dataDir, 'sepa'),
     sendMail: (m) => o.mailer.send(m),

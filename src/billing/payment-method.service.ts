@@ -2,7 +2,7 @@
 import { newId, nowIso } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { addDays, berlinDate } from './billing-calendar.ts';
-import type { BillingContext } from './billing-context.ts';
+import { paymentKeysOf, type BillingContext } from './billing-context.ts';
 import { SEPA_LEAD_DAYS } from './checkout.service.ts';
 import { mandateChangedMail } from './billing-mails.ts';
 import { openPaymentData, sealPaymentData } from './payment-data.ts';
@@ -94,12 +94,12 @@ export async function changeSepaMandate(ctx: BillingContext, input: SepaMandateC
 }
 
 /** The reader's bank data in full, for their own DSGVO export (Art. 15/20): opened here, never shown on a page. */
-export async function paymentDataOfUser(ctx: Pick<BillingContext, 'db' | 'paymentKey'>, userId: string): Promise<{ subscription: string; mandateReference: string; accountHolder: string; iban: string; bic: string | null; signedOn: string; revokedAt: string | null }[]> {
+export async function paymentDataOfUser(ctx: Pick<BillingContext, 'db' | 'paymentKey' | 'previousPaymentKeys'>, userId: string): Promise<{ subscription: string; mandateReference: string; accountHolder: string; iban: string; bic: string | null; signedOn: string; revokedAt: string | null }[]> {
   const rows = await ctx.db.selectFrom('sepa_mandates').innerJoin('subscriptions', 'subscriptions.id', 'sepa_mandates.subscription_id')
     .select(['subscriptions.number', 'sepa_mandates.reference', 'sepa_mandates.holder_sealed', 'sepa_mandates.iban_sealed', 'sepa_mandates.bic', 'sepa_mandates.signed_on', 'sepa_mandates.revoked_at'])
     .where('subscriptions.user_id', '=', userId).orderBy('sepa_mandates.created_at').execute();
   return rows.map((r) => ({
-    subscription: r.number, mandateReference: r.reference, accountHolder: openPaymentData(r.holder_sealed, ctx.paymentKey, 'holder'),
-    iban: openPaymentData(r.iban_sealed, ctx.paymentKey, 'iban'), bic: r.bic, signedOn: r.signed_on, revokedAt: r.revoked_at,
+    subscription: r.number, mandateReference: r.reference, accountHolder: openPaymentData(r.holder_sealed, paymentKeysOf(ctx), 'holder'),
+    iban: openPaymentData(r.iban_sealed, paymentKeysOf(ctx), 'iban'), bic: r.bic, signedOn: r.signed_on, revokedAt: r.revoked_at,
   }));
 }

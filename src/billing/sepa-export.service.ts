@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ensurePrivateDir, idsIn, newId, nowIso, PRIVATE_FILE_MODE, type ChargeRow, type DialectCapabilities, type SepaMandateRow } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { addDays, berlinDate } from './billing-calendar.ts';
-import type { BillingContext } from './billing-context.ts';
+import { paymentKeysOf, type BillingContext } from './billing-context.ts';
 import { SEPA_LEAD_DAYS } from './checkout.service.ts';
 import { issueInvoices } from './invoice.service.ts';
 import { openPaymentData } from './payment-data.ts';
@@ -152,7 +152,7 @@ async function writeBatchFile(ctx: BillingContext, file: string, b: { messageId:
           stream.add({
             endToEndId: c.end_to_end_id, amountCents: c.amount_cents, mandateId: m.reference, mandateSignedOn: m.signed_on,
             sequenceType: sequenceOf(m), dueDate: collectionDate(c.due_on, b.runDate),
-            debtorName: openPaymentData(m.holder_sealed, ctx.paymentKey, 'holder'), debtorIban: openPaymentData(m.iban_sealed, ctx.paymentKey, 'iban'), debtorBic: m.bic,
+            debtorName: openPaymentData(m.holder_sealed, paymentKeysOf(ctx), 'holder'), debtorIban: openPaymentData(m.iban_sealed, paymentKeysOf(ctx), 'iban'), debtorBic: m.bic,
             remittanceInfo: `${s.offer_name} ${s.number} ${c.end_to_end_id.slice(s.number.length + 1)}`,
           });
         }

@@ -11,6 +11,9 @@ import { runSubscriptionCommand } from './subscription.command.ts';
 import { runOfferCommand } from './offer.command.ts';
 import { runBillingCommand } from './billing.command.ts';
 import { parseOptions } from './cli-options.ts';
+import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup.command.ts';
+import { KEYS_USAGE, runKeysCommand } from './keys.command.ts';
+import { HEALTHCHECK_USAGE, runHealthcheckCommand } from './healthcheck.command.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
 
@@ -43,7 +46,10 @@ const USAGE = `Aufruf: klartext <Befehl>
                                  Angebot ändern (laufende Abos behalten ihre Bedingungen)
   billing run [--date JJJJ-MM-TT]
                                  Abrechnungslauf (zum Ende dieses Tages, sonst jetzt); schreibt die pain.008-Datei
-  billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht`;
+  billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht
+${BACKUP_USAGE}
+${KEYS_USAGE}
+${HEALTHCHECK_USAGE}`;
 
 /** What a command module (user, subscription) gets: its arguments, the config, a migrated store opened on first use. */
 export interface CommandContext { args: string[]; config: Readonly<Config>; store: () => Promise<Store>; io: CliIo }
@@ -111,6 +117,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return await runOfferCommand({ args, config, store, io });
       case 'billing':
         return await runBillingCommand({ args, config, store, io });
+      case 'backup':
+        return await runBackupCommand({ args, config, store, io }, env);
+      case 'restore':
+        return await runRestoreCommand({ args, config, store, io }, env);
+      case 'keys':
+        return await runKeysCommand({ args, config, store, io });
+      case 'healthcheck':
+        return await runHealthcheckCommand({ args, config, store, io });
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command ? 0 : 2;

@@ -126,9 +126,17 @@ function pgListener(config: pg.ClientConfig, channel: string, on: ListenHandlers
   };
 }
 
+/** PostgreSQL when DATABASE_URL says so; the SQLite file otherwise (backup and restore need to know which). */
+export const isPostgresUrl = (databaseUrl: string | undefined): databaseUrl is string => Boolean(databaseUrl && /^postgres(ql)?:/.test(databaseUrl));
+
+/** The SQLite file a store uses: `sqlite:FILE`, or klartext.sqlite in the data directory. */
+export function sqliteFile(databaseUrl: string | undefined, dataDir: string): string {
+  return databaseUrl?.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : path.join(dataDir, 'klartext.sqlite');
+}
+
 export function connect(opts: ConnectOptions): Store {
   const url = opts.databaseUrl;
-  if (url && /^postgres(ql)?:/.test(url)) {
+  if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: opts.poolSize ?? 10,
@@ -153,7 +161,7 @@ export function connect(opts: ConnectOptions): Store {
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), listen, poolStats, close };
   }
-  const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : path.join(opts.dataDir, 'klartext.sqlite');
+  const file = sqliteFile(url, opts.dataDir);
   if (file !== ':memory:') {
     ensurePrivateDir(path.dirname(path.resolve(file)));
     prepareSqliteFile(file);

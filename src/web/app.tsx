@@ -60,7 +60,7 @@ export interface AppDeps {
   /** billing (checkout, SEPA, Stripe, invoices); default: from config, with this app's mailer and clock */
   billing?: BillingContext;
   /** tests: how the content-change feed polls, and a look at the changes read and the purges sent to KLARTEXT_PURGE_URL */
-  contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge'>;
+  contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge' | 'repurgeAfterMs'>;
 }
 
 export interface KlartextApp {
@@ -233,6 +233,6 @@ export function createApp(deps: AppDeps): KlartextApp {
   return {
     app, publicApp, privateApp, pageCache, assets, billing, nodeListener,
     contentChanges: invalidation.feed, ready: invalidation.ready, startDraining: operations.startDraining,
-    close: () => { unwatch(); return invalidation.feed.stop(); },
+    close: () => { unwatch(); return invalidation.stop(); },
   };
 }

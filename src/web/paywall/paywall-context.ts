@@ -3,7 +3,7 @@ import type { Offer } from '../../billing/index.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock.ts';
 import {
-  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, deriveMeterAddressKey, loadOrCreateMasterKey,
+  cachedSubscriptionCheck, createArticleFactsReader, createContentKeyStore, createCrawlerVerifier, deriveMeterAddressKey, loadMasterKeyRing,
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
 } from '../../access/index.ts';
 import type { ServingConfig } from '../../config.ts';
@@ -15,7 +15,7 @@ import { rememberSessions } from '../platform/session.middleware.ts';
 
 export interface PaywallDeps {
   site: SiteDeps;
-  config: Pick<ServingConfig, 'dataDir' | 'masterKey' | 'meterPerMonth' | 'trustProxy' | 'publicUrl' | 'acceptedHosts'>;
+  config: Pick<ServingConfig, 'dataDir' | 'masterKey' | 'masterKeyPrevious' | 'meterPerMonth' | 'trustProxy' | 'publicUrl' | 'acceptedHosts'>;
   /** DNS for crawler verification; tests pass a fake one */
   resolver: HostResolver;
   /** the clock for meter months, gift expiry and the unlock path's session memory; tests move it instead of sleeping */
@@ -44,13 +44,13 @@ const CRAWLER_VERDICT_TTL_MS = 24 * 3600_000;
 export const UNLOCK_MEMORY_MS = 5000;
 
 export function makePaywall(deps: PaywallDeps): Paywall {
-  const masterKey = loadOrCreateMasterKey(deps.config.dataDir, deps.config.masterKey);
+  const ring = loadMasterKeyRing(deps.config.dataDir, deps.config.masterKey, deps.config.masterKeyPrevious);
   return {
     ...deps,
-    keys: createContentKeyStore(masterKey, { now: deps.now }),
+    keys: createContentKeyStore(ring, { now: deps.now }),
     articleFacts: createArticleFactsReader({ now: deps.now }),
     verifier: createCrawlerVerifier({ resolver: deps.resolver, ttlMs: CRAWLER_VERDICT_TTL_MS }),
-    meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(masterKey) },
+    meter: { limit: deps.config.meterPerMonth, addressKey: deriveMeterAddressKey(ring.current) },
     isSubscriber: cachedSubscriptionCheck({ ttlMs: UNLOCK_MEMORY_MS }),
     unlockSession: rememberSessions({ ttlMs: UNLOCK_MEMORY_MS, now: deps.now }),
   };
