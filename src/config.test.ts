@@ -35,6 +35,8 @@ test('each wrong value names the variable and what is allowed', () => {
     [{ NODE_ENV: 'production' }, /^Missing KLARTEXT_PUBLIC_URL: required when NODE_ENV=production/],
     [{ KLARTEXT_HASH_CONCURRENCY: '0' }, /^Invalid KLARTEXT_HASH_CONCURRENCY="0": expected a whole number from 1 to 64$/],
     [{ KLARTEXT_HASH_PER_SECOND: 'viele' }, /^Invalid KLARTEXT_HASH_PER_SECOND/],
+    [{ KLARTEXT_METRICS_TOKEN: 'zu-kurz' }, /^Invalid KLARTEXT_METRICS_TOKEN="zu-kurz": expected at least 24 printable characters without spaces/],
+    [{ KLARTEXT_METRICS_TOKEN: 'ein token mit leerzeichen darin 1234' }, /^Invalid KLARTEXT_METRICS_TOKEN/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));

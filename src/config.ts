@@ -69,6 +69,7 @@ const schema = z.object({
   KLARTEXT_PURGE_URL: z.string().refine((v) => {
     try { return ['http:', 'https:'].includes(new URL(v).protocol); } catch { return false; }
   }, 'an http(s) URL a PURGE request goes to, e.g. http://127.0.0.1:6081/').optional(),
+  KLARTEXT_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,200}$/, 'at least 24 printable characters without spaces, e.g. from `openssl rand -hex 24`').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Klartext <redaktion@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -116,6 +117,8 @@ export interface Config {
   pageCacheSeconds: number;
   /** KLARTEXT_PURGE_URL: a CDN or Varnish told the surrogate keys of each content change (docs/decisions/018) */
   purgeUrl: string | undefined;
+  /** KLARTEXT_METRICS_TOKEN: the bearer token /metrics asks for; without it /metrics is off (404) */
+  metricsToken: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -162,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meterPerMonth: e.KLARTEXT_METER_PER_MONTH,
     pageCacheSeconds: e.KLARTEXT_PAGE_CACHE_SECONDS,
     purgeUrl: e.KLARTEXT_PURGE_URL,
+    metricsToken: e.KLARTEXT_METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -3,7 +3,7 @@ import http, { type RequestListener } from 'node:http';
 import { loadConfig, servingConfig, ConfigError, type Config } from './config.ts';
 import { connect, ensurePrivateDir, migrate, type Store } from './db/index.ts';
 import { createApp } from './web/app.tsx';
-import { createJobRunner } from './jobs/index.ts';
+import { CLEANUP_HOUR_BERLIN, CLEANUP_JOB_KIND, createJobRunner, runDailyCleanup } from './jobs/index.ts';
 import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
 import type { Logger } from 'pino';
@@ -94,14 +94,22 @@ export async function startServer(config: Readonly<Config>, opts: { prepared?: b
       },
       // scheduled articles go live; a compare-and-set makes it happen once whichever process runs the job
       ...newsroomJobHandlers(store.db, built.billing.clock),
+      // expired sessions, spent account tokens, old throttle events, old finished jobs (src/jobs/cleanup.job.ts)
+      [CLEANUP_JOB_KIND]: async () => {
+        const report = await runDailyCleanup(store.db, built.billing.clock());
+        logger.info({ report }, 'daily cleanup done');
+      },
     },
   });
   jobs.scheduleDaily('billing-run', { hourBerlin: 5 });
+  jobs.scheduleDaily(CLEANUP_JOB_KIND, { hourBerlin: CLEANUP_HOUR_BERLIN });
   jobs.start();
   const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
   logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= new Promise<void>((resolve) => {
+    // /readyz says 503 from now on, for whatever still asks over an open connection while requests finish
+    built.startDraining();
     server.close(() => resolve());
     // keep-alive connections would hold close() open; idle ones are ended now, busy ones finish their request
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

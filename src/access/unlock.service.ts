@@ -10,6 +10,7 @@ import { recordMeterUnlock, resolveEntitlement, type AccessUser } from './entitl
 import type { GiftState } from './gift-link.service.ts';
 import type { MeterSettings } from './meter-address.ts';
 import type { SubscriptionCheck } from './subscription.queries.ts';
+import { countUnlock } from '../metrics/index.ts';
 
 export interface UnlockDeps {
   keys: ContentKeyStore;
@@ -37,6 +38,13 @@ export type UnlockResult =
  * readable) → only then the meter is counted, so a stale page never uses up a free article.
  */
 export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
+  const result = await decideUnlock(db, deps, input);
+  // /metrics: unlocks by reason (granted) or by what was missing (denied); errors (unknown article, stale key) are not unlocks
+  if (result.granted) countUnlock('granted', result.reason); else countUnlock('denied', result.need);
+  return result;
+}
+
+async function decideUnlock(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
   const { user, now } = input;
   let article = await deps.articleFacts(db, input.articleId);
   // A scheduled article does not exist yet for readers and subscribers: its key must not leave before it is published.

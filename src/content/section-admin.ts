@@ -20,7 +20,7 @@ const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  */
 export const RESERVED_SECTION_SLUGS: readonly string[] = [
   'artikel', 'autor', 'impressum', 'datenschutz', 'agb', 'abo', 'suche', 'konto', 'anmelden', 'registrieren', 'passwort-vergessen',
-  'abmelden', 'api', 'kuendigen', 'verlag', 'redaktion', 'assets', 'bilder', 'healthz', 'feed', 'sitemap', 'robots', 'favicon',
+  'abmelden', 'api', 'kuendigen', 'verlag', 'redaktion', 'assets', 'bilder', 'healthz', 'livez', 'readyz', 'metrics', 'feed', 'sitemap', 'robots', 'favicon',
 ];
 
 export interface SectionWithUsage extends Section {

@@ -2,12 +2,14 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { LruMap } from '../lru-map.ts';
 import type { Database } from './schema.ts';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.ts';
 import { migrationsFor } from './migrations/index.ts';
 import { ensurePrivateDir, prepareSqliteFile } from './private-files.ts';
+
+const MIGRATION_TABLE = 'klartext_migrations';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -19,6 +21,8 @@ export interface Store {
    * again after it drops, until the store is closed or the returned handle is.
    */
   readonly listen?: (channel: string, handlers: ListenHandlers) => Listening;
+  /** PostgreSQL only: the pool's connections right now (for /metrics); SQLite has no pool */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -154,7 +158,8 @@ export function connect(opts: ConnectOptions): Store {
       await Promise.all([...listeners].map((l) => l.close()));
       await db.destroy();
     };
-    return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), listen, close };
+    const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, caps: postgresCapabilities, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}), listen, poolStats, close };
   }
   const file = sqliteFile(url, opts.dataDir);
   if (file !== ':memory:') {
@@ -170,9 +175,27 @@ export function connect(opts: ConnectOptions): Store {
   return { db, caps: sqliteCapabilities, close: () => db.destroy() };
 }
 
+/**
+ * Migrations this code knows that the database has not applied (empty: current). Reads the migration table only, no
+ * lock: /readyz asks it. A database that has no migration table yet has every migration pending.
+ */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const known = Object.keys(migrationsFor(store.caps));
+  let applied: Set<string>;
+  try {
+    const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(store.db);
+    applied = new Set(rows.rows.map((r) => r.name));
+  } catch {
+    // the table missing is "nothing applied"; a database that does not answer throws here, for the caller to report
+    await sql`select 1`.execute(store.db);
+    applied = new Set();
+  }
+  return known.filter((name) => !applied.has(name));
+}
+
 export async function migrate(store: Store): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.caps) };
-  const migrator = new Migrator({ db: store.db, provider, migrationTableName: 'klartext_migrations', migrationLockTableName: 'klartext_migrations_lock', ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}) });
+  const migrator = new Migrator({ db: store.db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: 'klartext_migrations_lock', ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,5 +1,5 @@
 // Public face of the database module.
-export { connect, isPostgresUrl, migrate, sqliteFile, type Store, type ConnectOptions, type ListenHandlers, type Listening } from './connect.ts';
+export { connect, isPostgresUrl, migrate, pendingMigrations, sqliteFile, type Store, type ConnectOptions, type ListenHandlers, type Listening } from './connect.ts';
 export { idsIn, type DialectCapabilities } from './dialect.ts';
 export type * from './schema.ts';
 export { newId, newToken, sha256, nowIso } from './ids.ts';

@@ -8,3 +8,7 @@ export {
   type JobRunner, type JobRunnerOptions, type JobHandler, type RunningJob, type JobLog,
 } from './job-runner.ts';
 export { berlinDayHour, dailyJobDue, type DailySchedule } from './daily-schedule.ts';
+export { jobQueueDepth, listJobs, requeueFailedJob, OPEN_STATES, type JobQueueCount, type JobSummary } from './job-admin.queries.ts';
+export {
+  runDailyCleanup, doneJobMayGo, CLEANUP_JOB_KIND, CLEANUP_HOUR_BERLIN, DONE_JOB_RETENTION_DAYS, ACCOUNT_TOKEN_RETENTION_DAYS, type CleanupReport,
+} from './cleanup.job.ts';

@@ -7,6 +7,7 @@ import type { Database, DialectCapabilities } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { claimNextJob, completeJob, enqueueJob, extendLease, failJob, failLapsedJobs, type ClaimedJob } from './job.queries.ts';
 import { checkDailySchedule, dailyJobDue, type DailySchedule } from './daily-schedule.ts';
+import { countJobFinished } from '../metrics/index.ts';
 
 export interface RunningJob {
   readonly id: string;
@@ -89,6 +90,7 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     if (!handler) {
       const error = new Error(`Unbekannte Job-Art „${job.kind}“: dieser Prozess hat keinen Handler dafür`);
       await failJob(db, job, { error, now: clock(), retryDelayMs: 0, permanent: true });
+      countJobFinished(job.kind, 'failed');
       log.error({ ...context, err: error }, 'job failed: unknown kind');
       return;
     }
@@ -114,10 +116,12 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       clearInterval(heartbeat);
     }
     if (!failure) {
-      if (!await completeJob(db, job, { now: clock() })) log.warn(context, 'job finished after its lease was lost; another worker may run it again');
+      if (await completeJob(db, job, { now: clock() })) countJobFinished(job.kind, 'done');
+      else log.warn(context, 'job finished after its lease was lost; another worker may run it again');
       return;
     }
     const state = await failJob(db, job, { error: failure.error, now: clock(), retryDelayMs: retryDelayMs(job.attempt) });
+    if (state !== 'lost') countJobFinished(job.kind, state === 'queued' ? 'retry' : 'failed');
     log.error({ ...context, err: failure.error, state }, state === 'queued' ? 'job failed, will retry' : 'job failed');
   }
 

@@ -1,9 +1,6 @@
 // Prometheus metrics (prom-client): the registry, the collectors, and the cluster primary's aggregation. The only file other modules import.
-
-/**
- * Called once in the cluster primary of `klartext serve --workers N`: lets a worker's /metrics answer for all
- * workers (prom-client's AggregatorRegistry over cluster IPC). A no-op until the metrics module fills it in.
- */
-export function installPrimaryMetrics(): void {
-  // filled in by the metrics work of issue 11
-}
+export {
+  observeRequest, countPageCache, countFastPathHit, countUnlock, countJobFinished, countJobRequeuedByAdmin, collectProcessMetrics, watchSources,
+  METRICS_CONTENT_TYPE, type MetricSources, type JobQueueDepth,
+} from './metrics.ts';
+export { installPrimaryMetrics, metricsText } from './cluster-metrics.ts';

@@ -81,8 +81,8 @@ for (const engine of testEngines()) {
         assert.equal(strip(asReader.text), strip(asGuest.text), `${path} differs for a logged-in reader: it read the session`);
         assert.deepEqual(errors, [], `${path}: a public route tried to set a cookie (dropped by the guard)`);
         const cc = asGuest.headers.get('cache-control') ?? '';
-        // /healthz says how this process is right now: public, but for no cache to keep.
-        if (path === '/healthz') assert.equal(cc, 'no-store');
+        // health and metrics say how this process is right now: public, but for no cache to keep.
+        if (['/healthz', '/livez', '/readyz', '/metrics'].includes(path)) assert.equal(cc, 'no-store');
         else if (asGuest.status === 200) assert.match(cc, /^public/, `${path}: ${cc}`);
         else assert.doesNotMatch(cc, /^public/, `${path}: an error page (${asGuest.status}) is not shared`);
       }

@@ -26,6 +26,9 @@ import { isPrivatePath } from './platform/private-paths.ts';
 import { sessionMiddleware } from './platform/session.middleware.ts';
 import { createWebApp } from './platform/web-app.tsx';
 import { cachedPageListener } from './platform/cached-page-listener.ts';
+import { operationsRoutes } from './platform/operations.routes.ts';
+import { collectProcessMetrics, countFastPathHit, watchSources } from '../metrics/index.ts';
+import { jobQueueDepth } from '../jobs/index.ts';
 import { startCacheInvalidation, type CacheInvalidationOptions } from './platform/cache-invalidation.ts';
 import { feedRoutes, readerRoutes, searchRoutes } from './reader/index.ts';
 import { createPaywall } from './paywall/index.ts';
@@ -74,6 +77,8 @@ export interface KlartextApp {
   ready: Promise<void>;
   /** stops the feed (the store stays open) */
   close(): Promise<void>;
+  /** SIGTERM: from now on /readyz answers 503 ("draining") so load balancers send no new requests; open ones finish */
+  startDraining(): void;
   assets: Assets;
   /** the billing context the routes use; the server's job runner bills with the same one */
   billing: BillingContext;
@@ -142,9 +147,16 @@ export function createApp(deps: AppDeps): KlartextApp {
   const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db), ['offers']);
   const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured });
 
+  // What /metrics reads from this app when scraped: the job table and, on PostgreSQL, the connection pool.
+  collectProcessMetrics();
+  const unwatch = watchSources({ jobQueue: () => jobQueueDepth(store.db), ...(store.poolStats ? { dbPool: store.poolStats } : {}), engine: store.caps.name });
+  const operations = operationsRoutes({ store, metricsToken: config.metricsToken, log: logger });
+
   // --- public: same bytes for everyone ---
   const publicApp = createWebApp(frame);
   publicApp.use('*', neverSetsCookies(logger));
+  // /livez, /readyz, /metrics: before the page cache, each answer `no-store`
+  publicApp.route('/', operations.routes);
   publicApp.get('/healthz', async (c) => {
     try {
       await sql`select 1`.execute(store.db);
@@ -204,10 +216,23 @@ export function createApp(deps: AppDeps): KlartextApp {
     const toPublic = getRequestListener(publicApp.fetch) as RequestListener;
     const toPrivate = getRequestListener(privateApp.fetch) as RequestListener;
     const dispatch: RequestListener = (req, res) => (isPrivatePath(requestPath(req.url)) ? toPrivate : toPublic)(req, res);
-    return cachedPageListener({ pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger }, dispatch);
+    // A hit of the Node-level path is counted here (it never reaches the frame that counts the other requests); onHit is
+    // called synchronously inside the listener, after the answer's head is written.
+    let hit = false;
+    const listener = cachedPageListener({
+      pageCache, acceptedHosts: config.acceptedHosts, publicUrl: config.publicUrl, claimsCrawler: paywall.claimsCrawler, logger,
+      onHit: () => { hit = true; },
+    }, dispatch);
+    const counted: RequestListener = (req, res) => {
+      hit = false;
+      listener(req, res);
+      if (hit) countFastPathHit(req.method ?? 'GET', res.statusCode);
+    };
+    return counted;
   };
   return {
     app, publicApp, privateApp, pageCache, assets, billing, nodeListener,
-    contentChanges: invalidation.feed, ready: invalidation.ready, close: () => invalidation.stop(),
+    contentChanges: invalidation.feed, ready: invalidation.ready, startDraining: operations.startDraining,
+    close: () => { unwatch(); return invalidation.stop(); },
   };
 }

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, makeCachedPage, pickEncoding, type CachedPage, type PageCache } from './page-cache.ts';
 import { renderedHtmlOf } from './render.tsx';
 import { surrogateKeyHeaders, surrogateKeysOf } from './surrogate-keys.ts';
+import { countPageCache } from '../../metrics/index.ts';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600';
 
@@ -59,9 +60,11 @@ export function publicCache(cache: PageCache, o: { cacheControl?: string; status
     const ae = c.req.header('accept-encoding');
     const inm = c.req.header('if-none-match');
     if (hit) {
+      countPageCache('hit');
       c.res = respond(hit, ae, inm, c.req.method === 'HEAD');
       return;
     }
+    countPageCache('miss');
     // taken before the route reads anything: a purge that overtakes this render keeps its page out of the cache
     const since = cache.mark();
     await next();

@@ -1,10 +1,12 @@
 // Request id, structured access log and security headers for every response.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Reader } from '../../accounts/index.ts';
 import type { TrustProxy } from '../../config.ts';
+import { observeRequest } from '../../metrics/index.ts';
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
 
@@ -77,6 +79,17 @@ export interface RequestContextOptions {
   isHttps: (c: Context) => boolean;
 }
 
+/**
+ * The route pattern that answered, for the metrics: bounded by the routes registered, never the raw path. The last
+ * handler that ran is the one that answered; when that was a middleware (a page cache hit, a redirect to the login),
+ * the route it stood in front of, so a hit and a render of `/artikel/:slug` count under the same pattern.
+ */
+function answeringRoute(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = Math.max(0, c.req.routeIndex); i < routes.length; i++) if (routes[i]!.method !== 'ALL') return routes[i]!.path;
+  return '(no route)';
+}
+
 export function requestContext(logger: Logger, o: RequestContextOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = nextRequestId();
@@ -88,7 +101,9 @@ export function requestContext(logger: Logger, o: RequestContextOptions): Middle
     const h = c.res.headers;
     h.set('x-request-id', requestId);
     if (o.isHttps(c)) h.set(...HSTS);
-    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const elapsed = performance.now() - started;
+    observeRequest(c.req.method, answeringRoute(c), c.res.status, elapsed / 1000);
+    const ms = Math.round(elapsed * 10) / 10;
     const level = c.res.status >= 500 ? 'error' : 'info';
     logger[level]({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
   };

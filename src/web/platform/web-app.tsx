@@ -7,6 +7,7 @@ import { escapeHtml } from '../../html-escape.ts';
 import { HttpError, RequestAbortedError } from './app-error.ts';
 import { bodyReadError } from './request-body.ts';
 import { hostGuard } from './host-guard.middleware.ts';
+import { OPERATIONS_PATHS } from './operations.routes.ts';
 import { errorView } from './error-response.ts';
 import { renderPage, type SiteDeps } from './render.tsx';
 import { requestContext, type AppEnv } from './request-context.middleware.ts';
@@ -47,7 +48,7 @@ export function createWebApp(o: WebAppOptions): Hono<AppEnv> {
   const { logger } = o;
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(logger, { isHttps: o.isHttps }));
-  app.use('*', hostGuard({ accepted: o.acceptedHosts, exempt: ['/healthz'] }));
+  app.use('*', hostGuard({ accepted: o.acceptedHosts, exempt: OPERATIONS_PATHS }));
   const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
   // Reading requests without a body must not build the full Request object the limit inspects: that is the hot path.
   // A declared Content-Length is checked from the header alone, for the same reason (the unlock endpoint reads its small body itself).

@@ -1,4 +1,4 @@
-// The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, the cancellation queue, offers, CSV export.
+// The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, the cancellation queue, offers, CSV export, background jobs.
 import { Hono } from 'hono';
 import { formGuard } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
@@ -6,6 +6,7 @@ import { adminsOnly, type PublisherRouteDeps } from './publisher-context.ts';
 import { subscriptionRoutes } from './subscriptions.routes.tsx';
 import { offerRoutes } from './offers.routes.tsx';
 import { cancellationRoutes } from './cancellations.routes.tsx';
+import { jobRoutes } from './jobs.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -19,5 +20,6 @@ export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   app.route('/', subscriptionRoutes(deps));
   app.route('/', offerRoutes(deps));
   app.route('/', cancellationRoutes(deps));
+  app.route('/', jobRoutes(deps));
   return app;
 }
