@@ -10,6 +10,7 @@ import { runUserCommand } from './user.command.ts';
 import { runSubscriptionCommand } from './subscription.command.ts';
 import { runOfferCommand } from './offer.command.ts';
 import { runBillingCommand } from './billing.command.ts';
+import { runDemoCommand } from './generate.command.ts';
 import { parseOptions } from './cli-options.ts';
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> }
@@ -43,7 +44,9 @@ const USAGE = `Aufruf: klartext <Befehl>
                                  Angebot ändern (laufende Abos behalten ihre Bedingungen)
   billing run [--date JJJJ-MM-TT]
                                  Abrechnungslauf (zum Ende dieses Tages, sonst jetzt); schreibt die pain.008-Datei
-  billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht`;
+  billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht
+  demo generate [--articles N] [--readers N] [--subscriptions N] [--seed S] [--force]
+                                 eine große erzeugte Zeitung einspielen (Archiv, Leser, Abos; siehe klartext demo help)`;
 
 /** What a command module (user, subscription) gets: its arguments, the config, a migrated store opened on first use. */
 export interface CommandContext { args: string[]; config: Readonly<Config>; store: () => Promise<Store>; io: CliIo }
@@ -111,6 +114,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return await runOfferCommand({ args, config, store, io });
       case 'billing':
         return await runBillingCommand({ args, config, store, io });
+      case 'demo':
+        return await runDemoCommand({ args, config, store, io });
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command ? 0 : 2;
