@@ -14,7 +14,7 @@ export const GENERATED_PASSWORD = 'Brackenau-liest-2026';
 export const generatedReaderEmail = (n: number): string => `leser${n}@klartext.example`;
 
 /** Streams of the row generator: a row's randomness depends on its stream and number only. */
-const STREAM = { article: 1, author: 2, user: 3, subscription: 4, mandate: 5, gift: 6 } as const;
+const STREAM = { article: 1, author: 2, user: 3, subscription: 4, mandate: 5, section: 6 } as const;
 
 export const SECTION_NAMES: Record<string, string> = { stadt: 'Stadt', region: 'Region', wirtschaft: 'Wirtschaft', sport: 'Sport', kultur: 'Kultur', politik: 'Politik', meinung: 'Meinung' };
 const SECTION_WEIGHTS: [string, number][] = [['stadt', 25], ['region', 20], ['wirtschaft', 12], ['sport', 18], ['kultur', 10], ['politik', 10], ['meinung', 5]];
@@ -262,3 +262,6 @@ export async function generatedPasswordHash(seed: number, h: { memoryCost: numbe
   const salt = Buffer.from(sha256(`klartext-generated-paper:${seed}`).slice(0, 32), 'hex');
   return argon2.hash(GENERATED_PASSWORD, { type: argon2.argon2id, memoryCost: h.memoryCost, timeCost: h.timeCost, parallelism: h.parallelism, salt });
 }
+
+/** A section the generator creates: an opaque id like the others, the same for the same seed. */
+export const generatedSectionId = (seed: number, slug: string): string => generatedId(seed, STREAM.section, SECTION_SLUGS.indexOf(slug));

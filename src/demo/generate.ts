@@ -8,7 +8,7 @@ import type { Database, Store } from '../db/index.ts';
 import { recordContentChange } from '../content/index.ts';
 import { DEMO_OFFERS, ensureOffers, findOffer, type Offer } from '../billing/index.ts';
 import {
-  SECTION_NAMES, authorCount, generatedArticle, generatedAuthor, generatedContract, generatedReader, type OfferTerms, type PaperPlan,
+  SECTION_NAMES, authorCount, generatedArticle, generatedSectionId, generatedAuthor, generatedContract, generatedReader, type OfferTerms, type PaperPlan,
 } from './generate-paper.ts';
 
 export interface GenerateOptions extends PaperPlan {
@@ -70,7 +70,7 @@ async function writePaper(q: Kysely<Database> | Transaction<Database>, put: PutR
   let sections = 0;
   for (const [slug, name] of Object.entries(SECTION_NAMES)) {
     if (sectionIds.has(slug)) continue;
-    const id = `gen-${slug}`;
+    const id = generatedSectionId(o.seed, slug);
     await q.insertInto('sections').values({ id, slug, name, position: ++position, description: '' }).execute();
     sectionIds.set(slug, id);
     sections++;
