@@ -43,20 +43,73 @@ function visible(db: Db, now: Date) {
   return summaries(db).where('articles.live', '=', 1).where('articles.published_at', '<=', now.toISOString());
 }
 
+/**
+ * A place in a listing: the article a page continues after. Listings are ordered by (published_at, id), newest first,
+ * so a page is "the next n rows after this pair" — one index range however deep (keyset pagination, decision 021).
+ */
+export interface ListingCursor { publishedAt: string; id: string }
+
 /** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
-export interface ListOptions { limit: number; offset?: number; sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
+export interface ListFilter { sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
+
+/**
+ * `olderThan`: the articles after the cursor (the next page); `newerThan`: those just before it, still answered newest
+ * first. `offset` is for the old `?seite=N` links only.
+ */
+export interface ListOptions extends ListFilter { limit: number; offset?: number; olderThan?: ListingCursor; newerThan?: ListingCursor }
+
+function filtered<Q extends ReturnType<typeof visible>>(db: Db, q: Q, o: ListFilter): Q {
+  let r = q;
+  if (o.sectionSlug) r = r.where('sections.slug', '=', o.sectionSlug) as Q;
+  if (o.since) r = r.where('articles.published_at', '>=', o.since) as Q;
+  if (o.authorSlug) {
+    r = r.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
+      .select('article_authors.article_id').where('authors.slug', '=', o.authorSlug)) as Q;
+  }
+  return r;
+}
+
+/** The query behind listArticles, built but not run (tests/explain-indexes.test.ts reads its plan). */
+export function listArticlesQuery(db: Db, o: ListOptions) {
+  let q = filtered(db, visible(db, o.now), o);
+  if (o.olderThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(o.olderThan!.publishedAt, o.olderThan!.id)));
+  if (o.newerThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '>', eb.tuple(o.newerThan!.publishedAt, o.newerThan!.id)));
+  const dir = o.newerThan ? 'asc' : 'desc';
+  q = q.orderBy('articles.published_at', dir).orderBy('articles.id', dir).limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
 
 /** Published articles, newest first. */
 export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSummary[]> {
-  let q = visible(db, o.now);
-  if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
-  if (o.since) q = q.where('articles.published_at', '>=', o.since);
-  if (o.authorSlug) {
-    q = q.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
-      .select('article_authors.article_id').where('authors.slug', '=', o.authorSlug));
-  }
-  const rows = await q.orderBy('articles.published_at', 'desc').orderBy('articles.id').limit(o.limit).offset(o.offset ?? 0).execute();
-  return rows.map(toSummary);
+  const rows = (await listArticlesQuery(db, o).execute()).map(toSummary);
+  return o.newerThan ? rows.reverse() : rows;
+}
+
+/** Whether the cursor names an article this listing shows now: only those are pages (a page cache entry each). */
+export async function listingHas(db: Db, cursor: ListingCursor, o: ListFilter): Promise<boolean> {
+  const row = await filtered(db, visible(db, o.now), o).where('articles.id', '=', cursor.id).where('articles.published_at', '=', cursor.publishedAt).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The cursor of the article at a position of the listing (0 = newest), for the old `?seite=N` links: reads only the
+ * index (published_at, id), no article row, so even a deep old link is cheap.
+ */
+export async function listingCursorAt(db: Db, o: ListFilter, position: number): Promise<ListingCursor | undefined> {
+  const row = await listArticlesQuery(db, { ...o, limit: 1, offset: position }).clearSelect()
+    .select(['articles.published_at', 'articles.id']).executeTakeFirst();
+  return row ? { publishedAt: row.published_at, id: row.id } : undefined;
+}
+
+/**
+ * The cursor a page must continue after so that it shows the `pageSize` articles just newer than `first` (the page
+ * before one starting at `first`); undefined when fewer are newer, so the page before is the listing's first page.
+ */
+export async function previousPageCursor(db: Db, o: ListFilter, first: ListingCursor, pageSize: number): Promise<ListingCursor | undefined> {
+  const rows = await listArticlesQuery(db, { ...o, limit: pageSize + 1, newerThan: first }).clearSelect()
+    .select(['articles.published_at', 'articles.id']).execute();
+  const row = rows[pageSize];
+  return row ? { publishedAt: row.published_at, id: row.id } : undefined;
 }
 
 /** When the next scheduled article becomes visible (the earliest publishedAt after now), if any is scheduled. */
