@@ -69,7 +69,7 @@ async function writePaper(q: Kysely<Database> | Transaction<Database>, put: PutR
   let position = Number(maxPos?.p ?? 0);
   let sections = 0;
   for (const [slug, name] of Object.entries(SECTION_NAMES)) {
-    if (sectionIds.has(slug)) continue;
+    if (sectionIds.has(slug) || o.articles === 0) continue; // readers alone (e.g. next to the demo newspaper) add no empty sections
     const id = generatedSectionId(o.seed, slug);
     await q.insertInto('sections').values({ id, slug, name, position: ++position, description: '' }).execute();
     sectionIds.set(slug, id);
@@ -79,7 +79,7 @@ async function writePaper(q: Kysely<Database> | Transaction<Database>, put: PutR
   const authorSlugs: string[] = [];
   const existingAuthors = new Map((await q.selectFrom('authors').select(['id', 'slug']).execute()).map((a) => [a.slug, a.id]));
   const newAuthors = [];
-  for (let i = 0; i < authorCount(o.articles); i++) {
+  for (let i = 0; o.articles > 0 && i < authorCount(o.articles); i++) {
     const a = generatedAuthor(o, i);
     const known = existingAuthors.get(a.slug);
     authorIds.push(known ?? a.id);
@@ -121,7 +121,7 @@ async function writePaper(q: Kysely<Database> | Transaction<Database>, put: PutR
   const mandates = await put('sepa_mandates', MANDATE_COLUMNS, () => mandateRows);
   done(`${subscriptions} Abos, ${mandates} SEPA-Mandate`);
   // every process drops its cached pages (front, sections, feeds, sitemaps, navigation) once this commits
-  await recordContentChange(q, ['front', 'nav', 'feeds', 'sitemaps', ...[...sectionIds.keys()].map((s) => `section:${s}`), ...authorSlugs.map((s) => `author:${s}`)], { now: o.now });
+  if (o.articles > 0) await recordContentChange(q, ['front', 'nav', 'feeds', 'sitemaps', ...[...sectionIds.keys()].map((s) => `section:${s}`), ...authorSlugs.map((s) => `author:${s}`)], { now: o.now });
   return { sections, authors: newAuthors.length, articles, readers, subscriptions, mandates };
 }
 
@@ -203,8 +203,10 @@ async function onPostgres<T>(store: Store, o: GenerateOptions, run: (q: Kysely<D
       }
       if (chunk) yield chunk;
     };
+    const rebuild = await dropIndexesIfEmpty(client, table);
     const target = client.query(copyFrom(`copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from stdin`));
     await pipeline(Readable.from(text()), target);
+    for (const def of rebuild) await client.query(def);
     return count;
   };
   try {
@@ -220,4 +222,22 @@ async function onPostgres<T>(store: Store, o: GenerateOptions, run: (q: Kysely<D
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * An empty table's secondary indexes (those no constraint owns: the GIN indexes of the search, the listing indexes) are
+ * dropped before its COPY and built again after it, in the same transaction: one bulk build instead of a million
+ * single inserts (the search index took 103 s of a 189 s generation before). Only for empty tables, because DROP INDEX
+ * locks the table until the commit: a table that already serves a site keeps its indexes and stays readable.
+ */
+async function dropIndexesIfEmpty(client: pg.Client, table: string): Promise<string[]> {
+  const empty = await client.query(`select not exists (select 1 from ${table}) as empty`);
+  if (!(empty.rows[0] as { empty: boolean }).empty) return [];
+  const found = await client.query(`select i.relname as name, pg_get_indexdef(x.indexrelid) as def
+    from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+    where t.relname = $1 and t.relnamespace = current_schema()::regnamespace
+      and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)`, [table]);
+  const rows = found.rows as { name: string; def: string }[];
+  for (const r of rows) await client.query(`drop index "${r.name.replace(/"/g, '""')}"`);
+  return rows.map((r) => r.def);
 }
