@@ -1,5 +1,5 @@
 // SQL for articles, sections and authors; rows are mapped to domain types here and nowhere else.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ArticleRow, Database } from '../db/schema.ts';
 import type { Article, ArticleSummary, Author, AuthorRef, Block, Section, StoredImage } from './article.types.ts';
 
@@ -110,6 +110,38 @@ export async function previousPageCursor(db: Db, o: ListFilter, first: ListingCu
     .select(['articles.published_at', 'articles.id']).execute();
   const row = rows[pageSize];
   return row ? { publishedAt: row.published_at, id: row.id } : undefined;
+}
+
+/** A calendar month (UTC, `YYYY-MM`) of published articles, for the sitemap index. */
+export interface PublishedMonth { month: string; articles: number; lastModified: string }
+
+/**
+ * Months with published articles, oldest first, with their count and newest change: one pass over the listing index
+ * (live, published_at, id, updated_at) without reading an article row.
+ */
+export async function listPublishedMonths(db: Db, now: Date): Promise<PublishedMonth[]> {
+  const month = sql<string>`substr(published_at, 1, 7)`;
+  const rows = await db.selectFrom('articles')
+    .select((eb) => [month.as('month'), eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('last')])
+    .where('live', '=', 1).where('published_at', '<=', now.toISOString())
+    .groupBy(month).orderBy(month).execute();
+  return rows.map((r) => ({ month: r.month, articles: Number(r.n), lastModified: r.last }));
+}
+
+/** The query behind sitemapArticles, built but not run (tests/explain-indexes.test.ts reads its plan). */
+export function sitemapArticlesQuery(db: Db, o: { month: string; limit: number; offset: number; now: Date }) {
+  const [y, m] = o.month.split('-').map(Number) as [number, number];
+  const from = new Date(Date.UTC(y, m - 1, 1)).toISOString();
+  const to = new Date(Date.UTC(y, m, 1)).toISOString();
+  const q = db.selectFrom('articles').select(['slug', 'updated_at'])
+    .where('live', '=', 1).where('published_at', '<=', o.now.toISOString()).where('published_at', '>=', from).where('published_at', '<', to)
+    .orderBy('published_at').orderBy('id').limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
+
+/** Addresses and last changes of the articles published in one month, oldest first; `offset` skips earlier parts. */
+export async function sitemapArticles(db: Db, o: { month: string; limit: number; offset: number; now: Date }): Promise<{ slug: string; updatedAt: string }[]> {
+  return (await sitemapArticlesQuery(db, o).execute()).map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
 }
 
 /** When the next scheduled article becomes visible (the earliest publishedAt after now), if any is scheduled. */
