@@ -169,9 +169,12 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
   const yearly = k !== 0 && r() < 0.25;
   const offer = yearly ? offers.yearly : offers.monthly;
   const pm = yearly ? 12 : 1;
-  const state: PaidState = k === 0 ? 'active' : weighted(r, PAID_STATES);
+  const drawn: PaidState = k === 0 ? 'active' : weighted(r, PAID_STATES);
+  // a contract in its first month is in the intro state only when its offer has an intro price (the yearly one has none)
+  const state: PaidState = drawn === 'intro' && offer.introPriceCents === null ? 'active' : drawn;
+  const fresh = drawn === 'intro';
   // intro contracts began within the last month; the others up to six years ago (at least two months, so past the intro)
-  const age = state === 'intro' ? Math.floor(r() * 25 * DAY) : state === 'pending' ? Math.floor(r() * 3 * DAY) : 62 * DAY + Math.floor(r() * 6 * YEAR);
+  const age = fresh ? Math.floor(r() * 25 * DAY) : state === 'pending' ? Math.floor(r() * 3 * DAY) : 62 * DAY + Math.floor(r() * 6 * YEAR);
   const created = now - age;
   const anchor = berlinDate(new Date(created + (state === 'pending' ? 0 : DAY)));
   const start = berlinMidnight(anchor).getTime();
