@@ -89,22 +89,23 @@ async function writePaper(q: Kysely<Database> | Transaction<Database>, put: PutR
   if (newAuthors.length) await q.insertInto('authors').values(newAuthors).execute();
 
   const created = o.now.toISOString();
+  // one pass makes each article; its bylines and search document wait in memory for their own COPY (about 2.5 KB an article)
+  const bylines: Value[][] = [];
+  const documents: [string, string, string][] = [];
   const articles = await put('articles', ARTICLE_COLUMNS, function* () {
     for (let n = 0; n < o.articles; n++) {
       const a = generatedArticle(o, n);
+      for (const [pos, i] of a.authorIndexes.entries()) bylines.push([a.id, authorIds[i]!, pos]);
+      documents.push([a.id, a.freeText, a.premiumText]);
       yield [a.id, a.slug, sectionIds.get(a.section)!, a.kicker, a.headline, a.teaser, a.access, a.paywallAfter, JSON.stringify(a.blocks), null, '', '',
         a.publishedAt, a.updatedAt, created, 1, '', ''];
     }
   });
   done(`${articles} Artikel`);
-  await put('article_authors', ['article_id', 'author_id', 'position'], function* () {
-    for (let n = 0; n < o.articles; n++) {
-      const a = generatedArticle(o, n);
-      for (const [pos, i] of a.authorIndexes.entries()) yield [a.id, authorIds[i]!, pos];
-    }
-  });
+  await put('article_authors', ['article_id', 'author_id', 'position'], () => bylines);
   done('Autorenzeilen');
-  await writeSearchDocuments(q, put, o, fts5);
+  await writeSearchDocuments(q, put, documents, fts5);
+  documents.length = 0;
   done('Suchindex');
   const readers = await put('users', USER_COLUMNS, function* () {
     for (let n = 0; n < o.readers; n++) yield pickColumns(generatedReader(o, n, o.passwordHash), USER_COLUMNS);
@@ -132,20 +133,18 @@ async function offer(q: Kysely<Database> | Transaction<Database>, slug: string):
 }
 
 /** The search index as indexArticle writes it; on SQLite the FTS5 rows get their rowids in search_rowids. */
-async function writeSearchDocuments(q: Kysely<Database> | Transaction<Database>, put: PutRows, o: GenerateOptions, fts5: boolean): Promise<void> {
+async function writeSearchDocuments(q: Kysely<Database> | Transaction<Database>, put: PutRows, documents: [string, string, string][], fts5: boolean): Promise<void> {
   if (!fts5) {
-    await put('search_documents', ['article_id', 'free_text', 'premium_text'], function* () {
-      for (let n = 0; n < o.articles; n++) { const a = generatedArticle(o, n); yield [a.id, a.freeText, a.premiumText]; }
-    });
+    await put('search_documents', ['article_id', 'free_text', 'premium_text'], () => documents);
     return;
   }
   const max = await sql<{ m: number | null }>`select max(rowid) as m from search_documents`.execute(q);
   const first = Number(max.rows[0]?.m ?? 0) + 1;
   await put('search_documents', ['rowid', 'article_id', 'free_text', 'premium_text'], function* () {
-    for (let n = 0; n < o.articles; n++) { const a = generatedArticle(o, n); yield [first + n, a.id, a.freeText, a.premiumText]; }
+    for (const [n, [id, free, premium]] of documents.entries()) yield [first + n, id, free, premium];
   });
   await put('search_rowids', ['article_id', 'doc_rowid'], function* () {
-    for (let n = 0; n < o.articles; n++) yield [generatedArticle(o, n).id, first + n];
+    for (const [n, [id]] of documents.entries()) yield [id, first + n];
   });
 }
 
