@@ -1,7 +1,7 @@
 // The rows of a generated big paper: archive articles in every section, bylines, readers and subscriptions — each row a pure function of the seed and its number.
 import argon2 from 'argon2';
 import { blocksPlainText, freeBlocks, premiumBlocks, slugify, type Block } from '../content/index.ts';
-import { addMonths, berlinDate, berlinMidnight, periodEnd, sealPaymentData, type Offer } from '../billing/index.ts';
+import { addMonths, berlinDate as berlinDateOf, berlinMidnight as berlinMidnightOf, sealPaymentData, type Offer } from '../billing/index.ts';
 import type { SubscriptionRow, SepaMandateRow, UserRow } from '../db/index.ts';
 import {
   FIRST_NAMES, LAST_NAMES, SECTION_SLUGS, articleText, asciiName, generatedId, mix, paragraph, pick, rowRng, weighted,
@@ -121,6 +121,26 @@ type PaidState = 'active' | 'intro' | 'cancelled' | 'past_due' | 'dunning' | 'en
 const PAID_STATES: [PaidState, number][] = [['active', 60], ['cancelled', 7], ['intro', 3], ['past_due', 1.5], ['dunning', 1], ['ended', 26.5], ['pending', 1]];
 
 const iso = (t: number) => new Date(t).toISOString();
+
+/**
+ * The billing calendar's functions, remembered: they go through Intl for the Berlin offset, and 200,000 contracts ask
+ * them about a few thousand distinct days (a Berlin date changes at most once within a UTC hour, so the hour is the key).
+ */
+const dates = new Map<number, string>();
+const midnights = new Map<string, number>();
+function berlinDate(at: Date): string {
+  const hour = Math.floor(at.getTime() / 3_600_000);
+  let d = dates.get(hour);
+  if (d === undefined) { d = berlinDateOf(at); dates.set(hour, d); }
+  return d;
+}
+function berlinMidnight(date: string): Date {
+  let t = midnights.get(date);
+  if (t === undefined) { t = berlinMidnightOf(date).getTime(); midnights.set(date, t); }
+  return new Date(t);
+}
+/** The end of period k counted from the anchor day (billing-calendar's periodEnd, through the remembered midnights). */
+const periodEnd = (anchor: string, k: number, monthsPerPeriod: number): Date => berlinMidnight(addMonths(anchor, k * monthsPerPeriod));
 const IBANS = ['DE89370400440532013000', 'DE02120300000000202051', 'DE02500105170137075030', 'DE12500105170648489890'];
 
 /**
