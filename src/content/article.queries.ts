@@ -117,6 +117,14 @@ export async function listArticles(db: Db, options: ListOptions): Promise<Articl
   return o.newerThan ? rows.reverse() : rows;
 }
 
+/** The summaries of these articles in the order given, those visible at `now` only: one query for a page of search results. */
+export async function articleSummariesByIds(db: Db, ids: string[], now: Date): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await visible(db, now).where('articles.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** Whether the cursor names an article this listing shows now: only those are pages (a page cache entry each). */
 export async function listingHas(db: Db, cursor: ListingCursor, filter: ListFilter): Promise<boolean> {
   const o = await bySectionId(db, filter);
