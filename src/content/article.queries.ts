@@ -50,7 +50,14 @@ function visible(db: Db, now: Date) {
 export interface ListingCursor { publishedAt: string; id: string }
 
 /** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
-export interface ListFilter { sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
+export interface ListFilter { sectionSlug?: string; sectionId?: string; authorSlug?: string; since?: string; now: Date }
+
+/** The section named by its id (see filtered); undefined when the slug names no section. */
+async function bySectionId<F extends ListFilter>(db: Db, o: F): Promise<F | undefined> {
+  if (!o.sectionSlug || o.sectionId) return o;
+  const s = await db.selectFrom('sections').select('id').where('slug', '=', o.sectionSlug).executeTakeFirst();
+  return s ? { ...o, sectionSlug: undefined, sectionId: s.id } : undefined;
+}
 
 /**
  * `olderThan`: the articles after the cursor (the next page); `newerThan`: those just before it, still answered newest
@@ -60,7 +67,10 @@ export interface ListOptions extends ListFilter { limit: number; offset?: number
 
 function filtered<Q extends ReturnType<typeof visible>>(db: Db, q: Q, o: ListFilter): Q {
   let r = q;
-  if (o.sectionSlug) r = r.where('sections.slug', '=', o.sectionSlug) as Q;
+  // by the section's id as a value, not through the join or a subquery: only with a known id does the engine read
+  // (section_id, live, published_at, id) in its order instead of sorting or walking the whole site's index
+  if (o.sectionId) r = r.where('articles.section_id', '=', o.sectionId) as Q;
+  else if (o.sectionSlug) r = r.where('sections.slug', '=', o.sectionSlug) as Q;
   if (o.since) r = r.where('articles.published_at', '>=', o.since) as Q;
   if (o.authorSlug) {
     r = r.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
@@ -79,14 +89,46 @@ export function listArticlesQuery(db: Db, o: ListOptions) {
   return o.offset ? q.offset(o.offset) : q;
 }
 
+/**
+ * Only the cursors (published_at, id) of a listing, without joins: the engine answers from the listing index alone
+ * (an index-only scan on PostgreSQL, a covering index on SQLite). The section must be given by id (bySectionId).
+ */
+function listingCursorsQuery(db: Db, o: ListOptions) {
+  let q = db.selectFrom('articles').select(['articles.published_at', 'articles.id'])
+    .where('articles.live', '=', 1).where('articles.published_at', '<=', o.now.toISOString());
+  if (o.sectionId) q = q.where('articles.section_id', '=', o.sectionId);
+  if (o.since) q = q.where('articles.published_at', '>=', o.since);
+  if (o.authorSlug) {
+    q = q.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
+      .select('article_authors.article_id').where('authors.slug', '=', o.authorSlug));
+  }
+  if (o.olderThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(o.olderThan!.publishedAt, o.olderThan!.id)));
+  if (o.newerThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '>', eb.tuple(o.newerThan!.publishedAt, o.newerThan!.id)));
+  const dir = o.newerThan ? 'asc' : 'desc';
+  q = q.orderBy('articles.published_at', dir).orderBy('articles.id', dir).limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
+
 /** Published articles, newest first. */
-export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSummary[]> {
+export async function listArticles(db: Db, options: ListOptions): Promise<ArticleSummary[]> {
+  const o = await bySectionId(db, options);
+  if (!o) return [];
   const rows = (await listArticlesQuery(db, o).execute()).map(toSummary);
   return o.newerThan ? rows.reverse() : rows;
 }
 
+/** The summaries of these articles in the order given, those visible at `now` only: one query for a page of search results. */
+export async function articleSummariesByIds(db: Db, ids: string[], now: Date): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await visible(db, now).where('articles.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** Whether the cursor names an article this listing shows now: only those are pages (a page cache entry each). */
-export async function listingHas(db: Db, cursor: ListingCursor, o: ListFilter): Promise<boolean> {
+export async function listingHas(db: Db, cursor: ListingCursor, filter: ListFilter): Promise<boolean> {
+  const o = await bySectionId(db, filter);
+  if (!o) return false;
   const row = await filtered(db, visible(db, o.now), o).where('articles.id', '=', cursor.id).where('articles.published_at', '=', cursor.publishedAt).executeTakeFirst();
   return row !== undefined;
 }
@@ -95,9 +137,10 @@ export async function listingHas(db: Db, cursor: ListingCursor, o: ListFilter): 
  * The cursor of the article at a position of the listing (0 = newest), for the old `?seite=N` links: reads only the
  * index (published_at, id), no article row, so even a deep old link is cheap.
  */
-export async function listingCursorAt(db: Db, o: ListFilter, position: number): Promise<ListingCursor | undefined> {
-  const row = await listArticlesQuery(db, { ...o, limit: 1, offset: position }).clearSelect()
-    .select(['articles.published_at', 'articles.id']).executeTakeFirst();
+export async function listingCursorAt(db: Db, filter: ListFilter, position: number): Promise<ListingCursor | undefined> {
+  const o = await bySectionId(db, filter);
+  if (!o) return undefined;
+  const row = await listingCursorsQuery(db, { ...o, limit: 1, offset: position }).executeTakeFirst();
   return row ? { publishedAt: row.published_at, id: row.id } : undefined;
 }
 
@@ -105,9 +148,10 @@ export async function listingCursorAt(db: Db, o: ListFilter, position: number): 
  * The cursor a page must continue after so that it shows the `pageSize` articles just newer than `first` (the page
  * before one starting at `first`); undefined when fewer are newer, so the page before is the listing's first page.
  */
-export async function previousPageCursor(db: Db, o: ListFilter, first: ListingCursor, pageSize: number): Promise<ListingCursor | undefined> {
-  const rows = await listArticlesQuery(db, { ...o, limit: pageSize + 1, newerThan: first }).clearSelect()
-    .select(['articles.published_at', 'articles.id']).execute();
+export async function previousPageCursor(db: Db, filter: ListFilter, first: ListingCursor, pageSize: number): Promise<ListingCursor | undefined> {
+  const o = await bySectionId(db, filter);
+  if (!o) return undefined;
+  const rows = await listingCursorsQuery(db, { ...o, limit: pageSize + 1, newerThan: first }).execute();
   const row = rows[pageSize];
   return row ? { publishedAt: row.published_at, id: row.id } : undefined;
 }

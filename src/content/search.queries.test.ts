@@ -44,5 +44,19 @@ for (const engine of testEngines()) {
       const n = await sql<{ n: number | string }>`select count(*) as n from search_documents`.execute(store.db);
       assert.equal(Number(n.rows[0]!.n), 12);
     });
+
+    test('with `now`, a scheduled article takes no result\'s place; German word forms find each other', async () => {
+      const at = (d: string, slug: string, text: string) => ({ slug, section: 'stadt', headline: `Meldung ${slug}`, publishedAt: d, access: 'free', blocks: [{ type: 'paragraph', text }] });
+      await importDocument(store.db, parseInterchange(JSON.stringify({ articles: [
+        at('2026-11-10T08:00:00Z', 'kuenftig', 'Die Kirschblütenallee wird gesperrt.'),
+        at('2026-11-01T08:00:00Z', 'heute', 'Die Kirschblütenallee ist offen.'),
+        at('2026-11-01T08:00:00Z', 'haeuser', 'Neue Häuser am Stadtrand.'),
+      ] })), { baseDir: '.', dataDir: '.' });
+      const ids = async (q: string, now?: Date) => searchArticleIds(store.db, store.caps, q, { includePremium: false, limit: 1, ...(now ? { now } : {}) });
+      const slugOf = async (id: string | undefined) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id ?? '').executeTakeFirst())?.slug;
+      assert.equal(await slugOf((await ids('Kirschblütenallee', new Date('2026-11-05T00:00:00Z')))[0]), 'heute');
+      assert.equal((await ids('Kirschblütenallee')).length, 1, 'without now every live article may match');
+      assert.equal(await slugOf((await ids('Haus', new Date('2026-11-05T00:00:00Z')))[0]), 'haeuser');
+    });
   });
 }

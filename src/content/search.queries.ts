@@ -53,19 +53,23 @@ export function searchTerms(query: string): string[] {
 
 /**
  * Ids of matching articles, best first. With `includePremium` false the premium text is not searched at all. Only live
- * articles match (a newsroom draft is never indexed, but an unpublished article must not match even if its document stayed).
+ * articles match (a newsroom draft is never indexed, but an unpublished article must not match even if its document stayed),
+ * and with `now` only those published by then: a scheduled article is indexed at import but takes no result's place.
+ * PostgreSQL: the GIN index on the german tsvector finds the documents (German stemming: „Häuser“ finds „Haus“),
+ * ts_rank with length normalisation (1: divided by 1 + log of the length) orders them, the newer first among equals.
  */
-export async function searchArticleIds(db: Db, caps: DialectCapabilities, query: string, o: { includePremium: boolean; limit: number }): Promise<string[]> {
+export async function searchArticleIds(db: Db, caps: DialectCapabilities, query: string, o: { includePremium: boolean; limit: number; now?: Date }): Promise<string[]> {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
+  const published = o.now ? sql`and articles.published_at <= ${o.now.toISOString()}` : sql``;
   if (caps.fullText === 'fts5') {
     const column = o.includePremium ? '' : 'free_text : ';
     const match = `${column}(${terms.map((t) => `"${t}"*`).join(' AND ')})`;
-    const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where search_documents match ${match} and articles.live = 1 order by rank limit ${o.limit}`.execute(db);
+    const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where search_documents match ${match} and articles.live = 1 ${published} order by rank limit ${o.limit}`.execute(db);
     return rows.rows.map((r) => r.article_id);
   }
   const tsquery = terms.map((t) => `${t}:*`).join(' & ');
   const column = o.includePremium ? sql.ref('premium_tsv') : sql.ref('free_tsv');
-  const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where ${column} @@ to_tsquery('german', ${tsquery}) and articles.live = 1 order by ts_rank(${column}, to_tsquery('german', ${tsquery})) desc limit ${o.limit}`.execute(db);
+  const rows = await sql<{ article_id: string }>`select search_documents.article_id from search_documents inner join articles on articles.id = search_documents.article_id where ${column} @@ to_tsquery('german', ${tsquery}) and articles.live = 1 ${published} order by ts_rank(${column}, to_tsquery('german', ${tsquery}), 1) desc, articles.published_at desc limit ${o.limit}`.execute(db);
   return rows.rows.map((r) => r.article_id);
 }

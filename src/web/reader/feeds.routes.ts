@@ -53,7 +53,7 @@ export function feedRoutes(deps: SiteDeps): Hono {
     if (!section) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht.');
     surrogateKeys(c, 'feeds');
     const base = deps.publicUrl;
-    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug, now: deps.now() });
+    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionId: section.id, now: deps.now() });
     return xml(rss({ title: `${deps.site.name}: ${section.name}`, link: `${base}/${section.slug}`, self: `${base}/${section.slug}/feed.xml`, description: `Nachrichten aus dem Ressort ${section.name}`, items, base }), 'application/rss+xml; charset=utf-8');
   });
 

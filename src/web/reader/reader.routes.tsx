@@ -56,7 +56,7 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
     if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
     surrogateKeys(c, `section:${section.slug}`);
     const basePath = `/${section.slug}`;
-    const listing = await readListing(c, deps, { sectionSlug: section.slug, now: deps.now() }, basePath,
+    const listing = await readListing(c, deps, { sectionId: section.id, now: deps.now() }, basePath,
       `Diese Seite des Ressorts ${section.name} gibt es nicht (mehr).`);
     if ('redirect' in listing) return c.redirect(listing.redirect, listing.status);
     return renderPage(c, deps, {
