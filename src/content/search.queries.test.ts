@@ -58,5 +58,16 @@ for (const engine of testEngines()) {
       assert.equal((await ids('Kirschblütenallee')).length, 1, 'without now every live article may match');
       assert.equal(await slugOf((await ids('Haus', new Date('2026-11-05T00:00:00Z')))[0]), 'haeuser');
     });
+
+    test('ranking: of two articles of the same day, the one about the word comes first, on every engine', async () => {
+      const a = (slug: string, text: string) => ({ slug, section: 'stadt', headline: `Meldung ${slug}`, publishedAt: '2026-10-01T08:00:00Z', access: 'free', blocks: [{ type: 'paragraph', text }] });
+      await importDocument(store.db, parseInterchange(JSON.stringify({ articles: [
+        a('nebenbei', `Der Gemeinderat tagte lange. ${'Es ging um Straßen, Schulen und Gebühren. '.repeat(20)}Am Rande: Seerosenteich.`),
+        a('hauptsache', 'Seerosenteich gereinigt: Der Seerosenteich im Park ist sauber, der Seerosenteich bleibt offen.'),
+      ] })), { baseDir: '.', dataDir: '.' });
+      const ids = await searchArticleIds(store.db, store.caps, 'Seerosenteich', { includePremium: false, limit: 5, now: new Date('2026-11-01T00:00:00Z') });
+      const slugs = await Promise.all(ids.map(async (id) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirstOrThrow()).slug));
+      assert.deepEqual(slugs, ['hauptsache', 'nebenbei']);
+    });
   });
 }
