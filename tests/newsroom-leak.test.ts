@@ -71,7 +71,10 @@ for (const engine of testEngines()) {
         ['subscriber', (p: string) => subscriber.get(p)], ['editor', (p: string) => staffBrowser.get(p)]] as const) {
         for (const path of pages(word)) {
           const r = await get(path);
-          if (needle.test(r.text)) found.push(`${who} ${path}`);
+          // the sitemap index names its files: what they list counts as seen through /sitemap.xml
+          const files = path === '/sitemap.xml' ? [...r.text.matchAll(/<loc>[a-z]+:\/\/[^/]+(\/[^<]+)<\/loc>/g)].map((m) => m[1]!) : [];
+          const texts = [r.text, ...await Promise.all(files.map(async (f) => (await get(f)).text))];
+          if (texts.some((text) => needle.test(text))) found.push(`${who} ${path}`);
         }
         for (const path of [`/artikel/${word.toLowerCase()}-artikel`, `/artikel/${word.toLowerCase()}-artikel/klartext`]) {
           const r = await get(path);

@@ -10,6 +10,7 @@ import { runUserCommand } from './user.command.ts';
 import { runSubscriptionCommand } from './subscription.command.ts';
 import { runOfferCommand } from './offer.command.ts';
 import { runBillingCommand } from './billing.command.ts';
+import { runDemoCommand } from './generate.command.ts';
 import { parseOptions } from './cli-options.ts';
 import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup.command.ts';
 import { KEYS_USAGE, runKeysCommand } from './keys.command.ts';
@@ -50,6 +51,10 @@ const USAGE = `Aufruf: klartext <Befehl>
   billing run [--date JJJJ-MM-TT]
                                  Abrechnungslauf (zum Ende dieses Tages, sonst jetzt); schreibt die pain.008-Datei
   billing returns DATEI.xml      Rücklastschriften (camt.054/pain.002) buchen; fehlerhafte Datei: nichts wird gebucht
+${BACKUP_USAGE}
+${KEYS_USAGE}
+  demo generate [--articles N] [--readers N] [--subscriptions N] [--seed S] [--force]
+                                 eine große erzeugte Zeitung einspielen (Archiv, Leser, Abos; siehe klartext demo help)
 ${BACKUP_USAGE}
 ${KEYS_USAGE}
 ${HEALTHCHECK_USAGE}`;
@@ -125,6 +130,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
         return await runKeysCommand({ args, config, store, io });
       case 'healthcheck':
         return await runHealthcheckCommand({ args, config, store, io });
+      case 'demo':
+        return await runDemoCommand({ args, config, store, io });
       case undefined: case 'help': case '--help': case '-h':
         io.out(USAGE);
         return command ? 0 : 2;

@@ -1,5 +1,5 @@
 // SQL for articles, sections and authors; rows are mapped to domain types here and nowhere else.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ArticleRow, Database } from '../db/schema.ts';
 import type { Article, ArticleSummary, Author, AuthorRef, Block, Section, StoredImage } from './article.types.ts';
 
@@ -43,20 +43,149 @@ function visible(db: Db, now: Date) {
   return summaries(db).where('articles.live', '=', 1).where('articles.published_at', '<=', now.toISOString());
 }
 
-/** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
-export interface ListOptions { limit: number; offset?: number; sectionSlug?: string; authorSlug?: string; since?: string; now: Date }
+/**
+ * A place in a listing: the article a page continues after. Listings are ordered by (published_at, id), newest first,
+ * so a page is "the next n rows after this pair" — one index range however deep (keyset pagination, decision 021).
+ */
+export interface ListingCursor { publishedAt: string; id: string }
 
-/** Published articles, newest first. */
-export async function listArticles(db: Db, o: ListOptions): Promise<ArticleSummary[]> {
-  let q = visible(db, o.now);
-  if (o.sectionSlug) q = q.where('sections.slug', '=', o.sectionSlug);
+/** `now`: the moment that decides what is published; articles scheduled after it stay hidden. */
+export interface ListFilter { sectionSlug?: string; sectionId?: string; authorSlug?: string; since?: string; now: Date }
+
+/** The section named by its id (see filtered); undefined when the slug names no section. */
+async function bySectionId<F extends ListFilter>(db: Db, o: F): Promise<F | undefined> {
+  if (!o.sectionSlug || o.sectionId) return o;
+  const s = await db.selectFrom('sections').select('id').where('slug', '=', o.sectionSlug).executeTakeFirst();
+  return s ? { ...o, sectionSlug: undefined, sectionId: s.id } : undefined;
+}
+
+/**
+ * `olderThan`: the articles after the cursor (the next page); `newerThan`: those just before it, still answered newest
+ * first. `offset` is for the old `?seite=N` links only.
+ */
+export interface ListOptions extends ListFilter { limit: number; offset?: number; olderThan?: ListingCursor; newerThan?: ListingCursor }
+
+function filtered<Q extends ReturnType<typeof visible>>(db: Db, q: Q, o: ListFilter): Q {
+  let r = q;
+  // by the section's id as a value, not through the join or a subquery: only with a known id does the engine read
+  // (section_id, live, published_at, id) in its order instead of sorting or walking the whole site's index
+  if (o.sectionId) r = r.where('articles.section_id', '=', o.sectionId) as Q;
+  else if (o.sectionSlug) r = r.where('sections.slug', '=', o.sectionSlug) as Q;
+  if (o.since) r = r.where('articles.published_at', '>=', o.since) as Q;
+  if (o.authorSlug) {
+    r = r.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
+      .select('article_authors.article_id').where('authors.slug', '=', o.authorSlug)) as Q;
+  }
+  return r;
+}
+
+/** The query behind listArticles, built but not run (tests/explain-indexes.test.ts reads its plan). */
+export function listArticlesQuery(db: Db, o: ListOptions) {
+  let q = filtered(db, visible(db, o.now), o);
+  if (o.olderThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(o.olderThan!.publishedAt, o.olderThan!.id)));
+  if (o.newerThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '>', eb.tuple(o.newerThan!.publishedAt, o.newerThan!.id)));
+  const dir = o.newerThan ? 'asc' : 'desc';
+  q = q.orderBy('articles.published_at', dir).orderBy('articles.id', dir).limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
+
+/**
+ * Only the cursors (published_at, id) of a listing, without joins: the engine answers from the listing index alone
+ * (an index-only scan on PostgreSQL, a covering index on SQLite). The section must be given by id (bySectionId).
+ */
+function listingCursorsQuery(db: Db, o: ListOptions) {
+  let q = db.selectFrom('articles').select(['articles.published_at', 'articles.id'])
+    .where('articles.live', '=', 1).where('articles.published_at', '<=', o.now.toISOString());
+  if (o.sectionId) q = q.where('articles.section_id', '=', o.sectionId);
   if (o.since) q = q.where('articles.published_at', '>=', o.since);
   if (o.authorSlug) {
     q = q.where('articles.id', 'in', db.selectFrom('article_authors').innerJoin('authors', 'authors.id', 'article_authors.author_id')
       .select('article_authors.article_id').where('authors.slug', '=', o.authorSlug));
   }
-  const rows = await q.orderBy('articles.published_at', 'desc').orderBy('articles.id').limit(o.limit).offset(o.offset ?? 0).execute();
-  return rows.map(toSummary);
+  if (o.olderThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '<', eb.tuple(o.olderThan!.publishedAt, o.olderThan!.id)));
+  if (o.newerThan) q = q.where((eb) => eb(eb.refTuple('articles.published_at', 'articles.id'), '>', eb.tuple(o.newerThan!.publishedAt, o.newerThan!.id)));
+  const dir = o.newerThan ? 'asc' : 'desc';
+  q = q.orderBy('articles.published_at', dir).orderBy('articles.id', dir).limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
+
+/** Published articles, newest first. */
+export async function listArticles(db: Db, options: ListOptions): Promise<ArticleSummary[]> {
+  const o = await bySectionId(db, options);
+  if (!o) return [];
+  const rows = (await listArticlesQuery(db, o).execute()).map(toSummary);
+  return o.newerThan ? rows.reverse() : rows;
+}
+
+/** The summaries of these articles in the order given, those visible at `now` only: one query for a page of search results. */
+export async function articleSummariesByIds(db: Db, ids: string[], now: Date): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await visible(db, now).where('articles.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Whether the cursor names an article this listing shows now: only those are pages (a page cache entry each). */
+export async function listingHas(db: Db, cursor: ListingCursor, filter: ListFilter): Promise<boolean> {
+  const o = await bySectionId(db, filter);
+  if (!o) return false;
+  const row = await filtered(db, visible(db, o.now), o).where('articles.id', '=', cursor.id).where('articles.published_at', '=', cursor.publishedAt).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The cursor of the article at a position of the listing (0 = newest), for the old `?seite=N` links: reads only the
+ * index (published_at, id), no article row, so even a deep old link is cheap.
+ */
+export async function listingCursorAt(db: Db, filter: ListFilter, position: number): Promise<ListingCursor | undefined> {
+  const o = await bySectionId(db, filter);
+  if (!o) return undefined;
+  const row = await listingCursorsQuery(db, { ...o, limit: 1, offset: position }).executeTakeFirst();
+  return row ? { publishedAt: row.published_at, id: row.id } : undefined;
+}
+
+/**
+ * The cursor a page must continue after so that it shows the `pageSize` articles just newer than `first` (the page
+ * before one starting at `first`); undefined when fewer are newer, so the page before is the listing's first page.
+ */
+export async function previousPageCursor(db: Db, filter: ListFilter, first: ListingCursor, pageSize: number): Promise<ListingCursor | undefined> {
+  const o = await bySectionId(db, filter);
+  if (!o) return undefined;
+  const rows = await listingCursorsQuery(db, { ...o, limit: pageSize + 1, newerThan: first }).execute();
+  const row = rows[pageSize];
+  return row ? { publishedAt: row.published_at, id: row.id } : undefined;
+}
+
+/** A calendar month (UTC, `YYYY-MM`) of published articles, for the sitemap index. */
+export interface PublishedMonth { month: string; articles: number; lastModified: string }
+
+/**
+ * Months with published articles, oldest first, with their count and newest change: one pass over the listing index
+ * (live, published_at, id, updated_at) without reading an article row.
+ */
+export async function listPublishedMonths(db: Db, now: Date): Promise<PublishedMonth[]> {
+  const month = sql<string>`substr(published_at, 1, 7)`;
+  const rows = await db.selectFrom('articles')
+    .select((eb) => [month.as('month'), eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('last')])
+    .where('live', '=', 1).where('published_at', '<=', now.toISOString())
+    .groupBy(month).orderBy(month).execute();
+  return rows.map((r) => ({ month: r.month, articles: Number(r.n), lastModified: r.last }));
+}
+
+/** The query behind sitemapArticles, built but not run (tests/explain-indexes.test.ts reads its plan). */
+export function sitemapArticlesQuery(db: Db, o: { month: string; limit: number; offset: number; now: Date }) {
+  const [y, m] = o.month.split('-').map(Number) as [number, number];
+  const from = new Date(Date.UTC(y, m - 1, 1)).toISOString();
+  const to = new Date(Date.UTC(y, m, 1)).toISOString();
+  const q = db.selectFrom('articles').select(['slug', 'updated_at'])
+    .where('live', '=', 1).where('published_at', '<=', o.now.toISOString()).where('published_at', '>=', from).where('published_at', '<', to)
+    .orderBy('published_at').orderBy('id').limit(o.limit);
+  return o.offset ? q.offset(o.offset) : q;
+}
+
+/** Addresses and last changes of the articles published in one month, oldest first; `offset` skips earlier parts. */
+export async function sitemapArticles(db: Db, o: { month: string; limit: number; offset: number; now: Date }): Promise<{ slug: string; updatedAt: string }[]> {
+  return (await sitemapArticlesQuery(db, o).execute()).map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
 }
 
 /** When the next scheduled article becomes visible (the earliest publishedAt after now), if any is scheduled. */

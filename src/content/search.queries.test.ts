@@ -44,5 +44,30 @@ for (const engine of testEngines()) {
       const n = await sql<{ n: number | string }>`select count(*) as n from search_documents`.execute(store.db);
       assert.equal(Number(n.rows[0]!.n), 12);
     });
+
+    test('with `now`, a scheduled article takes no result\'s place; German word forms find each other', async () => {
+      const at = (d: string, slug: string, text: string) => ({ slug, section: 'stadt', headline: `Meldung ${slug}`, publishedAt: d, access: 'free', blocks: [{ type: 'paragraph', text }] });
+      await importDocument(store.db, parseInterchange(JSON.stringify({ articles: [
+        at('2026-11-10T08:00:00Z', 'kuenftig', 'Die Kirschblütenallee wird gesperrt.'),
+        at('2026-11-01T08:00:00Z', 'heute', 'Die Kirschblütenallee ist offen.'),
+        at('2026-11-01T08:00:00Z', 'haeuser', 'Neue Häuser am Stadtrand.'),
+      ] })), { baseDir: '.', dataDir: '.' });
+      const ids = async (q: string, now?: Date) => searchArticleIds(store.db, store.caps, q, { includePremium: false, limit: 1, ...(now ? { now } : {}) });
+      const slugOf = async (id: string | undefined) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id ?? '').executeTakeFirst())?.slug;
+      assert.equal(await slugOf((await ids('Kirschblütenallee', new Date('2026-11-05T00:00:00Z')))[0]), 'heute');
+      assert.equal((await ids('Kirschblütenallee')).length, 1, 'without now every live article may match');
+      assert.equal(await slugOf((await ids('Haus', new Date('2026-11-05T00:00:00Z')))[0]), 'haeuser');
+    });
+
+    test('ranking: of two articles of the same day, the one about the word comes first, on every engine', async () => {
+      const a = (slug: string, text: string) => ({ slug, section: 'stadt', headline: `Meldung ${slug}`, publishedAt: '2026-10-01T08:00:00Z', access: 'free', blocks: [{ type: 'paragraph', text }] });
+      await importDocument(store.db, parseInterchange(JSON.stringify({ articles: [
+        a('nebenbei', `Der Gemeinderat tagte lange. ${'Es ging um Straßen, Schulen und Gebühren. '.repeat(20)}Am Rande: Seerosenteich.`),
+        a('hauptsache', 'Seerosenteich gereinigt: Der Seerosenteich im Park ist sauber, der Seerosenteich bleibt offen.'),
+      ] })), { baseDir: '.', dataDir: '.' });
+      const ids = await searchArticleIds(store.db, store.caps, 'Seerosenteich', { includePremium: false, limit: 5, now: new Date('2026-11-01T00:00:00Z') });
+      const slugs = await Promise.all(ids.map(async (id) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirstOrThrow()).slug));
+      assert.deepEqual(slugs, ['hauptsache', 'nebenbei']);
+    });
   });
 }

@@ -12,6 +12,7 @@ import * as m008 from './008-media.ts';
 import * as m009 from './009-content-changes.ts';
 import * as m010 from './010-newsroom-admin.ts';
 import * as m011 from './011-search-rowids.ts';
+import * as m012 from './012-listing-indexes.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -26,6 +27,7 @@ const steps: Record<string, Step> = {
   '009-content-changes': m009.up,
   '010-newsroom-admin': m010.up,
   '011-search-rowids': m011.up,
+  '012-listing-indexes': m012.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

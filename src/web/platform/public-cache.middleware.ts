@@ -21,7 +21,7 @@ function respond(page: CachedPage, acceptEncoding: string | undefined, ifNoneMat
 const VARIES = 'klartext.cacheVaries';
 
 /**
- * A page says which query parameters it reads (`seite` on sections and authors, `q` on /suche). Every other
+ * A page says which query parameters it reads (`seite` and `vor` on sections and authors, `q` on /suche). Every other
  * parameter is left out of the cache key: `?x=1`, `?x=2` … get the page without it instead of new entries.
  */
 export function variesBy(c: Context, ...params: string[]): void {
@@ -29,11 +29,12 @@ export function variesBy(c: Context, ...params: string[]): void {
 }
 
 /**
- * Parameters allowed into a stored key: their values are checked by the page and bounded by the content (a page
- * number beyond the last page is a 404, which is never stored). A page reading any other parameter (the free-text
+ * Parameters allowed into a stored key: their values are checked by the page and bounded by the content (a listing
+ * cursor `vor` must name an article the listing shows, anything else is a 400 or 404, which is never stored; `seite`
+ * only redirects). A page reading any other parameter (the free-text
  * `q`) is not stored while the request carries it, so random values can neither grow the cache nor evict pages.
  */
-const DEFAULT_KEY_PARAMS = ['seite'];
+const DEFAULT_KEY_PARAMS = ['seite', 'vor'];
 
 /** The key of a path with the values of the parameters it reads; undefined when one of them may not be stored. */
 function keyFor(path: string, query: URLSearchParams, varies: readonly string[], storable: readonly string[]): string | undefined {

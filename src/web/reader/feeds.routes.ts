@@ -1,12 +1,13 @@
-// RSS feeds and sitemaps. They carry headlines and teasers only — never a premium block.
+// RSS feeds, the news sitemap and robots.txt (the sitemap index is in sitemaps.routes.ts). Headlines and teasers only — never a premium block.
 import { Hono } from 'hono';
-import { getSectionBySlug, listArticles, listSections, listAuthors, type ArticleSummary } from '../../content/index.ts';
+import { getSectionBySlug, listArticles, type ArticleSummary } from '../../content/index.ts';
 import { escapeHtml as x } from '../../html-escape.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { ROBOTS_DISALLOW } from '../platform/private-paths.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { jpegUrl } from '../ui/teaser.view.tsx';
 import { surrogateKeys } from '../platform/surrogate-keys.ts';
+import { sitemapRoutes } from './sitemaps.routes.ts';
 
 const FEED_SIZE = 30;
 
@@ -38,6 +39,7 @@ const xml = (body: string, type = 'application/xml; charset=utf-8') => new Respo
 
 export function feedRoutes(deps: SiteDeps): Hono {
   const app = new Hono();
+  app.route('/', sitemapRoutes(deps));
 
   app.get('/feed.xml', async (c) => {
     surrogateKeys(c, 'feeds');
@@ -51,22 +53,8 @@ export function feedRoutes(deps: SiteDeps): Hono {
     if (!section) throw new HttpError('not-found', 'Dieses Ressort gibt es nicht.');
     surrogateKeys(c, 'feeds');
     const base = deps.publicUrl;
-    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionSlug: section.slug, now: deps.now() });
+    const items = await listArticles(deps.db, { limit: FEED_SIZE, sectionId: section.id, now: deps.now() });
     return xml(rss({ title: `${deps.site.name}: ${section.name}`, link: `${base}/${section.slug}`, self: `${base}/${section.slug}/feed.xml`, description: `Nachrichten aus dem Ressort ${section.name}`, items, base }), 'application/rss+xml; charset=utf-8');
-  });
-
-  app.get('/sitemap.xml', async (c) => {
-    surrogateKeys(c, 'sitemaps');
-    const base = deps.publicUrl;
-    const [articles, sections, authors] = await Promise.all([listArticles(deps.db, { limit: 50000, now: deps.now() }), listSections(deps.db), listAuthors(deps.db)]);
-    const url = (loc: string, lastmod?: string) => `<url><loc>${x(loc)}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`;
-    const body = [
-      url(`${base}/`, articles[0]?.updatedAt),
-      ...sections.map((s) => url(`${base}/${s.slug}`)),
-      ...authors.map((a) => url(`${base}/autor/${a.slug}`)),
-      ...articles.map((a) => url(`${base}/artikel/${a.slug}`, a.updatedAt)),
-    ].join('\n');
-    return xml(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`);
   });
 
   app.get('/news-sitemap.xml', async (c) => {

@@ -1,6 +1,7 @@
 // Front page, section pages and author pages.
 import type { ArticleSummary, Author, Section } from '../../content/index.ts';
 import { Teaser } from '../ui/teaser.view.tsx';
+import type { Paging } from './listing-paging.ts';
 
 export interface FrontPageData {
   lead: ArticleSummary | undefined;
@@ -41,16 +42,26 @@ export function FrontPage({ data, siteName }: { data: FrontPageData; siteName: s
   );
 }
 
-export interface Paging { page: number; pages: number; basePath: string }
+const longDate = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: 'numeric', month: 'long', year: 'numeric' });
 
-export function Pagination({ paging }: { paging: Paging }) {
-  if (paging.pages <= 1) return null;
-  const href = (p: number) => (p === 1 ? paging.basePath : `${paging.basePath}?seite=${p}`);
+/** The days a page spans, oldest first: „3. März 2024 – 12. April 2024“, or one day. */
+function spanOf(articles: ArticleSummary[]): string {
+  const from = longDate.format(new Date(articles[articles.length - 1]!.publishedAt));
+  const to = longDate.format(new Date(articles[0]!.publishedAt));
+  return from === to ? from : `${from} – ${to}`;
+}
+
+/** Newer and older pages by link (keyset, decision 021): no page numbers, the page names the days it covers instead. */
+export function Pagination({ paging, articles }: { paging: Paging; articles: ArticleSummary[] }) {
+  if (!paging.newer && !paging.older) return null;
   return (
-    <nav class="pagination" aria-label="Seiten">
-      {paging.page > 1 ? <a href={href(paging.page - 1)} rel="prev">← Neuere Artikel</a> : <span />}
-      <span>Seite {paging.page} von {paging.pages}</span>
-      {paging.page < paging.pages ? <a href={href(paging.page + 1)} rel="next">Ältere Artikel →</a> : <span />}
+    <nav class="pagination pagination--keyset" aria-label="Seiten">
+      {paging.newer ? <a href={paging.newer} rel="prev">← Neuere Artikel</a> : <span />}
+      <span class="pagination__span">
+        {paging.newer ? <>Artikel vom {spanOf(articles)}</> : 'Die neuesten Artikel'}
+        {paging.newest && <> · <a href={paging.newest}>Zu den neuesten</a></>}
+      </span>
+      {paging.older ? <a href={paging.older} rel="next">Ältere Artikel →</a> : <span />}
     </nav>
   );
 }
@@ -62,7 +73,7 @@ export function SectionPage({ section, articles, paging }: { section: Section; a
       {section.description && <p class="intro">{section.description}</p>}
       {articles.length === 0 && <p>In diesem Ressort ist noch nichts erschienen.</p>}
       <div class="list-stack">{articles.map((a) => <Teaser a={a} variant="row" headingLevel={2} />)}</div>
-      <Pagination paging={paging} />
+      <Pagination paging={paging} articles={articles} />
     </>
   );
 }
@@ -73,7 +84,7 @@ export function AuthorPage({ author, articles, paging }: { author: Author; artic
       <h1 class="page-title">{author.name}</h1>
       <p class="intro">{author.bio || `Artikel von ${author.name}`}</p>
       <div class="list-stack">{articles.map((a) => <Teaser a={a} variant="row" headingLevel={2} />)}</div>
-      <Pagination paging={paging} />
+      <Pagination paging={paging} articles={articles} />
     </>
   );
 }

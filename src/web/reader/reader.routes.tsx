@@ -1,16 +1,13 @@
 // Reader pages: front page, sections, authors, articles and the static pages.
 import { Hono } from 'hono';
-import { countArticles, getAuthorBySlug, getSectionBySlug, listArticles } from '../../content/index.ts';
+import { getAuthorBySlug, getSectionBySlug, listArticles } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
-import { pageNumber } from '../platform/query-params.ts';
 import { renderPage, siteSections, type SiteDeps } from '../platform/render.tsx';
-import { variesBy } from '../platform/public-cache.middleware.ts';
 import { surrogateKeys } from '../platform/surrogate-keys.ts';
 import { FrontPage, SectionPage, AuthorPage } from './listing-pages.view.tsx';
 import { publishedArticleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
 import { ImprintPage, PrivacyPage, TermsPage } from '../ui/simple-pages.view.tsx';
-
-const PAGE_SIZE = 12;
+import { readListing } from './listing-paging.ts';
 
 export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   const app = new Hono();
@@ -40,14 +37,12 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   app.get('/autor/:slug', async (c) => {
     const author = await getAuthorBySlug(deps.db, c.req.param('slug'));
     if (!author) throw new HttpError('not-found', 'Diese Autorin oder diesen Autor gibt es bei uns nicht.');
-    variesBy(c, 'seite');
     surrogateKeys(c, `author:${author.slug}`);
-    const page = pageNumber(c.req.query('seite'));
-    const articles = await listArticles(deps.db, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE, authorSlug: author.slug, now: deps.now() });
-    if (page > 1 && articles.length === 0) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
-    const pages = page + (articles.length > PAGE_SIZE ? 1 : 0);
-    return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${deps.publicUrl}/autor/${author.slug}${page > 1 ? `?seite=${page}` : ''}` },
-      <AuthorPage author={author} articles={articles.slice(0, PAGE_SIZE)} paging={{ page, pages, basePath: `/autor/${author.slug}` }} />);
+    const basePath = `/autor/${author.slug}`;
+    const listing = await readListing(c, deps, { authorSlug: author.slug, now: deps.now() }, basePath, 'Diese Seite gibt es nicht (mehr).');
+    if ('redirect' in listing) return c.redirect(listing.redirect, listing.status);
+    return renderPage(c, deps, { title: author.name, description: `Artikel von ${author.name}`, canonical: `${deps.publicUrl}${listing.paging.self}` },
+      <AuthorPage author={author} articles={listing.articles} paging={listing.paging} />);
   });
 
   app.get('/artikel/:slug', async (c) => {
@@ -59,18 +54,16 @@ export function siteRoutes(deps: SiteDeps, premiumSlot: PremiumSlot): Hono {
   app.get('/:section{[a-z0-9-]+}', async (c) => {
     const section = await getSectionBySlug(deps.db, c.req.param('section'));
     if (!section) throw new HttpError('not-found', 'Diese Seite gibt es nicht.');
-    variesBy(c, 'seite');
     surrogateKeys(c, `section:${section.slug}`);
-    const page = pageNumber(c.req.query('seite'));
-    const total = await countArticles(deps.db, { sectionSlug: section.slug, now: deps.now() });
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    if (page > pages) throw new HttpError('not-found', `Das Ressort ${section.name} hat nur ${pages} Seite${pages === 1 ? '' : 'n'}.`);
-    const articles = await listArticles(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sectionSlug: section.slug, now: deps.now() });
+    const basePath = `/${section.slug}`;
+    const listing = await readListing(c, deps, { sectionId: section.id, now: deps.now() }, basePath,
+      `Diese Seite des Ressorts ${section.name} gibt es nicht (mehr).`);
+    if ('redirect' in listing) return c.redirect(listing.redirect, listing.status);
     return renderPage(c, deps, {
       title: section.name, description: section.description || `Nachrichten aus dem Ressort ${section.name}`,
-      canonical: `${deps.publicUrl}/${section.slug}${page > 1 ? `?seite=${page}` : ''}`,
+      canonical: `${deps.publicUrl}${listing.paging.self}`,
       feeds: [{ title: `${deps.site.name}: ${section.name}`, href: `/${section.slug}/feed.xml` }],
-    }, <SectionPage section={section} articles={articles} paging={{ page, pages, basePath: `/${section.slug}` }} />, { activeSection: section.slug });
+    }, <SectionPage section={section} articles={listing.articles} paging={listing.paging} />, { activeSection: section.slug });
   });
 
   return app;

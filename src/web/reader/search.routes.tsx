@@ -1,7 +1,7 @@
 // /suche: a private page (it reads the session): headline, teaser and free text for everyone, premium text too for subscribers and staff.
 import { Hono, type Context } from 'hono';
 import { readsAllPlus } from '../../access/index.ts';
-import { getArticleById, searchArticleIds, type ArticleSummary } from '../../content/index.ts';
+import { articleSummariesByIds, searchArticleIds } from '../../content/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
@@ -29,11 +29,10 @@ export function searchRoutes(deps: SearchDeps): Hono<AppEnv> {
     markPrivate(c, { noindex: true });
     const q = queryOf(c);
     const includePremium = await readsAllPlus(deps.site.db, readerUser(c), deps.now());
-    const now = deps.now().toISOString();
-    const ids = q ? await searchArticleIds(deps.site.db, deps.site.caps, q, { includePremium, limit: RESULTS }) : [];
-    // Scheduled articles are indexed at import; they stay out of results until they are published.
-    const found = await Promise.all(ids.map((id) => getArticleById(deps.site.db, id)));
-    const results: ArticleSummary[] = found.filter((a): a is NonNullable<typeof a> => a !== undefined && a.publishedAt <= now);
+    const now = deps.now();
+    // scheduled articles are indexed at import; they stay out of results until they are published
+    const ids = q ? await searchArticleIds(deps.site.db, deps.site.caps, q, { includePremium, limit: RESULTS, now }) : [];
+    const results = await articleSummariesByIds(deps.site.db, ids, now);
     return renderPage(c, deps.site, { title: q ? `Suche: ${q}` : 'Suche', noindex: true, canonical: `${deps.site.publicUrl}/suche` },
       <SearchPage q={q} results={results} premiumSearched={includePremium} />);
   });
