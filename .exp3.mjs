@@ -1,0 +1,10 @@
+import Database from 'better-sqlite3';
+const db = new Database('/tmp/sqlite-helper-big/klartext.sqlite', { readonly: true });
+const now = new Date().toISOString();
+const sec = db.prepare('select section_id, count(*) n from articles where live=1 group by section_id order by n desc limit 1').get();
+const cur = db.prepare('select published_at, id from articles where section_id=? and live=1 and published_at<=? order by published_at desc, id desc limit 1 offset 24000').get(sec.section_id, now);
+const base = `select id from articles where section_id=? and live=1 and published_at<=? and (published_at, id) < (?, ?) order by published_at desc, id desc limit 13`;
+const fix = `select id from articles where section_id=? and live=1 and published_at<=? and published_at <= ? and (published_at, id) < (?, ?) order by published_at desc, id desc limit 13`;
+const t = (l, q, ...a) => { const st = db.prepare(q); st.all(...a); const s = performance.now(); for (let i = 0; i < 20; i++) st.all(...a); console.log(l, ((performance.now() - s) / 20).toFixed(3), 'ms'); for (const r of db.prepare('explain query plan ' + q).all(...a)) console.log('   ', r.detail); };
+t('base', base, sec.section_id, now, cur.published_at, cur.id);
+t('fix', fix, sec.section_id, now, cur.published_at, cur.published_at, cur.id);
