@@ -69,5 +69,20 @@ for (const engine of testEngines()) {
       const slugs = await Promise.all(ids.map(async (id) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirstOrThrow()).slug));
       assert.deepEqual(slugs, ['hauptsache', 'nebenbei']);
     });
+
+    test('many matches: only the newest candidates are ranked, so an older best match gives way (small bounds)', async () => {
+      const a = (slug: string, day: string, text: string) => ({ slug, section: 'stadt', headline: `Meldung ${slug}`, publishedAt: `2026-09-${day}T08:00:00Z`, access: 'free', blocks: [{ type: 'paragraph', text }] });
+      const filler = 'Es ging um Straßen, Schulen und Gebühren. '.repeat(20);
+      await importDocument(store.db, parseInterchange(JSON.stringify({ articles: [
+        a('ahorn-alt', '01', 'Ahornallee: Die Ahornallee wird gefällt, die Ahornallee war krank.'),
+        a('ahorn-mitte', '02', `Der Rat tagte. ${filler}Am Rande: Ahornallee.`),
+        a('ahorn-neu', '03', `Der Rat tagte wieder. ${filler}Am Rande: Ahornallee.`),
+      ] })), { baseDir: '.', dataDir: '.' });
+      const slugs = async (o: { candidates?: number; rankAllUpTo?: number }) => Promise.all((await searchArticleIds(store.db, store.caps, 'Ahornallee', { includePremium: false, limit: 5, now: new Date('2026-10-01T00:00:00Z'), ...o }))
+        .map(async (id) => (await store.db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirstOrThrow()).slug));
+      assert.equal((await slugs({}))[0], 'ahorn-alt', 'few matches: all ranked, the article about the word first');
+      assert.deepEqual((await slugs({ candidates: 2, rankAllUpTo: 1 })).sort(), ['ahorn-mitte', 'ahorn-neu'], 'only the two newest matches are ranked');
+      assert.equal((await slugs({ candidates: 3, rankAllUpTo: 1 }))[0], 'ahorn-alt', 'the bounded path ranks too');
+    });
   });
 }
