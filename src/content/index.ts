@@ -22,3 +22,5 @@ export {
   type SectionWithUsage,
 } from './section-admin.ts';
 export { listBylines, createByline, updateByline, deleteByline, BYLINE_NAME_MAX, BYLINE_BIO_MAX, type Byline, type BylineInput } from './byline-admin.ts';
+// the demo's seeded PRNG (mulberry32), also used by the generated big paper
+export { seededRng } from './demo/photos.ts';

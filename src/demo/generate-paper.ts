@@ -1,7 +1,7 @@
 // The rows of a generated big paper: archive articles in every section, bylines, readers and subscriptions — each row a pure function of the seed and its number.
 import argon2 from 'argon2';
 import { blocksPlainText, freeBlocks, premiumBlocks, slugify, type Block } from '../content/index.ts';
-import { addMonths, berlinDate as berlinDateOf, berlinMidnight as berlinMidnightOf, sealPaymentData, type Offer } from '../billing/index.ts';
+import { addMonths, berlinDate as berlinDateOf, berlinMidnight as berlinMidnightOf, newSubscriptionRow, sealPaymentData, type Offer } from '../billing/index.ts';
 import type { SubscriptionRow, SepaMandateRow, UserRow } from '../db/index.ts';
 import {
   FIRST_NAMES, LAST_NAMES, SECTION_SLUGS, articleText, asciiName, generatedId, mix, paragraph, pick, rowRng, weighted,
@@ -161,7 +161,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
     const end = periodEnd(berlinDate(new Date(start)), 1, 12).getTime();
     const ended = end <= now;
     return {
-      subscription: row({
+      subscription: newSubscriptionRow({
         ...base, kind, provider: 'none', state: ended ? 'ended' : 'active', starts_at: iso(start), offer_name: 'Freiabo', price_cents: 0, period: 'month',
         current_period_start: iso(start), current_period_end: iso(end), access_until: iso(end), ended_at: ended ? iso(end) : null, end_reason: ended ? 'comp-over' : null,
         created_at: iso(start), updated_at: iso(ended ? end : start),
@@ -176,7 +176,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
     const ended = end <= now;
     const g = offers.gift;
     return {
-      subscription: row({
+      subscription: newSubscriptionRow({
         ...base, kind, provider: 'sepa', state: ended ? 'ended' : 'active', starts_at: iso(start), offer_id: g.id, offer_name: g.name, price_cents: g.priceCents * months,
         period: 'month', gift_months: months, periods_paid: 1, current_period_start: iso(start), current_period_end: iso(end), access_until: iso(end),
         ended_at: ended ? iso(end) : null, end_reason: ended ? 'gift-over' : null, reminder_sent_at: end - 7 * DAY <= now ? iso(end - 7 * DAY) : null,
@@ -213,7 +213,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
   } satisfies SepaMandateRow : null;
 
   if (state === 'pending') {
-    return { subscription: row({ ...common, state: 'pending', updated_at: iso(created) }), mandate };
+    return { subscription: newSubscriptionRow({ ...common, state: 'pending', updated_at: iso(created) }), mandate };
   }
   // the period running now (periods counted from the anchor), or for ended contracts the one in which they ended
   const endAt = state === 'ended' ? created + Math.floor(r() * (age - DAY)) + DAY : now;
@@ -227,7 +227,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
   if (state === 'ended') {
     const reason = r() < 0.85 ? 'cancelled' : 'dunning';
     return {
-      subscription: row({
+      subscription: newSubscriptionRow({
         ...common, ...period, state: 'ended', ended_at: iso(endAt), end_reason: reason, access_until: iso(endAt),
         ...(reason === 'cancelled' ? { cancel_requested_at: iso(endAt - 30 * DAY), cancel_effective_at: iso(endAt) } : { dunning_attempts: 3 }),
         updated_at: iso(endAt),
@@ -239,7 +239,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
     const since = now - Math.floor(r() * 9 * DAY) - 3_600_000;
     const attempts = state === 'dunning' ? 1 + Math.floor(r() * 2) : 0;
     return {
-      subscription: row({
+      subscription: newSubscriptionRow({
         ...common, ...period, state, past_due_since: iso(since), dunning_attempts: attempts, next_dunning_at: iso(since + (attempts + 1) * 5 * DAY),
         access_until: iso(since + graceMs), updated_at: iso(since),
       }),
@@ -250,7 +250,7 @@ export function generatedContract(plan: PaperPlan, k: number, reader: UserRow, o
   // a cancellation takes effect at the end of the running period (never before the minimum term)
   const effective = cancelled ? Math.max(periodEndAt, Date.parse(terms.min_term_end)) : null;
   return {
-    subscription: row({
+    subscription: newSubscriptionRow({
       ...common, ...period, state: state === 'intro' ? 'intro' : 'active',
       access_until: iso(effective !== null ? Math.min(effective, periodEndAt) : periodEndAt),
       ...(cancelled ? { cancel_requested_at: iso(now - Math.floor(r() * 20 * DAY) - DAY), cancel_effective_at: iso(effective!) } : {}),
@@ -266,16 +266,6 @@ function monthsBetween(anchor: string, t: number): number {
   return (d.getUTCFullYear() - y) * 12 + (d.getUTCMonth() + 1 - m);
 }
 
-/** A full subscriptions row: every column present (COPY and multi-row inserts name all of them), defaults as newSubscriptionRow has them. */
-function row(v: Partial<SubscriptionRow> & Pick<SubscriptionRow, 'id' | 'number' | 'user_id' | 'kind' | 'provider' | 'state' | 'starts_at' | 'offer_name' | 'price_cents' | 'period' | 'created_at' | 'updated_at'>): SubscriptionRow {
-  return {
-    offer_id: null, access_until: null, current_period_start: null, current_period_end: null, min_term_end: null, periods_paid: 0,
-    intro_price_cents: null, intro_months: 0, min_term_months: 0, notice_months: 0, gift_months: null, cancel_requested_at: null,
-    cancel_effective_at: null, past_due_since: null, dunning_attempts: 0, next_dunning_at: null, reminder_sent_at: null, ended_at: null,
-    end_reason: null, holder_name: '', buyer_email: '', order_key: null, gift_code_hash: null, external_ref: null, external_customer: null,
-    external_version: 0, ...v,
-  };
-}
 
 /**
  * The hash every generated reader shares: argon2id of GENERATED_PASSWORD at the given cost, its salt taken from the seed

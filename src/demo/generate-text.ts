@@ -1,16 +1,8 @@
 // Deterministic randomness and German newspaper text for the generated big paper: every value a pure function of (seed, stream, row).
+import { seededRng } from '../content/index.ts';
 
-/** A small fast PRNG (mulberry32): the same seed gives the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small fast PRNG (mulberry32, the demo's): the same seed gives the same sequence on every machine. */
+export const rng: (seed: number) => () => number = seededRng;
 
 /** Combines numbers into one 32-bit seed (murmur3's finaliser per part). */
 export function mix(...parts: number[]): number {

@@ -1,7 +1,6 @@
 // PostgreSQL going away: /healthz says 503, pages show the error page, and both recover without a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,28 +12,8 @@ import { loadConfig, servingConfig } from '../config.ts';
 import { createApp } from './app.tsx';
 import { importDocument } from '../content/index.ts';
 import { fixtureDocument, writeFixtureImages } from '../content/content.fixtures.ts';
+import { switchableProxy } from '../testing/switchable-proxy.ts';
 
-/** A TCP proxy to PostgreSQL that can be switched off (dropping every open connection) and on again. */
-async function switchableProxy(target: { host: string; port: number }) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const on = async () => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(target.port, target.host);
-      for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => s.destroy()); }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', () => r()));
-    port = (server.address() as net.AddressInfo).port;
-  };
-  const off = async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server!.close(() => r()));
-  };
-  await on();
-  return { get port() { return port; }, on, off };
-}
 
 const url = process.env.DATABASE_URL_TEST;
 test('database outage and recovery on PostgreSQL', { skip: url ? false : 'DATABASE_URL_TEST not set' }, async () => {
