@@ -1,5 +1,5 @@
 // Domain types of accounts: users, roles, the reader of a request, sessions — what callers see, never the rows.
-export const ROLES = ['reader', 'author', 'editor', 'admin'] as const;
+export const ROLES = ['reader', 'author', 'editor', 'admin', 'publisher'] as const;
 export type Role = (typeof ROLES)[number];
 /** Staff read every article and may give Plus articles away; the one list every access rule asks. */
 export const STAFF_ROLES = ['author', 'editor', 'admin'] as const satisfies readonly Role[];

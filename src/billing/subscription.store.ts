@@ -25,7 +25,7 @@ export function newSubscriptionRow(v: Pick<Subscription, 'id' | 'number' | 'user
     intro_price_cents: null, intro_months: 0, min_term_months: 0, notice_months: 0, gift_months: null, cancel_requested_at: null,
     cancel_effective_at: null, past_due_since: null, dunning_attempts: 0, next_dunning_at: null, reminder_sent_at: null, ended_at: null,
     end_reason: null, holder_name: '', buyer_email: '', order_key: null, gift_code_hash: null, external_ref: null, external_customer: null,
-    external_version: 0, ...v,
+    external_version: 0, attributed_article_id: null, experiment_variant_id: null, ...v,
   };
 }
 

@@ -70,7 +70,7 @@ export interface UserRow {
   id: string;
   email: string;
   password_hash: string;
-  role: 'reader' | 'author' | 'editor' | 'admin';
+  role: 'reader' | 'author' | 'editor' | 'admin' | 'publisher';
   display_name: string;
   email_verified_at: string | null;
   newsletter_opt_in: number;
@@ -155,6 +155,10 @@ export interface SubscriptionRow {
   external_version: number;
   created_at: string;
   updated_at: string;
+  /** the last Plus article whose paywall the reader saw within 7 days before ordering (migration 013) */
+  attributed_article_id: string | null;
+  /** the offer-box variant the reader was shown when ordering */
+  experiment_variant_id: string | null;
 }
 export interface OfferRow {
   id: string; slug: string; name: string; description: string; kind: 'recurring' | 'gift';
@@ -226,6 +230,25 @@ export interface ContentChangeRow {
   purge_claimed: number;
 }
 
+/** Insights (migration 013): raw events without a person in them, and their daily rollups. */
+export interface AnalyticsEventRow {
+  at: string; day: string; kind: string;
+  article_id: string | null; offer_id: string | null; variant_id: string | null; institution_id: string | null; detail: string | null;
+}
+export interface AnalyticsDailyRow {
+  day: string; kind: string; article_id: string; offer_id: string; variant_id: string; institution_id: string; detail: string; section_id: string; count: number;
+}
+export interface AnalyticsRollupDayRow { day: string; rolled_up_at: string; final: number }
+export interface ExperimentRow { id: string; name: string; state: 'draft' | 'running' | 'ended'; created_by: string | null; created_at: string; started_at: string | null; ended_at: string | null }
+export interface ExperimentVariantRow { id: string; experiment_id: string; key: string; headline: string; body: string; offer_id: string | null; share: number; position: number }
+export interface InstitutionRow {
+  id: string; name: string; kind: 'school' | 'library' | 'company' | 'other'; seats: number | null; ends_on: string;
+  created_at: string; updated_at: string; revoked_at: string | null;
+}
+export interface InstitutionNetworkRow { id: string; institution_id: string; cidr: string }
+export interface InstitutionDomainRow { domain: string; institution_id: string }
+export interface InstitutionMemberRow { institution_id: string; user_id: string; claimed_at: string; last_used_at: string }
+
 export interface Database {
   sections: SectionRow;
   authors: AuthorRow;
@@ -260,4 +283,13 @@ export interface Database {
   jobs: JobRow;
   content_changes: ContentChangeRow;
   staff_role_changes: StaffRoleChangeRow;
+  analytics_events: AnalyticsEventRow;
+  analytics_daily: AnalyticsDailyRow;
+  analytics_rollup_days: AnalyticsRollupDayRow;
+  experiments: ExperimentRow;
+  experiment_variants: ExperimentVariantRow;
+  institutions: InstitutionRow;
+  institution_networks: InstitutionNetworkRow;
+  institution_domains: InstitutionDomainRow;
+  institution_members: InstitutionMemberRow;
 }

@@ -37,6 +37,7 @@ import { billingRoutes } from './billing/index.ts';
 import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
+import { createEventRecorder, type EventRecorder } from '../analytics/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -61,6 +62,8 @@ export interface AppDeps {
   billing?: BillingContext;
   /** tests: how the content-change feed polls, and a look at the changes read and the purges sent to KLARTEXT_PURGE_URL */
   contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge' | 'repurgeAfterMs'>;
+  /** insights: where events go (default: a batched writer into analytics_events with this app's clock) */
+  analytics?: EventRecorder;
 }
 
 export interface KlartextApp {
@@ -82,6 +85,8 @@ export interface KlartextApp {
   assets: Assets;
   /** the billing context the routes use; the server's job runner bills with the same one */
   billing: BillingContext;
+  /** the event recorder of this app; tests `await analytics.flush()` before reading analytics_events */
+  analytics: EventRecorder;
   /**
    * For a Node `http` server: cache hits answered before routing, everything else through `app`. Made on demand:
    * @hono/node-server's listener replaces the global Request/Response with its lighter ones, which a process that
@@ -141,6 +146,7 @@ export function createApp(deps: AppDeps): KlartextApp {
     }, ['front', 'nav']),
     now,
   };
+  const analytics = deps.analytics ?? createEventRecorder({ db: store.db, now });
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
   // the offer the paywall box sells, kept until the offers change (billing records 'offers')
@@ -231,8 +237,8 @@ export function createApp(deps: AppDeps): KlartextApp {
     return counted;
   };
   return {
-    app, publicApp, privateApp, pageCache, assets, billing, nodeListener,
+    app, publicApp, privateApp, pageCache, assets, billing, analytics, nodeListener,
     contentChanges: invalidation.feed, ready: invalidation.ready, startDraining: operations.startDraining,
-    close: () => { unwatch(); return invalidation.stop(); },
+    close: async () => { unwatch(); await analytics.close(); await invalidation.stop(); },
   };
 }

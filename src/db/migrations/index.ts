@@ -13,6 +13,7 @@ import * as m009 from './009-content-changes.ts';
 import * as m010 from './010-newsroom-admin.ts';
 import * as m011 from './011-search-rowids.ts';
 import * as m012 from './012-listing-indexes.ts';
+import * as m013 from './013-insights.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -28,6 +29,7 @@ const steps: Record<string, Step> = {
   '010-newsroom-admin': m010.up,
   '011-search-rowids': m011.up,
   '012-listing-indexes': m012.up,
+  '013-insights': m013.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

@@ -21,7 +21,7 @@ const LABELS: Record<string, string> = {
   displayName: 'Name', newEmail: 'Neue E-Mail-Adresse', password: 'Passwort', currentPassword: 'Aktuelles Passwort', newPassword: 'Neues Passwort',
 };
 
-const ROLE_NAMES: Record<User['role'], string> = { reader: 'Leserin/Leser', author: 'Autorin/Autor', editor: 'Redaktion', admin: 'Administration' };
+const ROLE_NAMES: Record<User['role'], string> = { reader: 'Leserin/Leser', author: 'Autorin/Autor', editor: 'Redaktion', admin: 'Administration', publisher: 'Verlag' };
 
 /** "Firefox auf Linux" from a user agent string, good enough to recognise one's own devices. */
 export function deviceName(ua: string): string {

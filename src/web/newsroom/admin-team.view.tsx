@@ -9,13 +9,15 @@ export const ROLE_CHOICES: Record<Role, string> = {
   author: 'Autorin / Autor',
   editor: 'Redakteurin / Redakteur',
   admin: 'Administratorin / Administrator',
+  publisher: 'Verlag (Auswertungen, keine Redaktion)',
 };
-const ROLE_SHORT: Record<string, string> = { reader: 'Leser', author: 'Autor', editor: 'Redaktion', admin: 'Admin' };
+const ROLE_SHORT: Record<string, string> = { reader: 'Leser', author: 'Autor', editor: 'Redaktion', admin: 'Admin', publisher: 'Verlag' };
 const ROLE_RIGHTS: Record<Role, string> = {
   reader: 'kein Zugang zur Redaktion',
   author: 'schreibt und reicht ein',
   editor: 'veröffentlicht, plant, zieht zurück',
   admin: 'alles, dazu Ressorts, Autorenzeilen und Rollen',
+  publisher: 'sieht die Auswertungen unter /verlag, kein Zugang zur Redaktion',
 };
 
 const roleChip = (role: string) => <span class={`nr-adm__role nr-adm__role--${ROLE_SHORT[role] ? role : 'reader'}`}>{ROLE_SHORT[role] ?? role}</span>;

@@ -16,7 +16,7 @@ const NAV: { area: NewsroomArea; href: string; label: string; adminOnly?: boolea
   { area: 'verwaltung', href: '/redaktion/verwaltung/ressorts', label: 'Verwaltung', adminOnly: true },
 ];
 
-export const ROLE_LABELS: Record<Role, string> = { reader: 'Leser/in', author: 'Autor/in', editor: 'Redakteur/in', admin: 'Administrator/in' };
+export const ROLE_LABELS: Record<Role, string> = { reader: 'Leser/in', author: 'Autor/in', editor: 'Redakteur/in', admin: 'Administrator/in', publisher: 'Verlag' };
 
 export const STATE_LABELS: Record<EditorialState, string> = {
   draft: 'Entwurf', review: 'In Prüfung', scheduled: 'Geplant', published: 'Veröffentlicht', unpublished: 'Zurückgezogen',

@@ -21,6 +21,28 @@ export const adminsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * Insights pages the `publisher` role may read (GET/HEAD only): the overview, articles, revenue, experiment results and
+ * institutions. Everything else under /verlag — subscriptions with personal data, cancellations, offers, jobs, and every
+ * form that changes something — stays with admins.
+ */
+export const INSIGHTS_PATHS = ['/verlag', '/verlag/artikel', '/verlag/umsatz', '/verlag/experimente', '/verlag/institutionen'] as const;
+
+export const isInsightsPath = (path: string): boolean =>
+  INSIGHTS_PATHS.some((p) => path === p || (p !== '/verlag' && path.startsWith(`${p}/`)) || path === `${p}.csv` || path.startsWith(`${p}.`));
+
+/** Guests go to the login; admins everywhere; the publisher role reads insights pages (GET/HEAD) and nothing else; everyone else 403. */
+export const publisherAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const reader = c.get('reader');
+  if (!reader) return c.redirect(`/anmelden?weiter=${encodeURIComponent(c.req.path)}`, 303);
+  const role = reader.user.role;
+  const reads = c.req.method === 'GET' || c.req.method === 'HEAD';
+  if (role === 'admin' || (role === 'publisher' && reads && isInsightsPath(c.req.path))) return next();
+  throw new HttpError('forbidden', role === 'publisher'
+    ? 'Mit der Rolle „Verlag“ sehen Sie die Auswertungen; alles andere ist Administratorinnen und Administratoren vorbehalten.'
+    : 'Der Verlagsbereich ist dem Verlag und der Administration vorbehalten.');
+};
+
 /** The admin behind this request (adminsOnly ran before). */
 export function adminOf(c: PublisherContext): { id: string; email: string } {
   const reader = c.get('reader');
