@@ -31,7 +31,7 @@ export async function prepareDatabase(config: Readonly<Config>, logger: Logger):
       // A wrong KLARTEXT_MASTER_KEY (or a rotated-away one) stops the start with one line, instead of failing every Plus page.
       await assertMasterKeysOpen(store.db, loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious));
       const seeded = await seedDemoIfEmpty(store, config);
-      if (seeded) logger.info({ articles: seeded.articles }, 'demo newspaper seeded');
+      if (seeded) logger.info({ articles: seeded.articles, history: seeded.history }, 'demo newspaper seeded');
       if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
       const admin = await seedDemoAdminIfNoUsers(store);
       if (admin) {

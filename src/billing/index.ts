@@ -16,7 +16,7 @@ export { ALLOWED_FROM, DUNNING_ATTEMPTS, DUNNING_DAYS, STATE_LABELS, accessUntil
 export {
   applyLifecycle, findSubscription, findSubscriptionByNumber, newSubscriptionNumber, subscriptionHistory, subscriptionsOfUser, tryApplyLifecycle,
   type Actor, type Subscription, type SubscriptionEvent,
-  newSubscriptionRow,
+  newSubscriptionRow, planChange, type ApplyOptions,
 } from './subscription.store.ts';
 export {
   SEARCH_PAGE_SIZE, searchSubscriptions, soldOfferNames, subscriptionsForExport, terminateSubscription, type SubscriptionListItem, type SubscriptionSearch,

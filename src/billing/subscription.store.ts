@@ -68,8 +68,8 @@ export interface ApplyOptions { cause: string; actor: Actor; graceMs: number }
 
 type EventLine = { at: string; event: string; from: string | null; to: string; cause: string; actor: Actor };
 
-/** The row after an event: what the lifecycle decides, with access_until and a new updated_at. */
-function planChange(sub: Subscription, event: LifecycleEvent, o: ApplyOptions) {
+/** The row after an event: what the lifecycle decides, with access_until and a new updated_at (the demo history replays contracts with it too). */
+export function planChange(sub: Subscription, event: LifecycleEvent, o: ApplyOptions) {
   const t = transition(snapshotOf(sub), event);
   const n = t.next;
   const values = {

@@ -112,6 +112,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo, env: Record<
       case 'seed': {
         const r = await seedDemo(await store(), config);
         io.out(`Demo-Zeitung eingespielt: ${r.articles} Artikel.`);
+        const h = r.history;
+        const n = (x: number) => x.toLocaleString('de-DE');
+        io.out(h.added
+          ? `Demo-Verlauf über zwei Jahre: ${n(h.archiveArticles)} Archivartikel, ${n(h.readers)} Leserkonten, ${n(h.subscriptions)} Abos, ${n(h.rawEvents)} Ereignisse der letzten 90 Tage (${h.seconds.toFixed(1).replace('.', ',')} s).`
+          : `Demo-Verlauf: nichts hinzugefügt. ${h.reason}`);
         return 0;
       }
       case 'user':

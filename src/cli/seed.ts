@@ -1,4 +1,4 @@
-// The demo newspaper: pictures rendered, dates moved so the newest article is an hour old, imported like any other file.
+// The demo newspaper: pictures rendered, dates moved so the newest article is an hour old, imported like any other file; then its two years of history.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { importDocument, parseInterchange } from '../content/index.ts';
 import { demoDocumentPath, renderDemoPhotos } from '../content/demo/photos.ts';
 import { createUser, STANDARD_HASHING, type PasswordHashing } from '../accounts/index.ts';
 import { DEMO_OFFERS, ensureOffers } from '../billing/index.ts';
+import { seedDemoHistory, type HistoryResult } from '../demo/index.ts';
 
 /** Moves all dates by the same amount so that the newest is `newest`; keeps the spacing the editors chose. */
 export function shiftDates(json: string, newest: Date): string {
@@ -18,7 +19,14 @@ export function shiftDates(json: string, newest: Date): string {
   return JSON.stringify(doc);
 }
 
-export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'>, now = new Date()): Promise<{ articles: number }> {
+/** What the demo seed did: the paper's articles, and the history (added, or why not: it is there already, or the site has insights data of its own). */
+export interface DemoSeed { articles: number; history: HistoryResult }
+
+/**
+ * The demo paper, its offers and its history (decision 033: two years of readers, contracts, orders and events, so
+ * the publisher's dashboard has something to show on the first start). A second seed adds no second history.
+ */
+export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'billingGraceDays'>>, now = new Date()): Promise<DemoSeed> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-demo-'));
   try {
     await renderDemoPhotos(dir);
@@ -27,7 +35,8 @@ export async function seedDemo(store: Store, config: Pick<Config, 'dataDir'>, no
     // from the JPEGs the first time a browser asks for them
     const result = await importDocument(store.db, parseInterchange(json), { baseDir: dir, dataDir: config.dataDir, imageFormats: ['jpg'] });
     await ensureOffers(store.db, DEMO_OFFERS, now);
-    return { articles: result.created + result.updated };
+    const history = await seedDemoHistory(store, { now, graceMs: (config.billingGraceDays ?? 3) * 86_400_000 });
+    return { articles: result.created + result.updated, history };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -41,7 +50,7 @@ export async function seedOffersIfNone(store: Store, now = new Date()): Promise<
   return true;
 }
 
-export async function seedDemoIfEmpty(store: Store, config: Pick<Config, 'dataDir'>): Promise<{ articles: number } | null> {
+export async function seedDemoIfEmpty(store: Store, config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'billingGraceDays'>>): Promise<DemoSeed | null> {
   const any = await store.db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
   return any ? null : seedDemo(store, config);
 }

@@ -101,7 +101,7 @@ export function generatedReader(plan: PaperPlan, n: number, passwordHash: string
 
 const NUMBER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 /** KT-XXXX-XXXX like newSubscriptionNumber, unique among generated ones: 40 bits, a bijection of the contract's number in the low 32. */
-function contractNumber(seed: number, k: number): string {
+export function contractNumber(seed: number, k: number): string {
   let x = (k ^ mix(seed, STREAM.subscription)) >>> 0;
   x = Math.imul(x, 0x2c1b3c6d | 1) >>> 0;
   x = (x ^ (x >>> 15)) >>> 0;
