@@ -57,7 +57,7 @@ const PLACES = ['Brackenau', 'Niederkamp', 'Oberhessel', 'Sülmetal', 'Kirchwend
 const SECTION_TEXT: Record<string, { kickers: string[]; subjects: string[]; actions: string[] }> = {
   stadt: {
     kickers: ['Rathaus', 'Verkehr', 'Baustelle', 'Wohnen', 'Schule', 'Stadtwerke', 'Haushalt', 'Markt', 'Innenstadt', 'Advent'],
-    subjects: ['Der Stadtrat', 'Die Bürgermeisterin', 'Das Bauamt', 'Die Stadtwerke', 'Der Ortsbeirat', 'Die Verwaltung', 'Das Ordnungsamt', 'Der Seniorenbeirat'],
+    subjects: ['Der Stadtrat', 'Die Bürgermeisterin', 'Das Bauamt', 'Die Stadtwerke GmbH', 'Der Ortsbeirat', 'Die Verwaltung', 'Das Ordnungsamt', 'Der Seniorenbeirat'],
     actions: ['beschließt neue Pläne für den Marktplatz', 'sperrt die Mühlentorbrücke für drei Wochen', 'erhöht die Gebühren für Parkplätze', 'plant einen Radweg entlang der Sülme',
       'stellt den Haushalt für das kommende Jahr vor', 'saniert die Grundschule am Lindenweg', 'verlängert die Öffnungszeiten der Bibliothek', 'baut neue Wohnungen am Bahnhof'],
   },
@@ -75,7 +75,7 @@ const SECTION_TEXT: Record<string, { kickers: string[]; subjects: string[]; acti
   },
   sport: {
     kickers: ['Fußball', 'Handball', 'Leichtathletik', 'Schwimmen', 'Radsport', 'Tischtennis', 'Turnen'],
-    subjects: ['Der SV Brackenau', 'Die HSG Sülmetal', 'Der TuS Niederkamp', 'Die Handballerinnen des TV Oberhessel', 'Der Radclub Haselfurt', 'Die A-Jugend des FC Altenbruch'],
+    subjects: ['Der SV Brackenau', 'Die HSG Sülmetal', 'Der TuS Niederkamp', 'Die Handballabteilung des TV Oberhessel', 'Der Radclub Haselfurt', 'Die A-Jugend des FC Altenbruch'],
     actions: ['gewinnt das Derby in der Nachspielzeit', 'steigt nach einer starken Saison auf', 'verliert knapp gegen den Tabellenführer', 'holt einen neuen Trainer',
       'feiert den Kreispokal', 'richtet die Landesmeisterschaft aus', 'muss um den Klassenerhalt bangen', 'verpflichtet zwei Talente aus der Region'],
   },
@@ -100,8 +100,11 @@ const SECTION_TEXT: Record<string, { kickers: string[]; subjects: string[]; acti
 
 const OPENERS = ['Am Montag', 'Am Dienstagabend', 'In der vergangenen Woche', 'Seit Anfang des Monats', 'Am Wochenende', 'Bereits im Frühjahr', 'Nach langem Streit', 'Überraschend'];
 const MIDDLES = ['nach Angaben der Verwaltung', 'wie ein Sprecher bestätigte', 'nach einer Sitzung im Rathaus', 'trotz deutlicher Kritik', 'mit großer Mehrheit', 'zur Freude vieler Anwohner'];
-const NOUNS = ['Haushalt', 'Brücke', 'Bahnhof', 'Kita', 'Turnhalle', 'Radweg', 'Freibad', 'Feuerwache', 'Marktplatz', 'Gewerbegebiet', 'Windpark', 'Stadtfest', 'Bibliothek',
-  'Buslinie', 'Ortsumgehung', 'Sporthalle', 'Klinik', 'Hochwasserschutz', 'Baugebiet', 'Wochenmarkt', 'Glasfaser', 'Kreisverkehr', 'Spielplatz', 'Musikschule'];
+/** Things money is for, with the article they take after „für“ (accusative): „für den Radweg“, „für die Kita“, „für das Freibad“. */
+const NOUNS: readonly (readonly [string, 'den' | 'die' | 'das'])[] = [['Haushalt', 'den'], ['Brücke', 'die'], ['Bahnhof', 'den'], ['Kita', 'die'], ['Turnhalle', 'die'],
+  ['Radweg', 'den'], ['Freibad', 'das'], ['Feuerwache', 'die'], ['Marktplatz', 'den'], ['Gewerbegebiet', 'das'], ['Windpark', 'den'], ['Stadtfest', 'das'],
+  ['Bibliothek', 'die'], ['Buslinie', 'die'], ['Ortsumgehung', 'die'], ['Sporthalle', 'die'], ['Klinik', 'die'], ['Hochwasserschutz', 'den'], ['Baugebiet', 'das'],
+  ['Wochenmarkt', 'den'], ['Glasfaserausbau', 'den'], ['Kreisverkehr', 'den'], ['Spielplatz', 'den'], ['Musikschule', 'die']];
 const CLOSINGS = ['Eine Entscheidung soll im kommenden Monat fallen.', 'Die Arbeiten sollen bis zum Herbst abgeschlossen sein.', 'Die Kosten liegen bei rund {n} Euro.',
   'Anwohner können sich bis Ende des Monats äußern.', 'Weitere Informationen gibt es im Bürgerbüro.', 'Der Ausschuss berät das Thema erneut im {m}.',
   '„Wir sind zuversichtlich“, sagt {p}.', 'Nicht alle sind davon überzeugt.'];
@@ -119,7 +122,7 @@ function sentence(r: () => number, section: string): string {
       return `${pick(r, OPENERS)} ${verb} ${subject} ${rest.join(' ')}.`;
     }
     case 1: return `${pick(r, t.subjects)} ${pick(r, t.actions)}, ${pick(r, MIDDLES)}.`;
-    case 2: return `Für ${pick(r, ['den', 'die', 'das'])} ${pick(r, NOUNS)} in ${pick(r, PLACES)} sind ${Math.floor(r() * 900 + 100)}.000 Euro vorgesehen, ${pick(r, MIDDLES)}.`;
+    case 2: return `Für ${pick(r, NOUNS).slice().reverse().join(' ')} in ${pick(r, PLACES)} sind ${Math.floor(r() * 900 + 100)}.000 Euro vorgesehen, ${pick(r, MIDDLES)}.`;
     default: return pick(r, CLOSINGS).replace('{n}', `${Math.floor(r() * 90 + 10)}.000`).replace('{m}', pick(r, MONTHS)).replace('{p}', `${pick(r, FIRST_NAMES)} ${pick(r, LAST_NAMES)}`);
   }
 }
@@ -135,7 +138,7 @@ export function articleText(r: () => number, section: string): { kicker: string;
   const place = pick(r, PLACES);
   return {
     kicker: pick(r, t.kickers),
-    headline: `${subject} ${pick(r, t.actions)}${r() < 0.4 ? ` – ${pick(r, NOUNS)} in ${place}` : ''}`,
+    headline: `${subject} ${pick(r, t.actions)}${r() < 0.4 ? ` – ${pick(r, NOUNS)[0]} in ${place}` : ''}`,
     teaser: `${paragraph(r, section).split('. ')[0]!.replace(/\.?$/, '.')}`,
   };
 }
