@@ -67,15 +67,19 @@ for (const engine of testEngines()) describe(`demo history (${engine})`, () => {
   });
 
   test(`${engine}: a site with insights data of its own gets no invented history`, async () => {
-    const empty = await openTestStore(engine);
+    const own = await openTestStore(engine);
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-history-'));
     try {
-      await empty.db.insertInto('analytics_rollup_days').values({ day: TODAY, rolled_up_at: NOW.toISOString(), final: 0 }).execute();
-      const r = await seedDemoHistory(empty, { now: NOW, graceMs: GRACE });
-      assert.equal(r.added, false);
-      assert.match(!r.added ? r.reason : '', /eigene Auswertungsdaten/);
-      assert.equal((await empty.db.selectFrom('subscriptions').select('id').execute()).length, 0);
+      await own.db.insertInto('analytics_rollup_days').values({ day: TODAY, rolled_up_at: NOW.toISOString(), final: 0 }).execute();
+      const r = await seedDemo(own, { dataDir }, NOW);
+      assert.ok(r.articles > 0, 'the paper itself is seeded');
+      assert.equal(r.history.added, false);
+      assert.match(!r.history.added ? r.history.reason : '', /eigene Auswertungsdaten/);
+      assert.equal((await own.db.selectFrom('subscriptions').select('id').execute()).length, 0);
+      assert.equal((await own.db.selectFrom('analytics_daily').select('day').execute()).length, 0);
     } finally {
-      await empty.close();
+      await own.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
     }
   });
 
