@@ -73,7 +73,8 @@ const number = new Intl.NumberFormat('de-DE');
 export const formatRate = (r: number | null): string =>
   r === null ? '–' : `${new Intl.NumberFormat('de-DE', { minimumFractionDigits: 1, maximumFractionDigits: r < 0.01 ? 2 : 1 }).format(r * 100)} %`;
 /** p below one in a thousand is said as such: more digits would pretend a precision the data does not have. */
-export const formatP = (p: number): string => (p < 0.001 ? 'p < 0,001' : `p = ${new Intl.NumberFormat('de-DE', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(p)}`);
+export const formatPValue = (p: number): string => (p < 0.001 ? '< 0,001' : new Intl.NumberFormat('de-DE', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(p));
+export const formatP = (p: number): string => (p < 0.001 ? 'p < 0,001' : `p = ${formatPValue(p)}`);
 export const formatZ = (z: number): string => new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' }).format(z);
 
 function verdictOf(variant: ExperimentVariant, comparison: Comparison, c: VariantCounts, base: VariantCounts): string {

@@ -142,8 +142,8 @@ test('verdicts in plain German: too few impressions, too few orders, no differen
     id: 'e', name: 'E', state: 'running' as const, createdBy: null, createdAt: '', startedAt: '', endedAt: null,
     variants: (['A', 'B', 'C'] as const).map((key, position) => ({ id: key, key, headline: `H${key}`, body: '', offerId: null, share: key === 'A' ? 34 : 33, position })),
   };
-  const of = (a: [number, number], b: [number, number], c: [number, number]) =>
-    resultsOf(e, new Map([['A', a], ['B', b], ['C', c]].map(([id, [impressions, orders]]) => [id as string, { impressions: impressions as number, clicks: 0, orders: orders as number }])));
+  const counts = ([impressions, orders]: [number, number]) => ({ impressions, clicks: 0, orders });
+  const of = (a: [number, number], b: [number, number], c: [number, number]) => resultsOf(e, new Map([['A', counts(a)], ['B', counts(b)], ['C', counts(c)]]));
   const early = of([80, 2], [90, 3], [85, 1]);
   assert.match(early.variants[1]!.verdict, /^Noch zu wenig Daten: Jede Variante braucht mindestens 100 Einblendungen \(bisher 80\)\.$/);
   assert.equal(early.summary, 'Noch zu wenig Daten für ein Urteil. Lassen Sie das Experiment weiterlaufen.');

@@ -6,5 +6,5 @@ export {
   type Experiment, type ExperimentInput, type ExperimentState, type ExperimentVariant, type VariantInput, type VariantKey,
 } from './experiment.ts';
 export { createExperiment, experimentVariantExists, findExperiment, listExperiments, runningExperiment, startExperiment, stopExperiment } from './experiment.queries.ts';
-export { experimentResults, formatP, formatRate, formatZ, resultsOf, variantCounts, type ExperimentResults, type VariantCounts, type VariantResult } from './experiment-results.ts';
+export { experimentResults, formatP, formatPValue, formatRate, formatZ, resultsOf, variantCounts, type ExperimentResults, type VariantCounts, type VariantResult } from './experiment-results.ts';
 export { ALPHA, MIN_EXPECTED, MIN_IMPRESSIONS, compareWithControl, enoughData, normalCdf, twoProportionZTest, type Comparison, type Proportion, type ZTest } from './significance.ts';
