@@ -65,13 +65,13 @@ export function resultsOf(experiment: Experiment, counts: Map<string, VariantCou
       verdict: comparison ? verdictOf(variant, comparison, c, base) : 'Die Kontrolle: Mit ihr werden die anderen Varianten verglichen. Ohne JavaScript sehen alle Leserinnen und Leser sie.',
     };
   });
-  return { experiment, variants, summary: summaryOf(variants) };
+  return { experiment, variants, summary: summaryOf(variants, experiment.state) };
 }
 
 const number = new Intl.NumberFormat('de-DE');
 /** Rates as the page and the CSV show them: 2,0 %, 0,35 %. */
 export const formatRate = (r: number | null): string =>
-  r === null ? '–' : `${new Intl.NumberFormat('de-DE', { minimumFractionDigits: 1, maximumFractionDigits: r < 0.01 ? 2 : 1 }).format(r * 100)} %`;
+  r === null ? '–' : `${new Intl.NumberFormat('de-DE', { minimumFractionDigits: 1, maximumFractionDigits: r < 0.01 ? 2 : 1 }).format(r * 100)}\u00a0%`;
 /** p below one in a thousand is said as such: more digits would pretend a precision the data does not have. */
 export const formatPValue = (p: number): string => (p < 0.001 ? '< 0,001' : new Intl.NumberFormat('de-DE', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(p));
 export const formatP = (p: number): string => (p < 0.001 ? 'p < 0,001' : `p = ${formatPValue(p)}`);
@@ -95,14 +95,17 @@ function verdictOf(variant: ExperimentVariant, comparison: Comparison, c: Varian
   return `Kein gesicherter Unterschied zur Kontrolle (${p}): Der Abstand zwischen ${own} und ${theirs} kann Zufall sein.`;
 }
 
-function summaryOf(variants: VariantResult[]): string {
+function summaryOf(variants: VariantResult[], state: Experiment['state']): string {
   const compared = variants.filter((v) => v.comparison);
   const better = compared.filter((v) => v.comparison!.outcome === 'better').sort((a, b) => (b.conversionRate ?? 0) - (a.conversionRate ?? 0));
   if (better.length) {
     const best = better[0]!;
     return `Variante ${best.variant.key} („${best.variant.headline}“) verkauft nachweislich besser als die Kontrolle: ${formatRate(best.conversionRate)} statt ${formatRate(variants[0]!.conversionRate)}.`;
   }
-  if (compared.some((v) => v.comparison!.outcome === 'not-enough-data')) return 'Noch zu wenig Daten für ein Urteil. Lassen Sie das Experiment weiterlaufen.';
+  if (compared.some((v) => v.comparison!.outcome === 'not-enough-data')) {
+    if (state === 'draft') return 'Noch keine Ergebnisse: Das Experiment ist noch nicht gestartet.';
+    return state === 'ended' ? 'Das Experiment endete mit zu wenig Daten für ein Urteil.' : 'Noch zu wenig Daten für ein Urteil. Lassen Sie das Experiment weiterlaufen.';
+  }
   if (compared.every((v) => v.comparison!.outcome === 'worse')) return 'Die Kontrolle verkauft am besten: Jede andere Variante schneidet nachweislich schlechter ab.';
   return 'Bisher kein gesicherter Unterschied: Keine Variante verkauft nachweislich besser als die Kontrolle.';
 }

@@ -42,7 +42,7 @@ test('input rules: a name, 2–4 variants with headlines, whole-percent shares o
   });
   assert.match(problemsOf(() => parseExperimentInput({ name: 'Null', variants: [{ headline: 'A', share: 100 }, { headline: 'B', share: 0 }] })).share_B!, /1 bis 99/);
   assert.deepEqual(problemsOf(() => parseExperimentInput({ name: 'Summe', variants: [{ headline: 'A', share: 40 }, { headline: 'B', share: 50 }] })),
-    { shares: 'Die Anteile ergeben zusammen 90 %; sie müssen genau 100 % ergeben.' });
+    { shares: 'Die Anteile ergeben zusammen 90\u00a0%; sie müssen genau 100\u00a0% ergeben.' });
   const ok = parseExperimentInput({ name: ' Drei\u0007  Varianten ', variants: [{ headline: 'A', share: 34 }, { headline: 'B', share: 33 }, { headline: ' C\tneu ', share: 33 }] });
   assert.equal(ok.name, 'Drei Varianten', 'control characters and runs of spaces go');
   assert.deepEqual(ok.variants.map((v) => [v.key, v.headline, v.offerId]), [['A', 'A', null], ['B', 'B', null], ['C', 'C neu', null]]);
@@ -131,7 +131,7 @@ for (const engine of testEngines()) {
       const cmp = r.variants[1]!.comparison!;
       assert.equal(cmp.outcome, 'better');
       assert.ok(cmp.test && Math.abs(cmp.test.z - 2.0254787341673333) < 1e-9);
-      assert.match(r.variants[1]!.verdict, /^Variante B verkauft besser als die Kontrolle: 3,0 % statt 2,0 % der Einblendungen führen zu einer Bestellung\. Der Unterschied ist statistisch gesichert \(p = 0,043\)\.$/);
+      assert.match(r.variants[1]!.verdict, /^Variante B verkauft besser als die Kontrolle: 3,0\u00a0% statt 2,0\u00a0% der Einblendungen führen zu einer Bestellung\. Der Unterschied ist statistisch gesichert \(p = 0,043\)\.$/);
       assert.match(r.summary, /Variante B \(„Lokaljournalismus, der sich lohnt“\) verkauft nachweislich besser/);
     });
   });
@@ -147,13 +147,15 @@ test('verdicts in plain German: too few impressions, too few orders, no differen
   const early = of([80, 2], [90, 3], [85, 1]);
   assert.match(early.variants[1]!.verdict, /^Noch zu wenig Daten: Jede Variante braucht mindestens 100 Einblendungen \(bisher 80\)\.$/);
   assert.equal(early.summary, 'Noch zu wenig Daten für ein Urteil. Lassen Sie das Experiment weiterlaufen.');
+  const endedEarly = resultsOf({ ...e, state: 'ended' }, new Map([['A', counts([80, 2])], ['B', counts([90, 3])], ['C', counts([85, 1])]]));
+  assert.equal(endedEarly.summary, 'Das Experiment endete mit zu wenig Daten für ein Urteil.');
   assert.match(of([1000, 4], [1000, 5], [1000, 6]).variants[1]!.verdict, /etwa 2\.223 Einblendungen/);
   assert.match(of([1000, 0], [1000, 0], [1000, 0]).variants[2]!.verdict, /bisher nichts bestellt/);
   const flat = of([4000, 80], [4000, 84], [4000, 60]);
-  assert.match(flat.variants[1]!.verdict, /^Kein gesicherter Unterschied zur Kontrolle \(p = 0,\d{3}\): Der Abstand zwischen 2,1 % und 2,0 % kann Zufall sein\.$/);
+  assert.match(flat.variants[1]!.verdict, /^Kein gesicherter Unterschied zur Kontrolle \(p = 0,\d{3}\): Der Abstand zwischen 2,1\u00a0% und 2,0\u00a0% kann Zufall sein\.$/);
   assert.match(flat.variants[2]!.verdict, /^Kein gesicherter Unterschied/, 'p ≈ 0.09: no verdict (with two comparisons each runs at 2.5 %)');
   const worse = of([4000, 120], [4000, 60], [4000, 50]);
-  assert.match(worse.variants[1]!.verdict, /^Variante B verkauft schlechter als die Kontrolle: 1,5 % statt 3,0 %.*\(p < 0,001\)\.$/);
+  assert.match(worse.variants[1]!.verdict, /^Variante B verkauft schlechter als die Kontrolle: 1,5\u00a0% statt 3,0\u00a0%.*\(p < 0,001\)\.$/);
   assert.equal(worse.summary, 'Die Kontrolle verkauft am besten: Jede andere Variante schneidet nachweislich schlechter ab.');
   assert.match(worse.variants[0]!.verdict, /^Die Kontrolle/);
 });

@@ -78,7 +78,7 @@ export function parseExperimentInput(input: ExperimentInput): ParsedExperimentIn
   const sharesValid = variants.every((v) => Number.isInteger(v.share) && v.share >= 1 && v.share <= 99);
   const sum = variants.reduce((s, v) => s + v.share, 0);
   if (sharesValid && variants.length >= MIN_VARIANTS && sum !== 100) {
-    problem('shares', `Die Anteile ergeben zusammen ${sum} %; sie müssen genau 100 % ergeben.`);
+    problem('shares', `Die Anteile ergeben zusammen ${sum}\u00a0%; sie müssen genau 100\u00a0% ergeben.`);
   }
   if (problems.length) throw new DomainError('invalid-input', problems[0]!.message, problems[0]!.path, problems);
   return { name, variants };

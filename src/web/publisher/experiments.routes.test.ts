@@ -65,7 +65,7 @@ for (const engine of testEngines()) {
     await admin.get('/verlag/experimente/neu');
     const sum = await admin.post('/verlag/experimente', { ...FORM, share_B: '40' });
     assert.equal(sum.status, 400);
-    assert.match(sum.text, /Die Anteile ergeben zusammen 90 %; sie müssen genau 100 % ergeben\./);
+    assert.match(sum.text, /Die Anteile ergeben zusammen 90\u00a0%; sie müssen genau 100\u00a0% ergeben\./);
     assert.match(sum.text, /value="Für 1 € im ersten Monat weiterlesen"/, 'what was typed stays in the form');
     const many = await admin.post('/verlag/experimente', { ...FORM, name: '', headline_B: '', share_A: 'fünfzig' });
     assert.equal(many.status, 400);
@@ -126,7 +126,7 @@ for (const engine of testEngines()) {
       row('paywall', variants[1]!.id, 2000), row('offer_click', variants[1]!.id, 130), row('order', variants[1]!.id, 60),
     ]).execute();
     const results = await admin.get(`/verlag/experimente/${first}`);
-    assert.match(results.text, /Variante B verkauft besser als die Kontrolle: 3,0 % statt 2,0 % der Einblendungen führen zu einer Bestellung\. Der Unterschied ist statistisch gesichert \(p = 0,043\)\./);
+    assert.match(results.text, /Variante B verkauft besser als die Kontrolle: 3,0\u00a0% statt 2,0\u00a0% der Einblendungen führen zu einer Bestellung\. Der Unterschied ist statistisch gesichert \(p = 0,043\)\./);
     assert.match(results.text, /2\.000/);
     assert.match(results.text, /Experiment beenden/);
     const list = await admin.get('/verlag/experimente');
@@ -138,9 +138,9 @@ for (const engine of testEngines()) {
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="experiment-[A-Za-z0-9_-]+\.csv"/);
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
     assert.equal(lines[0], '"Variante";"Überschrift";"Anteil (%)";"Einblendungen";"Klicks";"Klickrate";"Bestellungen";"Conversion";"z";"p";"Urteil"');
-    assert.match(lines[2]!, /^"B";"Für 1 € im ersten Monat weiterlesen";"50";"2000";"130";"6,5 %";"60";"3,0 %";"2,03";"0,043";"Variante B verkauft besser/);
+    assert.match(lines[2]!, /^"B";"Für 1 € im ersten Monat weiterlesen";"50";"2000";"130";"6,5\u00a0%";"60";"3,0\u00a0%";"2,03";"0,043";"Variante B verkauft besser/);
     const listCsv = await admin.get('/verlag/experimente?format=csv');
-    assert.match(listCsv.text, /"Preis in der Überschrift";"running"/);
+    assert.match(listCsv.text, /"Preis in der Überschrift";"läuft"/);
     for (const path of [`/verlag/experimente/${first}?format=xlsx`, '/verlag/experimente?format=pdf']) {
       const bad = await admin.get(path);
       assert.equal(bad.status, 400, path);

@@ -46,6 +46,8 @@ export function experimentInputOf(f: Record<string, string>): ExperimentInput {
   return { name: f.name ?? '', variants };
 }
 
+const STATE_WORDS = { draft: 'Entwurf', running: 'läuft', ended: 'beendet' } as const;
+
 const canEdit = (c: PublisherContext) => c.get('reader')?.user.role === 'admin';
 
 function resultLines(r: ExperimentResults): string[] {
@@ -92,7 +94,7 @@ export function experimentRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
       const lines = [csvLine(['Experiment', 'Status', 'Angelegt', 'Gestartet', 'Beendet', 'Varianten', 'Einblendungen', 'Bestellungen'])];
       for (const e of experiments) {
         const t = totals.get(e.id)!;
-        lines.push(csvLine([e.name, e.state, e.createdAt, e.startedAt ?? '', e.endedAt ?? '', e.variants.map((v) => `${v.key} ${v.share} %`).join(' / '), String(t.impressions), String(t.orders)]));
+        lines.push(csvLine([e.name, STATE_WORDS[e.state], e.createdAt, e.startedAt ?? '', e.endedAt ?? '', e.variants.map((v) => `${v.key} ${v.share} %`).join(' / '), String(t.impressions), String(t.orders)]));
       }
       return csvResponse(c, 'experimente.csv', lines);
     }

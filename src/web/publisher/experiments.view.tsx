@@ -1,5 +1,4 @@
 // /verlag/experimente: the list of offer experiments and one experiment with its variants, results, verdict and the start/stop buttons.
-import { formatGermanDateTime } from '../../billing/index.ts';
 import { formatPValue, formatRate, formatZ, type Experiment, type ExperimentResults, type ExperimentState, type VariantCounts } from '../../analytics/index.ts';
 import { CsrfField, Notice } from '../ui/form.view.tsx';
 import { BarChart } from './charts.tsx';
@@ -17,11 +16,14 @@ const STATE_LABELS: Record<ExperimentState, { label: string; chip: string }> = {
 export const StateChip = ({ state }: { state: ExperimentState }) => <span class={STATE_LABELS[state].chip}>{STATE_LABELS[state].label}</span>;
 
 const nf = new Intl.NumberFormat('de-DE');
+/** "28.11.2026, 11:08 Uhr", Berlin time: an experiment runs for weeks, seconds would only distract. */
+const WHEN = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+const at = (iso: string): string => `${WHEN.format(new Date(iso))} Uhr`;
 
 function when(e: Experiment): string {
-  if (e.state === 'running') return `seit ${formatGermanDateTime(e.startedAt!)}`;
-  if (e.state === 'ended') return `${formatGermanDateTime(e.startedAt!)} bis ${formatGermanDateTime(e.endedAt!)}`;
-  return `angelegt ${formatGermanDateTime(e.createdAt)}`;
+  if (e.state === 'running') return `seit ${at(e.startedAt!)}`;
+  if (e.state === 'ended') return `${at(e.startedAt!)} bis ${at(e.endedAt!)}`;
+  return `angelegt am ${at(e.createdAt)}`;
 }
 
 /** Offer names by id, for the variants that sell another offer than the featured one. */
@@ -32,9 +34,9 @@ export function ExperimentListPage({ experiments, totals, canEdit, notice }: { e
   return (
     <PublisherFrame title="Experimente" active={EXPERIMENTS_PATH} notice={notice}
       meta="Varianten der Angebotsbox auf Plus-Artikeln im Vergleich: Überschrift, Text und beworbenes Angebot. Die Zuteilung geschieht im Browser der Leserinnen und Leser, ohne Profil und ohne Cookie.">
-      <p class="publisher__tools">
+      <p class="publisher__tools experiments__tools">
         {canEdit && <a class="button button--small" href={`${EXPERIMENTS_PATH}/neu`}>Neues Experiment</a>}
-        {experiments.length > 0 && <> <a href={`${EXPERIMENTS_PATH}?format=csv`} download>Liste als CSV</a></>}
+        {experiments.length > 0 && <a href={`${EXPERIMENTS_PATH}?format=csv`} download>Liste als CSV</a>}
       </p>
       {experiments.length === 0
         ? <p class="experiments__empty">Noch kein Experiment. {canEdit ? 'Legen Sie eines an: zwei bis vier Varianten der Angebotsbox mit ihren Anteilen am Publikum.' : 'Experimente legen Administratorinnen und Administratoren an.'}</p>
@@ -52,7 +54,7 @@ export function ExperimentListPage({ experiments, totals, canEdit, notice }: { e
                     <td data-label="Experiment"><a href={experimentPath(e.id)}>{e.name}</a></td>
                     <td data-label="Status"><StateChip state={e.state} /></td>
                     <td data-label="Zeitraum">{when(e)}</td>
-                    <td data-label="Varianten" class="num">{e.variants.map((v) => `${v.key} ${v.share} %`).join(' · ')}</td>
+                    <td data-label="Varianten" class="num">{e.variants.map((v) => `${v.key}\u00a0${v.share}\u00a0%`).join(' · ')}</td>
                     <td data-label="Einblendungen" class="num">{nf.format(t.impressions)}</td>
                     <td data-label="Bestellungen" class="num">{nf.format(t.orders)}</td>
                   </tr>
@@ -117,11 +119,11 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
   const undecided = results.variants.some((r) => r.comparison?.outcome === 'not-enough-data');
   return (
     <PublisherFrame title={e.name} active={EXPERIMENTS_PATH} notice={notice} meta={<><StateChip state={e.state} /> {when(e)}</>}>
-      <p class="publisher__tools"><a href={EXPERIMENTS_PATH}>← Alle Experimente</a> · <a href={`${experimentPath(e.id)}?format=csv`} download>Ergebnisse als CSV</a></p>
+      <p class="publisher__tools"><a href={EXPERIMENTS_PATH}>← Alle Experimente</a>{e.state !== 'draft' && <> · <a href={`${experimentPath(e.id)}?format=csv`} download>Ergebnisse als CSV</a></>}</p>
       {problem && <Notice kind="warning">{problem}</Notice>}
       {canEdit && <Actions experiment={e} csrf={csrf} />}
 
-      <section class="experiments__section" aria-labelledby="ergebnis">
+      {e.state === 'draft' ? <p class="experiments__empty">Ergebnisse gibt es, sobald das Experiment läuft und Leserinnen und Leser die Varianten sehen.</p> : <section class="experiments__section" aria-labelledby="ergebnis">
         <h2 id="ergebnis">Ergebnis</h2>
         <p class={undecided ? 'experiments__summary experiments__summary--open' : 'experiments__summary'}>{results.summary}</p>
         <ResultsTable results={results} />
@@ -129,13 +131,13 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
         <ul class="experiments__verdicts">{results.variants.map((r) => <li><span class="experiments__key">{r.variant.key}</span> {r.verdict}</li>)}</ul>
         <BarChart title="Conversion je Variante" format="percent" caption="Bestellungen je Einblendung der Angebotsbox"
           bars={results.variants.map((r) => ({ label: `Variante ${r.variant.key}`, value: r.conversionRate ?? 0 }))} />
-      </section>
+      </section>}
 
       <section class="experiments__section" aria-labelledby="varianten">
         <h2 id="varianten">Varianten</h2>
         <ul class="experiments__variants">{e.variants.map((v) => (
           <li class="experiments__variant">
-            <p class="experiments__variant-head"><span class="experiments__key">{v.key}</span> {v.key === 'A' ? 'Kontrolle · ' : ''}{v.share} % der Seitenaufrufe</p>
+            <p class="experiments__variant-head"><span class="experiments__key">{v.key}</span> {v.key === 'A' ? 'Kontrolle · ' : ''}{v.share} % der Seitenaufrufe</p>
             <p class="experiments__variant-headline">{v.headline}</p>
             {v.body && <p class="experiments__variant-body">{v.body}</p>}
             <p class="publisher__muted">{offerLabel(v.offerId, offers)}</p>
@@ -146,7 +148,7 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
       <section class="experiments__section experiments__method" aria-labelledby="methode">
         <h2 id="methode">So wird gerechnet</h2>
         <p>Eine <strong>Einblendung</strong> ist ein Seitenaufruf eines Plus-Artikels, bei dem die Angebotsbox mit dieser Variante zu sehen war; <strong>Klicks</strong> zählen die Bestell-Links in der Box, <strong>Bestellungen</strong> die Abos, die innerhalb von sieben Tagen danach mit dieser Variante abgeschlossen wurden. Die <strong>Conversion</strong> ist Bestellungen je Einblendung.</p>
-        <p>Jede Variante wird mit der Kontrolle A verglichen (Zwei-Stichproben-Test für Anteile, zweiseitig). Als gesichert gilt ein Unterschied, wenn p unter 5 % liegt; bei mehreren Varianten wird diese Schwelle auf die Vergleiche aufgeteilt. Ein Urteil gibt es erst ab 100 Einblendungen je Variante und genug Bestellungen (rechnerisch mindestens 10 je Variante). Die Zahlen stammen aus den Tagesauswertungen; der laufende Tag kommt im Lauf des Tages hinzu.</p>
+        <p>Jede Variante wird mit der Kontrolle A verglichen (Zwei-Stichproben-Test für Anteile, zweiseitig). Als gesichert gilt ein Unterschied, wenn p unter 5 % liegt; bei mehreren Varianten wird diese Schwelle auf die Vergleiche aufgeteilt. Ein Urteil gibt es erst ab 100 Einblendungen je Variante und genug Bestellungen (rechnerisch mindestens 10 je Variante). Die Zahlen stammen aus den Tagesauswertungen; der laufende Tag kommt im Lauf des Tages hinzu.</p>
       </section>
     </PublisherFrame>
   );
