@@ -49,7 +49,7 @@ function ShareField({ form, name, label }: { form: FormState; name: string; labe
       <label for={`f-${name}`}>{label}</label>
       {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
       <span class="experiments__share-input"><input id={`f-${name}`} name={name} type="text" inputmode="numeric" pattern="[0-9]*" value={form.values[name] ?? ''}
-        aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${name}-error` : undefined} /> %</span>
+        aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${name}-error` : undefined} />{'\u00a0%'}</span>
     </div>
   );
 }
@@ -80,7 +80,7 @@ export function ExperimentFormPage({ form, offers, featured, csrf }: { form: For
         <CsrfField token={csrf} />
         <Field form={form} name="name" label="Name des Experiments" hint={`nur für Sie sichtbar, höchstens ${NAME_MAX} Zeichen, z. B. „Überschrift mit Preis“`} required />
         <div id="f-shares" class={groupProblem ? 'experiments__group field--error' : 'experiments__group'}>
-          <p class="field__hint">Die Anteile sind ganze Prozent und ergeben zusammen 100 %.</p>
+          <p class="field__hint">{'Die Anteile sind ganze Prozent und ergeben zusammen 100\u00a0%.'}</p>
           {form.problems.variants && <p class="field__error" id="variants-error">{form.problems.variants}</p>}
           {form.problems.shares && <p class="field__error" id="shares-error">{form.problems.shares}</p>}
         </div>

@@ -137,7 +137,7 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
         <h2 id="varianten">Varianten</h2>
         <ul class="experiments__variants">{e.variants.map((v) => (
           <li class="experiments__variant">
-            <p class="experiments__variant-head"><span class="experiments__key">{v.key}</span> {v.key === 'A' ? 'Kontrolle · ' : ''}{v.share} % der Seitenaufrufe</p>
+            <p class="experiments__variant-head"><span class="experiments__key">{v.key}</span> {v.key === 'A' ? 'Kontrolle · ' : ''}{`${v.share}\u00a0% der Seitenaufrufe`}</p>
             <p class="experiments__variant-headline">{v.headline}</p>
             {v.body && <p class="experiments__variant-body">{v.body}</p>}
             <p class="publisher__muted">{offerLabel(v.offerId, offers)}</p>
@@ -148,7 +148,7 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
       <section class="experiments__section experiments__method" aria-labelledby="methode">
         <h2 id="methode">So wird gerechnet</h2>
         <p>Eine <strong>Einblendung</strong> ist ein Seitenaufruf eines Plus-Artikels, bei dem die Angebotsbox mit dieser Variante zu sehen war; <strong>Klicks</strong> zählen die Bestell-Links in der Box, <strong>Bestellungen</strong> die Abos, die innerhalb von sieben Tagen danach mit dieser Variante abgeschlossen wurden. Die <strong>Conversion</strong> ist Bestellungen je Einblendung.</p>
-        <p>Jede Variante wird mit der Kontrolle A verglichen (Zwei-Stichproben-Test für Anteile, zweiseitig). Als gesichert gilt ein Unterschied, wenn p unter 5 % liegt; bei mehreren Varianten wird diese Schwelle auf die Vergleiche aufgeteilt. Ein Urteil gibt es erst ab 100 Einblendungen je Variante und genug Bestellungen (rechnerisch mindestens 10 je Variante). Die Zahlen stammen aus den Tagesauswertungen; der laufende Tag kommt im Lauf des Tages hinzu.</p>
+        <p>Jede Variante wird mit der Kontrolle A verglichen (Zwei-Stichproben-Test für Anteile, zweiseitig). Als gesichert gilt ein Unterschied, wenn p unter 5{'\u00a0'}% liegt; bei mehreren Varianten wird diese Schwelle auf die Vergleiche aufgeteilt. Ein Urteil gibt es erst ab 100 Einblendungen je Variante und genug Bestellungen (rechnerisch mindestens 10 je Variante). Die Zahlen stammen aus den Tagesauswertungen; der laufende Tag kommt im Lauf des Tages hinzu.</p>
       </section>
     </PublisherFrame>
   );
