@@ -27,7 +27,7 @@ for (const engine of testEngines()) {
         variants: [
           { headline: HEADLINES[0]!, share: 40 },
           { headline: HEADLINES[1]!, body: 'Wir berichten aus Ihrer Stadt – jeden Tag, ohne Werbung im Text.', share: 30 },
-          { headline: HEADLINES[2]!, offerId: year.id, share: 30 },
+          { headline: HEADLINES[2]!, body: 'Jetzt <script>alert(1)</script> & sparen', offerId: year.id, share: 30 },
         ],
       }, { by: null, now: new Date() });
       experimentId = e.id;
@@ -68,7 +68,7 @@ for (const engine of testEngines()) {
       assert.equal(await guestPage(), reference);
     });
 
-    test('without script the control shows; each variant brings its headline, copy and offer in a template — and no premium text', async () => {
+    test('without script the control shows; each variant brings its headline, copy (escaped) and offer in a template — and no premium text', async () => {
       const html = await guestPage();
       const box = visibleBox(html);
       assert.match(box, new RegExp(`<h2>${HEADLINES[0]}</h2>`));
@@ -79,6 +79,8 @@ for (const engine of testEngines()) {
       assert.match(b!.html, /href="\/abo\/bestellen\/plus-digital\?next=\/artikel\/haushalt-in-not" data-order-link="true" data-offer="plus-digital"/, 'no own offer: the featured one');
       assert.match(c!.html, /href="\/abo\/bestellen\/plus-digital-jahr\?next=\/artikel\/haushalt-in-not" data-order-link="true" data-offer="plus-digital-jahr"/);
       assert.match(c!.html, /99,00\u00a0€/);
+      assert.match(c!.html, /<p class="paywall-box__lead">Jetzt &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; sparen<\/p>/, 'copy is text, never markup');
+      assert.doesNotMatch(html, /<script>alert/);
       for (const x of [a, b, c]) {
         assert.deepEqual(PREMIUM_SENTENCES.filter((s) => x!.html.includes(s.slice(0, 30))), [], 'no premium text in a variant');
         assert.doesNotMatch(x!.html, /premium-ciphertext|premium-decoy|data-key-id/, 'a template holds the box only');

@@ -131,6 +131,11 @@ for (const engine of testEngines()) {
     assert.match(results.text, /Experiment beenden/);
     const list = await admin.get('/verlag/experimente');
     assert.match(list.text, /4\.000/, 'the list sums the impressions of all variants');
+    const hostile = await created(admin, { ...FORM, name: '<img src=x onerror=alert(1)>', headline_B: '=HYPERLINK("http://x")' });
+    const hostilePage = await admin.get(`/verlag/experimente/${hostile}`);
+    assert.doesNotMatch(hostilePage.text, /<img src=x/);
+    assert.match(hostilePage.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match((await admin.get(`/verlag/experimente/${hostile}?format=csv`)).text, /"B";"'=HYPERLINK\(""http:\/\/x""\)"/, 'a formula is defused in the CSV');
 
     const csv = await admin.get(`/verlag/experimente/${first}?format=csv`);
     assert.equal(csv.status, 200);
