@@ -107,5 +107,6 @@ function summaryOf(variants: VariantResult[], state: Experiment['state']): strin
     return state === 'ended' ? 'Das Experiment endete mit zu wenig Daten für ein Urteil.' : 'Noch zu wenig Daten für ein Urteil. Lassen Sie das Experiment weiterlaufen.';
   }
   if (compared.every((v) => v.comparison!.outcome === 'worse')) return 'Die Kontrolle verkauft am besten: Jede andere Variante schneidet nachweislich schlechter ab.';
-  return 'Bisher kein gesicherter Unterschied: Keine Variante verkauft nachweislich besser als die Kontrolle.';
+  return state === 'ended' ? 'Kein gesicherter Unterschied: Keine Variante hat nachweislich besser verkauft als die Kontrolle.'
+    : 'Bisher kein gesicherter Unterschied: Keine Variante verkauft nachweislich besser als die Kontrolle.';
 }

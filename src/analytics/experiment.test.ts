@@ -154,6 +154,8 @@ test('verdicts in plain German: too few impressions, too few orders, no differen
   const flat = of([4000, 80], [4000, 84], [4000, 60]);
   assert.match(flat.variants[1]!.verdict, /^Kein gesicherter Unterschied zur Kontrolle \(p = 0,\d{3}\): Der Abstand zwischen 2,1\u00a0% und 2,0\u00a0% kann Zufall sein\.$/);
   assert.match(flat.variants[2]!.verdict, /^Kein gesicherter Unterschied/, 'p ≈ 0.09: no verdict (with two comparisons each runs at 2.5 %)');
+  assert.equal(flat.summary, 'Bisher kein gesicherter Unterschied: Keine Variante verkauft nachweislich besser als die Kontrolle.');
+  assert.match(resultsOf({ ...e, state: 'ended' }, new Map([['A', counts([4000, 80])], ['B', counts([4000, 84])], ['C', counts([4000, 60])]])).summary, /^Kein gesicherter Unterschied: Keine Variante hat nachweislich/);
   const worse = of([4000, 120], [4000, 60], [4000, 50]);
   assert.match(worse.variants[1]!.verdict, /^Variante B verkauft schlechter als die Kontrolle: 1,5\u00a0% statt 3,0\u00a0%.*\(p < 0,001\)\.$/);
   assert.equal(worse.summary, 'Die Kontrolle verkauft am besten: Jede andere Variante schneidet nachweislich schlechter ab.');

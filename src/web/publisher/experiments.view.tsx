@@ -117,6 +117,8 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
   const e = results.experiment;
   const preliminary = results.variants.some((r) => r.comparison?.outcome === 'not-enough-data' && r.comparison.test);
   const undecided = results.variants.some((r) => r.comparison?.outcome === 'not-enough-data');
+  const winner = results.variants.some((r) => r.comparison?.outcome === 'better');
+  const summaryClass = `experiments__summary${winner ? ' experiments__summary--better' : undecided ? ' experiments__summary--open' : ''}`;
   return (
     <PublisherFrame title={e.name} active={EXPERIMENTS_PATH} notice={notice} meta={<><StateChip state={e.state} /> {when(e)}</>}>
       <p class="publisher__tools"><a href={EXPERIMENTS_PATH}>← Alle Experimente</a>{e.state !== 'draft' && <> · <a href={`${experimentPath(e.id)}?format=csv`} download>Ergebnisse als CSV</a></>}</p>
@@ -125,7 +127,7 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
 
       {e.state === 'draft' ? <p class="experiments__empty">Ergebnisse gibt es, sobald das Experiment läuft und Leserinnen und Leser die Varianten sehen.</p> : <section class="experiments__section" aria-labelledby="ergebnis">
         <h2 id="ergebnis">Ergebnis</h2>
-        <p class={undecided ? 'experiments__summary experiments__summary--open' : 'experiments__summary'}>{results.summary}</p>
+        <p class={summaryClass}>{results.summary}</p>
         <ResultsTable results={results} />
         {preliminary && <p class="publisher__muted">* vorläufig: zu wenig Daten für ein Urteil.</p>}
         <ul class="experiments__verdicts">{results.variants.map((r) => <li><span class="experiments__key">{r.variant.key}</span> {r.verdict}</li>)}</ul>
