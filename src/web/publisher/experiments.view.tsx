@@ -18,7 +18,7 @@ export const StateChip = ({ state }: { state: ExperimentState }) => <span class=
 const nf = new Intl.NumberFormat('de-DE');
 /** "28.11.2026, 11:08 Uhr", Berlin time: an experiment runs for weeks, seconds would only distract. */
 const WHEN = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
-const at = (iso: string): string => `${WHEN.format(new Date(iso))} Uhr`;
+const at = (iso: string): string => `${WHEN.format(new Date(iso))}\u00a0Uhr`;
 
 function when(e: Experiment): string {
   if (e.state === 'running') return `seit ${at(e.startedAt!)}`;
