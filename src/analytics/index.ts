@@ -1,3 +1,10 @@
 // Public face of the analytics domain: first-party events without a person in them, their daily rollups, and what the dashboard reads.
 export { BEACON_KINDS, EVENT_KINDS, eventRow, isEventKind, type AnalyticsEvent, type BeaconKind, type EventKind } from './events.ts';
 export { createEventRecorder, type EventRecorder } from './event-recorder.ts';
+export {
+  VARIANT_KEYS, MIN_VARIANTS, MAX_VARIANTS, NAME_MAX, HEADLINE_MAX, BODY_MAX, parseExperimentInput, variantField,
+  type Experiment, type ExperimentInput, type ExperimentState, type ExperimentVariant, type VariantInput, type VariantKey,
+} from './experiment.ts';
+export { createExperiment, experimentVariantExists, findExperiment, listExperiments, runningExperiment, startExperiment, stopExperiment } from './experiment.queries.ts';
+export { experimentResults, formatP, formatPValue, formatRate, formatZ, resultsOf, variantCounts, type ExperimentResults, type VariantCounts, type VariantResult } from './experiment-results.ts';
+export { ALPHA, MIN_EXPECTED, MIN_IMPRESSIONS, compareWithControl, enoughData, normalCdf, twoProportionZTest, type Comparison, type Proportion, type ZTest } from './significance.ts';

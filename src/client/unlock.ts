@@ -1,5 +1,6 @@
 // Browser script of article pages: fills in the reader's personal header bits and unlocks Plus text for entitled readers.
 import { decryptPremiumPayload } from './premium-cipher.ts';
+import { showOfferVariant } from './offer-variant.ts';
 
 interface MeterInfo { limit: number; used: number; remaining?: number }
 interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo }
@@ -128,9 +129,11 @@ async function unlock(premium: HTMLElement): Promise<void> {
 }
 
 function start(): void {
+  const premium = doc.getElementById('premium');
+  // first: the offer box's variant of a running experiment, which the beacon and the attribution entry name
+  if (premium) showOfferVariant(premium);
   // the cancellation receipt's print button: without script it stays hidden and the page is printed from the browser menu
   doc.querySelectorAll<HTMLElement>('[data-print]').forEach((button) => { button.hidden = false; button.addEventListener('click', () => window.print()); });
-  const premium = doc.getElementById('premium');
   void Promise.all([fillPersonal(), premium && unlock(premium)]);
 }
 

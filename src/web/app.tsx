@@ -37,7 +37,7 @@ import { billingRoutes } from './billing/index.ts';
 import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
-import { createEventRecorder, type EventRecorder } from '../analytics/index.ts';
+import { createEventRecorder, runningExperiment, type EventRecorder } from '../analytics/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -151,7 +151,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
   // the offer the paywall box sells, kept until the offers change (billing records 'offers')
   const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db), ['offers']);
-  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured });
+  // the running offer experiment, kept until the offers change (starting and stopping one records 'offers')
+  const experiment = () => pageCache.memo('running-experiment', () => runningExperiment(store.db), ['offers']);
+  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured, runningExperiment: experiment });
 
   // What /metrics reads from this app when scraped: the job table and, on PostgreSQL, the connection pool.
   collectProcessMetrics();

@@ -14,6 +14,7 @@ import * as m010 from './010-newsroom-admin.ts';
 import * as m011 from './011-search-rowids.ts';
 import * as m012 from './012-listing-indexes.ts';
 import * as m013 from './013-insights.ts';
+import * as m014 from './014-experiments.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -30,6 +31,7 @@ const steps: Record<string, Step> = {
   '011-search-rowids': m011.up,
   '012-listing-indexes': m012.up,
   '013-insights': m013.up,
+  '014-experiments': m014.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {

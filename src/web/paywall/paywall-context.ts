@@ -1,5 +1,6 @@
 // What the paywall's routes share: their dependencies, the content keys and crawler verifier made once, and who is asking.
 import type { Offer } from '../../billing/index.ts';
+import type { Experiment } from '../../analytics/index.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock.ts';
 import {
@@ -22,6 +23,8 @@ export interface PaywallDeps {
   now: Clock;
   /** the featured offer for the box (kept until the offers change), null when none is on sale */
   featuredOffer: () => Promise<Offer | null>;
+  /** the running offer experiment (kept until the offers change: start and stop record `offers`), null when none runs */
+  runningExperiment?: () => Promise<Experiment | null>;
 }
 
 export interface Paywall extends PaywallDeps {

@@ -3,6 +3,11 @@ import { priceParts, priceText, termsText, type Offer } from '../../billing/inde
 
 export interface BoxOffer { slug: string; name: string; price: ReturnType<typeof priceParts>; priceText: string; termsText: string }
 
+/** One variant of the box in a running experiment: its copy and the offer it sells (the featured one unless it names another). */
+export interface BoxVariant { id: string; key: string; headline: string; body: string; share: number; offer: BoxOffer | null }
+/** The running experiment as the box shows it; the first variant is the control (A), what readers without script see. */
+export interface BoxExperiment { id: string; variants: BoxVariant[] }
+
 export const boxOfferOf = (offer: Offer): BoxOffer => ({ slug: offer.slug, name: offer.name, price: priceParts(offer), priceText: priceText(offer), termsText: termsText(offer) });
 
 /**

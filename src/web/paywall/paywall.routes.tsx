@@ -17,13 +17,14 @@ import { createSealedPremium } from './sealed-premium.tsx';
 import { createPreviewSlot, type PreviewAudience } from './paywall-preview.tsx';
 import { isVerifiedCrawler, makePaywall, type PaywallDeps } from './paywall-context.ts';
 import { markPrivate, readerUser } from '../platform/session.middleware.ts';
-import { boxOfferOf, offerJson, type BoxOffer } from './paywall-offer.ts';
+import { boxOfferOf, offerJson, type BoxExperiment, type BoxOffer } from './paywall-offer.ts';
 import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
 import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
 import { variesBy } from '../platform/public-cache.middleware.ts';
 import { surrogateKeys } from '../platform/surrogate-keys.ts';
-import { listOffers } from '../../billing/index.ts';
+import { findOffer, listOffers, type Offer } from '../../billing/index.ts';
+import type { Experiment } from '../../analytics/index.ts';
 import { OffersPage } from './offers.view.tsx';
 import type { ServingConfig } from '../../config.ts';
 import { articleOr404, renderArticlePage, type PremiumSlot } from '../ui/article-page.view.tsx';
@@ -110,17 +111,41 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
   const sealedPremium = createSealedPremium(p.keys);
   // the box's price texts per offer object: the featured offer is remembered until the offers change
   const boxOffers = new WeakMap<object, BoxOffer>();
-  const boxOffer = async () => {
-    const o = await deps.featuredOffer();
-    if (!o) return o;
+  const boxOfferFor = (o: Offer) => {
     let box = boxOffers.get(o);
     if (!box) boxOffers.set(o, (box = boxOfferOf(o)));
     return box;
   };
+  const boxOffer = async () => {
+    const o = await deps.featuredOffer();
+    return o ? boxOfferFor(o) : o;
+  };
+  // The running experiment as the box shows it, per remembered experiment object (a new one after every change of the
+  // offers). A variant's own offer replaces the featured one while it is on sale; taken off sale, the featured one stands in.
+  const boxExperiments = new WeakMap<Experiment, Promise<BoxExperiment>>();
+  const boxExperiment = async (): Promise<BoxExperiment | null> => {
+    const e = await deps.runningExperiment?.();
+    if (!e) return null;
+    let box = boxExperiments.get(e);
+    if (!box) {
+      box = (async () => {
+        const featured = await boxOffer();
+        const variants = await Promise.all(e.variants.map(async (v) => {
+          const own = v.offerId ? await findOffer(db, v.offerId) : null;
+          const offer = own?.active && own.kind === 'recurring' ? boxOfferFor(own) : featured;
+          return { id: v.id, key: v.key, headline: v.headline, body: v.body, share: v.share, offer };
+        }));
+        return { id: e.id, variants };
+      })();
+      boxExperiments.set(e, box);
+      box.catch(() => boxExperiments.delete(e));
+    }
+    return box;
+  };
   const premiumSlot: PremiumSlot = async (article, c) => {
-    // a Plus article's box sells the featured offer: a new price must reach the page
+    // a Plus article's box sells the featured offer (or the running experiment's): a new price or experiment must reach the page
     if (c && article.access === 'plus') surrogateKeys(c, 'offers');
-    return sealedPremium(db, article, await boxOffer());
+    return sealedPremium(db, article, await boxOffer(), article.access === 'plus' ? await boxExperiment() : null);
   };
 
   // Runs before the page cache: a request claiming to be a search crawler is checked by its address. Verified,
@@ -170,7 +195,9 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
       const resendCsrf = decision.need === 'verification' ? csrfToken(c) : undefined;
-      const box = <div class="premium"><PaywallBox article={article} offer={await boxOffer()} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} resendCsrf={resendCsrf} /></div>;
+      // without script there is no variant to choose: the running experiment's control, as on the cached page
+      const control = article.access === 'plus' ? (await boxExperiment())?.variants[0] : undefined;
+      const box = <div class="premium"><PaywallBox article={article} offer={await boxOffer()} next={here} message={denialMessage({ ...decision, gift })} signedIn={decision.signedIn} resendCsrf={resendCsrf} copy={control} /></div>;
       return renderArticlePage(c, deps.site, article, box, { noindex: true, status: 403 });
     }
     if (decision.reason === 'meter' && decision.recordUnlock) {

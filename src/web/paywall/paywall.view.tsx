@@ -1,6 +1,6 @@
 // The paywall as readers see it: the premium section of the cached page (markup contract in src/access/CONTEXT.md), the offer box, the plain text for entitled readers.
 import { raw } from 'hono/html';
-import { orderHref, type BoxOffer } from './paywall-offer.ts';
+import { orderHref, type BoxExperiment, type BoxOffer, type BoxVariant } from './paywall-offer.ts';
 import type { Article } from '../../content/index.ts';
 
 export const loginHref = (next: string): string => `/anmelden?weiter=${encodeURIComponent(next)}`;
@@ -34,6 +34,10 @@ export interface PaywallBoxProps {
   signedIn?: boolean;
   /** set when the reader has to confirm the address: the CSRF token of the form that sends the mail again */
   resendCsrf?: string | undefined;
+  /** a running experiment's control: its headline, copy and offer replace the standard ones (Plus box only) */
+  copy?: BoxVariant | undefined;
+  /** every variant of the running experiment, each in a <template> the page script may swap in (offer-variant.ts) */
+  variants?: { experimentId: string; list: BoxVariant[] } | undefined;
 }
 
 /** The button that sends the confirmation mail again, for readers the meter waits for. */
@@ -47,7 +51,7 @@ function ResendVerification({ csrf }: { csrf: string }) {
 }
 
 /** The offer box: registration wall for registered articles, the Plus offer for Plus articles. */
-export function PaywallBox({ article, offer, next, noscriptFallback, message, signedIn, resendCsrf }: PaywallBoxProps) {
+export function PaywallBox({ article, offer, next, noscriptFallback, message, signedIn, resendCsrf, copy, variants }: PaywallBoxProps) {
   const fallback = noscriptFallback && (
     <noscript><p class="paywall-box__noscript">Ohne JavaScript: <a href={fallbackHref(article)}>Artikel im Klartext öffnen</a> (für Abonnentinnen und Abonnenten).</p></noscript>
   );
@@ -64,22 +68,41 @@ export function PaywallBox({ article, offer, next, noscriptFallback, message, si
       </div>
     );
   }
+  const content = (v: BoxVariant | undefined, m: string | undefined) => (
+    <PlusBoxContent article={article} offer={v ? v.offer : offer} headline={v?.headline} body={v?.body} next={next} message={m} signedIn={signedIn} resendCsrf={resendCsrf} fallback={fallback} />
+  );
+  // The variants travel in the same bytes as the control: the page stays one cached page for everyone, and the
+  // script shows the reader's variant by swapping a template's content in — without script the control stays.
   return (
-    <div class="paywall-box">
+    <div class="paywall-box" data-experiment={variants?.experimentId}>
+      {content(copy, message)}
+      {variants?.list.map((v) => <template data-variant={v.id} data-share={String(v.share)}>{content(v, undefined)}</template>)}
+    </div>
+  );
+}
+
+/** What the Plus box says and sells; a variant of an experiment brings its own headline, copy and offer. */
+function PlusBoxContent({ article, offer, headline, body, next, message, signedIn, resendCsrf, fallback }: {
+  article: Pick<Article, 'slug'>; offer: BoxOffer | null; headline: string | undefined; body: string | undefined; next: string;
+  message: string | undefined; signedIn: boolean | undefined; resendCsrf: string | undefined; fallback: unknown;
+}) {
+  return (
+    <>
       <p class="paywall-box__eyebrow"><span class="badge-plus">Plus</span> Jetzt weiterlesen</p>
-      <h2>Alle Artikel im Klartext{offer ? ` mit ${offer.name}` : ''}</h2>
+      <h2>{headline ?? `Alle Artikel im Klartext${offer ? ` mit ${offer.name}` : ''}`}</h2>
+      {body && <p class="paywall-box__lead">{body}</p>}
       {offer && <OfferPrice offer={offer} />}
       <ul>{PERKS.map((perk) => <li>{perk}</li>)}</ul>
       <p class="paywall-message" data-paywall-message>{message}</p>
       {resendCsrf !== undefined && <ResendVerification csrf={resendCsrf} />}
       <p class="actions">
-        <a class="button button--plus button--large" href={orderHref(offer, article.slug)} data-order-link>{offer ? `Jetzt ${offer.name} bestellen` : 'Angebote ansehen'}</a>
+        <a class="button button--plus button--large" href={orderHref(offer, article.slug)} data-order-link data-offer={offer?.slug}>{offer ? `Jetzt ${offer.name} bestellen` : 'Angebote ansehen'}</a>
         {!signedIn && <a class="button button--ghost button--large" href={registerHref(next)}>Kostenlos registrieren</a>}
       </p>
       {!signedIn && <p class="login">Schon digitale Abonnentin oder digitaler Abonnent? <a href={loginHref(next)}>Hier anmelden</a></p>}
       <p class="login"><a href={`/abo?next=/artikel/${article.slug}`}>Alle Angebote ansehen</a>, auch Jahres- und Geschenk-Abo</p>
       {fallback}
-    </div>
+    </>
   );
 }
 
@@ -95,7 +118,12 @@ export interface SealedPremium { keyId: string; ciphertext: string; decoy: strin
  * The newsroom's preview passes the decoy alone (no key, no ciphertext, so the script has nothing to unlock) and the
  * message the script would have written into the box for that reader.
  */
-export function PremiumSection({ article, sealed, offer, message }: { article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium | Pick<SealedPremium, 'decoy'>; offer: BoxOffer | null; message?: string }) {
+export function PremiumSection({ article, sealed, offer, message, experiment }: {
+  article: Pick<Article, 'id' | 'slug' | 'access'>; sealed: SealedPremium | Pick<SealedPremium, 'decoy'>; offer: BoxOffer | null; message?: string;
+  /** the running experiment, for a Plus article: the control shows, every variant rides along in a template */
+  experiment?: BoxExperiment | null;
+}) {
+  const variants = experiment && article.access === 'plus' ? { experimentId: experiment.id, list: experiment.variants } : undefined;
   const unlock = 'ciphertext' in sealed ? sealed : null;
   return (
     <div id="premium" class="premium" data-article-id={unlock ? article.id : undefined} data-key-id={unlock?.keyId} data-unlock-url={unlock ? `/api/unlock/${article.id}` : undefined}>
@@ -103,7 +131,7 @@ export function PremiumSection({ article, sealed, offer, message }: { article: P
       <div class="premium-decoy" aria-hidden="true">{sealed.decoy.map((p) => <p>{p}</p>)}</div>
       <p class="meter-status" data-meter-status></p>
       <div class="premium-text" hidden aria-live="polite"></div>
-      <PaywallBox article={article} offer={offer} next={`/artikel/${article.slug}`} noscriptFallback message={message} />
+      <PaywallBox article={article} offer={offer} next={`/artikel/${article.slug}`} noscriptFallback message={message} copy={variants?.list[0]} variants={variants} />
       <p class="gift-action" data-gift-action hidden><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>
       {unlock && <template id="premium-ciphertext">{unlock.ciphertext}</template>}
     </div>
