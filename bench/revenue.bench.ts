@@ -1,0 +1,59 @@
+// bench:revenue — the revenue page's queries over a generated big paper (default 200,000 contracts, SQLite): each query's time, median of a few runs.
+// BENCH_REVENUE_DB=sqlite:FILE reuses a database made by `klartext demo generate`; otherwise one is generated in a temporary folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect, migrate, newId, type ChargeRow } from '../src/db/index.ts';
+import { addDays, berlinDate, activeByOfferAt, introConversions, revenueSummary, weeklyRevenue } from '../src/billing/index.ts';
+import { generatePaper, generatedPasswordHash } from '../src/demo/index.ts';
+
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 200_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const dir = process.env.BENCH_REVENUE_DB ? null : mkdtempSync(path.join(tmpdir(), 'klartext-revenue-'));
+const store = connect({ databaseUrl: process.env.BENCH_REVENUE_DB ?? `sqlite:${path.join(dir!, 'bench.db')}`, dataDir: dir ?? tmpdir() });
+const now = new Date();
+
+if (dir) {
+  await migrate(store);
+  const t = performance.now();
+  await generatePaper(store, {
+    seed: 1, now: new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000), articles: 100, readers: SUBSCRIPTIONS, subscriptions: SUBSCRIPTIONS,
+    passwordHash: await generatedPasswordHash(1, { memoryCost: 1024, timeCost: 1, parallelism: 1 }), paymentKey: Buffer.alloc(32, 7), graceMs: 14 * 86_400_000,
+  });
+  // the generator writes no charges; give every contract renewed past its intro its first regular charge (one in 20 returned)
+  const rows = await store.db.selectFrom('subscriptions').select(['id', 'number', 'starts_at', 'price_cents'])
+    .where('kind', '=', 'paid').where('intro_months', '>', 0).where('periods_paid', '>', 1).execute();
+  const charges: ChargeRow[] = rows.map((r, i) => ({
+    id: newId(), subscription_id: r.id, kind: 'regular', amount_cents: r.price_cents, period_start: r.starts_at, period_end: r.starts_at, due_on: r.starts_at.slice(0, 10),
+    state: i % 20 === 0 ? 'returned' : 'paid', provider: 'sepa', sequence_type: 'RCUR', end_to_end_id: `${r.number}-2`, batch_id: null, external_id: null,
+    return_reason: null, created_at: r.starts_at, updated_at: r.starts_at,
+  }));
+  for (let i = 0; i < charges.length; i += 500) await store.db.insertInto('charges').values(charges.slice(i, i + 500)).execute();
+  console.log(`generated ${SUBSCRIPTIONS} contracts and ${charges.length} charges in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+const today = berlinDate(now);
+const ranges = {
+  '30 Tage': { from: addDays(today, -29), to: today },
+  '12 Monate': { from: addDays(today, -364), to: today },
+  '24 Monate': { from: addDays(today, -729), to: today },
+};
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function time(label: string, fn: () => Promise<unknown>): Promise<void> {
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) { const t = performance.now(); await fn(); ms.push(performance.now() - t); }
+  console.log(`${label.padEnd(44)} ${median(ms).toFixed(0).padStart(5)} ms (max ${Math.max(...ms).toFixed(0)})`);
+}
+for (const [name, range] of Object.entries(ranges)) {
+  const previous = { from: addDays(range.from, -(addDaysBetween(range) + 1)), to: addDays(range.from, -1) };
+  await time(`${name}: revenueSummary (+ vorheriger Zeitraum)`, () => revenueSummary(store.db, range, previous, now));
+  await time(`${name}: weeklyRevenue (MRR + Zugänge je Woche)`, () => weeklyRevenue(store.db, range, now));
+  await time(`${name}: activeByOfferAt`, () => activeByOfferAt(store.db, range, now));
+  await time(`${name}: introConversions (2 Zeiträume)`, () => introConversions(store.db, [range, previous], now));
+}
+await store.close();
+if (dir) rmSync(dir, { recursive: true, force: true });
+
+function addDaysBetween(r: { from: string; to: string }): number {
+  return Math.round((Date.parse(`${r.to}T12:00:00Z`) - Date.parse(`${r.from}T12:00:00Z`)) / 86_400_000);
+}
