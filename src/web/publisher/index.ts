@@ -7,6 +7,7 @@ import { subscriptionRoutes } from './subscriptions.routes.tsx';
 import { offerRoutes } from './offers.routes.tsx';
 import { cancellationRoutes } from './cancellations.routes.tsx';
 import { jobRoutes } from './jobs.routes.tsx';
+import { revenueRoutes } from './revenue.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -21,5 +22,6 @@ export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   app.route('/', offerRoutes(deps));
   app.route('/', cancellationRoutes(deps));
   app.route('/', jobRoutes(deps));
+  app.route('/', revenueRoutes(deps));
   return app;
 }
