@@ -74,8 +74,10 @@ function rangeColumns(p: string, range: RevenueRange, now: Date) {
 
 /** The key revenue figures of a range and of the range before it (for the overview and the revenue page's comparison). */
 export async function revenueSummary(db: Db, range: RevenueRange, previousRange: RevenueRange, now: Date = new Date()): Promise<RevenueSummary> {
+  // contracts that ended before the earlier range began count nowhere: the WHERE spares them the sixteen sums
+  const earliest = justBefore(rangeBounds(range.from < previousRange.from ? range : previousRange, now).start);
   const row = (await sql<Record<string, unknown>>`select ${sql.join([...rangeColumns('c', range, now), ...rangeColumns('p', previousRange, now)])}
-    from subscriptions where ${PAID}`.execute(db)).rows[0] ?? {};
+    from subscriptions where ${PAID} and (ended_at is null or ended_at > ${earliest})`.execute(db)).rows[0] ?? {};
   const intro = await introConversions(db, [range, previousRange], now);
   const figures = (p: string, i: IntroConversion): RangeFigures => {
     const mrrCents = Math.round(num(row[`${p}_v1`]) / 12);

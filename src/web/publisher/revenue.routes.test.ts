@@ -35,8 +35,8 @@ for (const engine of testEngines()) {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('cache-control') ?? '', /no-store/);
     const text = textOf(res.text);
-    assert.match(text, /MRR am Ende des Zeitraums 59,20 € ▲ \+43,6 % vorher 41,22 € zu Beginn 41,22 €/);
-    assert.match(text, /Zahlende Abos 7 0 % vorher 7 zu Beginn 7/);
+    assert.match(text, /MRR am Ende des Zeitraums 59,20 € ▲ \+43,6 % vorher 41,22 € je Monat, brutto/);
+    assert.match(text, /Zahlende Abos 7 0 % vorher 7 am Ende des Zeitraums/);
     assert.match(text, /Umsatz je zahlendem Abo \(ARPU\) 8,46 €/);
     assert.match(text, /Neue Abos 2 ▼ -33,3 % vorher 3/);
     assert.match(text, /Beendete Abos 2 ▲ \+100 % vorher 1/);

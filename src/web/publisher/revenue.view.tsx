@@ -32,8 +32,8 @@ interface Figure {
 
 function figuresOf(cur: RangeFigures, prev: RangeFigures): Figure[] {
   return [
-    { key: 'mrr', label: 'MRR am Ende des Zeitraums', format: 'euro-cents', now: cur.mrrCents, before: prev.mrrCents, rising: 'good', note: `zu Beginn ${formatValue(cur.mrrAtStartCents, 'euro-cents')}` },
-    { key: 'paying', label: 'Zahlende Abos', format: 'count', now: cur.paying, before: prev.paying, rising: 'good', note: `zu Beginn ${formatValue(cur.payingAtStart, 'count')}` },
+    { key: 'mrr', label: 'MRR am Ende des Zeitraums', format: 'euro-cents', now: cur.mrrCents, before: prev.mrrCents, rising: 'good', note: 'je Monat, brutto' },
+    { key: 'paying', label: 'Zahlende Abos', format: 'count', now: cur.paying, before: prev.paying, rising: 'good', note: 'am Ende des Zeitraums' },
     { key: 'arpu', label: 'Umsatz je zahlendem Abo (ARPU)', format: 'euro-cents', now: cur.arpuCents, before: prev.arpuCents, rising: 'good', note: 'monatlich, brutto' },
     { key: 'started', label: 'Neue Abos', format: 'count', now: cur.started, before: prev.started, rising: 'good' },
     { key: 'cancelled', label: 'Kündigungen eingegangen', format: 'count', now: cur.cancelled, before: prev.cancelled, rising: 'bad' },
@@ -51,7 +51,10 @@ function change(f: Figure): { text: string; direction: 'up' | 'down' | 'flat' } 
   if (f.now === null || f.before === null) return null;
   const diff = f.now - f.before;
   const direction = diff > 0 ? 'up' : diff < 0 ? 'down' : 'flat';
-  if (f.format === 'percent') return { text: `${signed.format(diff * 100)} Prozentpunkte`, direction };
+  if (f.format === 'percent') {
+    const points = signed.format(diff * 100);
+    return { text: `${points} ${/^[+-]?1$/.test(points) ? 'Prozentpunkt' : 'Prozentpunkte'}`, direction };
+  }
   if (f.before === 0) return diff === 0 ? { text: '±0 %', direction } : { text: 'neu', direction };
   return { text: `${signed.format((diff / f.before) * 100)} %`, direction };
 }
