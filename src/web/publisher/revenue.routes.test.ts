@@ -38,10 +38,10 @@ for (const engine of testEngines()) {
     assert.match(text, /MRR am Ende des Zeitraums 59,20 € ▲ \+43,6 % vorher 41,22 € je Monat, brutto/);
     assert.match(text, /Zahlende Abos 7 0 % vorher 7 am Ende des Zeitraums/);
     assert.match(text, /Umsatz je zahlendem Abo \(ARPU\) 8,46 €/);
-    assert.match(text, /Neue Abos 2 ▼ -33,3 % vorher 3/);
+    assert.match(text, /Neue Abos 2 ▼ −33,3 % vorher 3/);
     assert.match(text, /Beendete Abos 2 ▲ \+100 % vorher 1/);
     assert.match(text, /Churn-Rate 28,6 % ▲ \+8,6 Prozentpunkte vorher 20 % 2 von 7 Abos/);
-    assert.match(text, /Vom Einführungspreis zum Vollpreis 33,3 % ▼ -66,7 Prozentpunkte vorher 100 % 1 von 3/);
+    assert.match(text, /Vom Einführungspreis zum Vollpreis 33,3 % ▼ −66,7 Prozentpunkte vorher 100 % 1 von 3/);
     // weeks: MRR at each week's end and the flows
     assert.match(text, /KW 44 \(ab 26\.10\.2026\) 41,22 € 0 0 0/);
     assert.match(text, /KW 46 \(ab 09\.11\.2026\) 68,19 € 0 1 0/);
@@ -72,6 +72,13 @@ for (const engine of testEngines()) {
     const offers = (await admin.get(`${PAGE}&format=csv&tabelle=angebote`)).text;
     assert.match(offers, /"Plus Jahresabo";"bezahlt";"1";"8,25"/);
     assert.match(offers, /"Freiabo";"Freiabo \(ohne MRR\)";"1";"0,00"/);
+  }));
+
+  test(`[${engine}] an offer name that a spreadsheet would run as a formula is defused in the CSV`, () => withApp(engine, async (t) => {
+    await t.store.db.updateTable('subscriptions').set({ offer_name: '=HYPERLINK("http://evil.example","Plus")' }).where('offer_name', '=', 'Plus Jahresabo').execute();
+    const { browser: admin } = await loggedInAs(t, 'admin');
+    const offers = (await admin.get(`${PAGE}&format=csv&tabelle=angebote`)).text;
+    assert.match(offers, /\r\n"'=HYPERLINK\(""http:\/\/evil\.example"",""Plus""\)";"bezahlt";"1";"8,25"/);
   }));
 
   test(`[${engine}] unknown zeitraum, format or tabelle is a 400 that names the parameter`, () => withApp(engine, async (t) => {

@@ -44,7 +44,9 @@ function figuresOf(cur: RangeFigures, prev: RangeFigures): Figure[] {
 }
 
 const show = (v: number | null, f: ValueFormat) => (v === null ? '–' : formatValue(v, f));
-const signed = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+const signedFormat = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+/** "+4,2" / "−3,1" with a real minus sign, as in print. */
+const signed = { format: (n: number) => signedFormat.format(n).replace('-', '\u2212') };
 
 /** The change against the previous range: percentage points for rates, per cent for amounts and counts; null when there is nothing to compare. */
 function change(f: Figure): { text: string; direction: 'up' | 'down' | 'flat' } | null {
@@ -53,7 +55,7 @@ function change(f: Figure): { text: string; direction: 'up' | 'down' | 'flat' } 
   const direction = diff > 0 ? 'up' : diff < 0 ? 'down' : 'flat';
   if (f.format === 'percent') {
     const points = signed.format(diff * 100);
-    return { text: `${points} ${/^[+-]?1$/.test(points) ? 'Prozentpunkt' : 'Prozentpunkte'}`, direction };
+    return { text: `${points} ${/^[+\u2212]?1$/.test(points) ? 'Prozentpunkt' : 'Prozentpunkte'}`, direction };
   }
   if (f.before === 0) return diff === 0 ? { text: '±0 %', direction } : { text: 'neu', direction };
   return { text: `${signed.format((diff / f.before) * 100)} %`, direction };
@@ -147,7 +149,7 @@ export function RevenuePage({ data }: { data: RevenueData }) {
           <div class={`revenue__figure${f.key === 'mrr' ? ' revenue__figure--lead' : ''}`}>
             <p class="revenue__label">{f.label}</p>
             <p class="revenue__value">{show(f.now, f.format)}</p>
-            <p class="revenue__compare"><Delta f={f} /> <span class="publisher__muted">vorher {show(f.before, f.format)}</span></p>
+            <p class="revenue__compare"><Delta f={f} /> <span class="publisher__muted revenue__before">vorher {show(f.before, f.format)}</span></p>
             {f.note && <p class="publisher__muted revenue__note">{f.note}</p>}
           </div>
         ))}
