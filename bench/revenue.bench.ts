@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, migrate, newId, type ChargeRow } from '../src/db/index.ts';
-import { addDays, berlinDate, activeByOfferAt, introConversions, revenueSummary, weeklyRevenue } from '../src/billing/index.ts';
+import { addDays, addMonths, berlinDate, berlinMidnight, activeByOfferAt, introConversions, revenueSummary, weeklyRevenue } from '../src/billing/index.ts';
 import { generatePaper, generatedPasswordHash } from '../src/demo/index.ts';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 200_000);
@@ -20,14 +20,18 @@ if (dir) {
     seed: 1, now: new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000), articles: 100, readers: SUBSCRIPTIONS, subscriptions: SUBSCRIPTIONS,
     passwordHash: await generatedPasswordHash(1, { memoryCost: 1024, timeCost: 1, parallelism: 1 }), paymentKey: Buffer.alloc(32, 7), graceMs: 14 * 86_400_000,
   });
-  // the generator writes no charges; give every contract renewed past its intro its first regular charge (one in 20 returned)
-  const rows = await store.db.selectFrom('subscriptions').select(['id', 'number', 'starts_at', 'price_cents'])
+  // the generator writes no charges; give every contract renewed past its intro its first regular charge, due on the
+  // first regular day (one in 20 returned), as the billing run would
+  const rows = await store.db.selectFrom('subscriptions').select(['id', 'number', 'starts_at', 'price_cents', 'intro_months'])
     .where('kind', '=', 'paid').where('intro_months', '>', 0).where('periods_paid', '>', 1).execute();
-  const charges: ChargeRow[] = rows.map((r, i) => ({
-    id: newId(), subscription_id: r.id, kind: 'regular', amount_cents: r.price_cents, period_start: r.starts_at, period_end: r.starts_at, due_on: r.starts_at.slice(0, 10),
-    state: i % 20 === 0 ? 'returned' : 'paid', provider: 'sepa', sequence_type: 'RCUR', end_to_end_id: `${r.number}-2`, batch_id: null, external_id: null,
-    return_reason: null, created_at: r.starts_at, updated_at: r.starts_at,
-  }));
+  const charges: ChargeRow[] = rows.map((r, i) => {
+    const start = berlinMidnight(addMonths(berlinDate(new Date(r.starts_at)), r.intro_months)).toISOString();
+    return {
+      id: newId(), subscription_id: r.id, kind: 'regular', amount_cents: r.price_cents, period_start: start, period_end: start, due_on: berlinDate(new Date(start)),
+      state: i % 20 === 0 ? 'returned' : 'paid', provider: 'sepa', sequence_type: 'RCUR', end_to_end_id: `${r.number}-2`, batch_id: null, external_id: null,
+      return_reason: null, created_at: start, updated_at: start,
+    };
+  });
   for (let i = 0; i < charges.length; i += 500) await store.db.insertInto('charges').values(charges.slice(i, i + 500)).execute();
   console.log(`generated ${SUBSCRIPTIONS} contracts and ${charges.length} charges in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }

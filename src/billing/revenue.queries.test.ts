@@ -45,6 +45,9 @@ for (const engine of testEngines()) {
       await store.db.updateTable('charges').set({ state: 'paid' }).where('state', '=', 'returned').execute();
       const [after] = await introConversions(store.db, [RANGE], NOW);
       assert.equal(after!.paying, 2);
+      // a later regular charge that came back does not undo the first one's: still paying
+      await store.db.updateTable('charges').set({ state: 'returned' }).where('end_to_end_id', 'like', '%-1').execute();
+      assert.deepEqual(await introConversions(store.db, [RANGE], NOW), [after]);
     } finally { await store.close(); }
   });
 }

@@ -74,10 +74,13 @@ function rangeColumns(p: string, range: RevenueRange, now: Date) {
 
 /** The key revenue figures of a range and of the range before it (for the overview and the revenue page's comparison). */
 export async function revenueSummary(db: Db, range: RevenueRange, previousRange: RevenueRange, now: Date = new Date()): Promise<RevenueSummary> {
-  // contracts that ended before the earlier range began count nowhere: the WHERE spares them the sixteen sums
-  const earliest = justBefore(rangeBounds(range.from < previousRange.from ? range : previousRange, now).start);
-  const row = (await sql<Record<string, unknown>>`select ${sql.join([...rangeColumns('c', range, now), ...rangeColumns('p', previousRange, now)])}
-    from subscriptions where ${PAID} and (ended_at is null or ended_at > ${earliest})`.execute(db)).rows[0] ?? {};
+  // one statement per range (eight sums each), over the contracts that can count in it: begun by its end, not ended before it
+  const columnsOf = async (p: string, r: RevenueRange) => {
+    const { start, end } = rangeBounds(r, now);
+    return (await sql<Record<string, unknown>>`select ${sql.join(rangeColumns(p, r, now))} from subscriptions
+      where ${PAID} and starts_at <= ${end} and (ended_at is null or ended_at > ${justBefore(start)})`.execute(db)).rows[0] ?? {};
+  };
+  const row = { ...(await columnsOf('c', range)), ...(await columnsOf('p', previousRange)) };
   const intro = await introConversions(db, [range, previousRange], now);
   const figures = (p: string, i: IntroConversion): RangeFigures => {
     const mrrCents = Math.round(num(row[`${p}_v1`]) / 12);
@@ -107,9 +110,20 @@ export async function introConversions(db: Db, ranges: RevenueRange[], now: Date
     return sql`(starts_at >= (case intro_months ${sql.join(lo, sql` `)} end) and starts_at < (case intro_months ${sql.join(hi, sql` `)} end))`;
   };
   const which = sql.join(ranges.map((r, i) => sql`when ${windowOf(r)} then ${i}`), sql` `);
-  const failed = sql`exists (select 1 from charges c where c.subscription_id = subscriptions.id and c.kind = 'regular' and c.state in ('returned', 'failed')
-    and c.period_start = (select min(c2.period_start) from charges c2 where c2.subscription_id = subscriptions.id and c2.kind = 'regular'))`;
-  const outcome = sql`(case when ${failed} then 'lost' when periods_paid * ${MONTHS} > intro_months then 'paying' when ended_at is null then 'open' else 'lost' end)`;
+  /*
+   * The first regular charges that came back or failed, as a set the engine builds once (SQLite: an ephemeral index,
+   * PostgreSQL: a hashed subplan) instead of two index lookups per contract. Only recent ones can matter: such a charge
+   * is due on or after the first regular day (SEPA: the day, or the day after the billing run; Stripe: when the invoice
+   * came), so one due more than a month before the earliest range began cannot belong to these contracts; the
+   * (state, due_on) index finds them.
+   */
+  const earliest = ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0]!.from);
+  const failedFirst = sql`subscriptions.id in (select c.subscription_id from charges c
+    where c.state in ('returned', 'failed') and c.due_on >= ${addDays(earliest, -31)} and c.kind = 'regular'
+      and c.period_start = (select min(c2.period_start) from charges c2 where c2.subscription_id = c.subscription_id and c2.kind = 'regular'))`;
+  // only a contract renewed past its intro has regular charges; the others are decided by the row alone
+  const outcome = sql`(case when periods_paid * ${MONTHS} > intro_months then (case when ${failedFirst} then 'lost' else 'paying' end)
+    when ended_at is null then 'open' else 'lost' end)`;
   const rows = (await sql<{ r: number | string; outcome: 'paying' | 'lost' | 'open'; n: number | string }>`
     select r, outcome, count(*) as n from (
       select (case ${which} else null end) as r, ${outcome} as outcome from subscriptions
