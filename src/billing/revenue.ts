@@ -155,9 +155,9 @@ export const renewedPastIntro = (c: RevenueContract): boolean => c.periodsPaid *
  * period; `open` while it runs and the renewal is still to come (billing run or Stripe not yet through).
  */
 export function introOutcome(c: RevenueContract, firstRegularChargeFailed: boolean): IntroOutcome {
-  if (firstRegularChargeFailed) return 'lost';
-  if (renewedPastIntro(c)) return 'paying';
-  return c.endedAt === null ? 'open' : 'lost';
+  // only a contract renewed past its intro has regular charges
+  if (!renewedPastIntro(c)) return c.endedAt === null ? 'open' : 'lost';
+  return firstRegularChargeFailed ? 'lost' : 'paying';
 }
 
 export interface IntroConversion { ended: number; paying: number; lost: number; open: number; rate: number | null }

@@ -39,7 +39,8 @@ function figuresOf(cur: RangeFigures, prev: RangeFigures): Figure[] {
     { key: 'cancelled', label: 'Kündigungen eingegangen', format: 'count', now: cur.cancelled, before: prev.cancelled, rising: 'bad' },
     { key: 'ended', label: 'Beendete Abos', format: 'count', now: cur.ended, before: prev.ended, rising: 'bad' },
     { key: 'churn', label: 'Churn-Rate', format: 'percent', now: cur.churn.rate, before: prev.churn.rate, rising: 'bad', note: `${formatValue(cur.churn.endedOfThose, 'count')} von ${formatValue(cur.churn.activeAtStart, 'count')} Abos` },
-    { key: 'intro', label: 'Vom Einführungspreis zum Vollpreis', format: 'percent', now: cur.intro.rate, before: prev.intro.rate, rising: 'good', note: `${formatValue(cur.intro.paying, 'count')} von ${formatValue(cur.intro.ended, 'count')}${cur.intro.open ? `, ${formatValue(cur.intro.open, 'count')} noch offen` : ''}` },
+    { key: 'intro', label: 'Vom Einführungspreis zum Vollpreis', format: 'percent', now: cur.intro.rate, before: prev.intro.rate, rising: 'good', note: cur.intro.ended === 0 ? 'kein Einführungszeitraum endete im Zeitraum'
+      : `${formatValue(cur.intro.paying, 'count')} von ${formatValue(cur.intro.ended, 'count')}${cur.intro.open ? `, ${formatValue(cur.intro.open, 'count')} noch offen` : ''}` },
   ];
 }
 
@@ -52,13 +53,19 @@ const signed = { format: (n: number) => signedFormat.format(n).replace('-', '\u2
 function change(f: Figure): { text: string; direction: 'up' | 'down' | 'flat' } | null {
   if (f.now === null || f.before === null) return null;
   const diff = f.now - f.before;
-  const direction = diff > 0 ? 'up' : diff < 0 ? 'down' : 'flat';
+  let text: string;
   if (f.format === 'percent') {
     const points = signed.format(diff * 100);
-    return { text: `${points} ${/^[+\u2212]?1$/.test(points) ? 'Prozentpunkt' : 'Prozentpunkte'}`, direction };
+    text = `${points} ${/^[+\u2212]?1$/.test(points) ? 'Prozentpunkt' : 'Prozentpunkte'}`;
+  } else if (f.before === 0) {
+    if (diff !== 0) return { text: 'neu', direction: 'up' };
+    text = '0 %';
+  } else {
+    text = `${signed.format((diff / f.before) * 100)} %`;
   }
-  if (f.before === 0) return diff === 0 ? { text: '±0 %', direction } : { text: 'neu', direction };
-  return { text: `${signed.format((diff / f.before) * 100)} %`, direction };
+  // a change that rounds to nothing is shown as none, without an arrow
+  const direction = /^[+\u2212]?0 /.test(text) || diff === 0 ? 'flat' : diff > 0 ? 'up' : 'down';
+  return { text: direction === 'flat' ? text.replace(/^[+\u2212]/, '') : text, direction };
 }
 
 function Delta({ f }: { f: Figure }) {
