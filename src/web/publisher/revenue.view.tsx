@@ -179,9 +179,13 @@ export function RevenuePage({ data }: { data: RevenueData }) {
             { label: 'Kündigungen', points: weeks.map((w) => ({ x: w.monday, y: w.cancelled })) },
             { label: 'Beendet', points: weeks.map((w) => ({ x: w.monday, y: w.ended })) },
           ]} />
-        <h3 class="revenue__subtitle">Wochen im Einzelnen</h3>
-        {weeks.length === 0 ? <p>Dieser Zeitraum liegt in der Zukunft.</p>
-          : <DataTable caption="Wochen" numeric={4} table={{ head: ['Woche', 'MRR am Wochenende', 'Neu', 'Kündigungen', 'Beendet'], rows: weeks.map((w, i) => [weekLabel(w.monday), formatValue(w.mrrCents, 'euro-cents'), ...weekTable.rows[i]!.slice(3)]) }} />}
+        {weeks.length === 0 ? <p>Dieser Zeitraum liegt in der Zukunft.</p> : (
+          // a long range has a hundred weeks: folded away unless it is a few, the chart above tells the story
+          <details class="revenue__weeks" open={weeks.length <= 16}>
+            <summary class="revenue__subtitle">Wochen im Einzelnen ({weeks.length})</summary>
+            <DataTable caption="Wochen" numeric={4} table={{ head: ['Woche', 'MRR am Wochenende', 'Neu', 'Kündigungen', 'Beendet'], rows: weeks.map((w, i) => [weekLabel(w.monday), formatValue(w.mrrCents, 'euro-cents'), ...weekTable.rows[i]!.slice(3)]) }} />
+          </details>
+        )}
         <p class="publisher__tools"><CsvLink choice={choice} table="wochen" /></p>
       </section>
 
