@@ -1,4 +1,4 @@
-// Public face of billing: offers, checkout, the subscription lifecycle, SEPA and Stripe, billing runs, returns, invoices, cancellation.
+// Public face of billing: offers, checkout, the subscription lifecycle, SEPA and Stripe, billing runs, returns, invoices, cancellation, revenue figures.
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/index.ts';
@@ -34,6 +34,10 @@ export {
 } from './cancellation.service.ts';
 export { normalizeGiftCode, redeemGift } from './gift.service.ts';
 export { orderOverview, type OrderOverview } from './order.queries.ts';
+export {
+  activeByOfferAt, introConversions, revenueSummary, weeklyRevenue, type RangeFigures, type RevenueSummary, type WeekPoint,
+} from './revenue.queries.ts';
+export { type Churn, type IntroConversion, type OfferShare, type RevenueRange } from './revenue.ts';
 export { changeSepaMandate, currentMandate, nextMandateReference, paymentDataOfUser, type SepaMandateChange, type SepaMandateChanged } from './payment-method.service.ts';
 export { applyStripeFact, type StripeOutcome } from './stripe-events.service.ts';
 export { WITHDRAWAL_TEXT } from './billing-mails.ts';

@@ -8,6 +8,7 @@ import { offerRoutes } from './offers.routes.tsx';
 import { cancellationRoutes } from './cancellations.routes.tsx';
 import { jobRoutes } from './jobs.routes.tsx';
 import { experimentRoutes } from './experiments.routes.tsx';
+import { revenueRoutes } from './revenue.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -24,5 +25,6 @@ export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   app.route('/', cancellationRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', experimentRoutes(deps));
+  app.route('/', revenueRoutes(deps));
   return app;
 }
