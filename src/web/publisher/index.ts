@@ -2,11 +2,12 @@
 import { Hono } from 'hono';
 import { formGuard } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import { adminsOnly, type PublisherRouteDeps } from './publisher-context.ts';
+import { publisherAccess, type PublisherRouteDeps } from './publisher-context.ts';
 import { subscriptionRoutes } from './subscriptions.routes.tsx';
 import { offerRoutes } from './offers.routes.tsx';
 import { cancellationRoutes } from './cancellations.routes.tsx';
 import { jobRoutes } from './jobs.routes.tsx';
+import { institutionRoutes } from './institutions.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -15,11 +16,12 @@ const FORM_LIMIT_KB = 32;
 export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // The admin check comes first: a guest is sent to the login, a reader gets 403, before any form is read.
-  app.use('/verlag', adminsOnly);
-  app.use('/verlag/*', adminsOnly, ...formGuard(FORM_LIMIT_KB));
+  app.use('/verlag', publisherAccess);
+  app.use('/verlag/*', publisherAccess, ...formGuard(FORM_LIMIT_KB));
   app.route('/', subscriptionRoutes(deps));
   app.route('/', offerRoutes(deps));
   app.route('/', cancellationRoutes(deps));
   app.route('/', jobRoutes(deps));
+  app.route('/', institutionRoutes(deps));
   return app;
 }
