@@ -41,10 +41,7 @@ export function buildInstitutionTable(rows: { entry: InstitutionEntry; networks:
   const table = new NetworkTable(ranges);
   const runs = (e: InstitutionEntry, today: string) => e.endsOn >= today;
   return {
-    byAddress(ip, today) {
-      for (const owner of table.owners(ip)) if (runs(owner, today)) return owner;
-      return null;
-    },
+    byAddress: (ip, today) => table.find(ip, (owner) => runs(owner, today)),
     byDomain(domain, today) {
       const e = domains.get(domain);
       return e && runs(e, today) ? e : null;

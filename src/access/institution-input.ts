@@ -57,6 +57,10 @@ function validDay(value: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
 }
 
+/** Every bad line in one message (the field shows one), the first three in full. */
+const tellLines = (messages: string[]): string =>
+  messages.length <= 3 ? messages.join(' ') : `${messages.slice(0, 3).join(' ')} Und ${messages.length - 3} weitere Zeilen.`;
+
 /**
  * The form's strings as an institution, or a DomainError naming every field that is wrong. `today` (Berlin) bounds the
  * end date: an institution whose access already ended is revoked, not saved.
@@ -86,20 +90,24 @@ export function parseInstitutionInput(form: Record<string, string | undefined>, 
   const networks: string[] = [];
   const networkLines = lines(form.networks ?? '');
   if (networkLines.length > MAX_NETWORKS) problems.add('networks', `Höchstens ${MAX_NETWORKS} Netzwerke je Institution.`);
+  const networkProblems: string[] = [];
   networkLines.slice(0, MAX_NETWORKS).forEach((line, i) => {
     const n = parseNetwork(line);
-    if (isNetworkProblem(n)) problems.add('networks', `Zeile ${i + 1}: ${n.message}`);
+    if (isNetworkProblem(n)) networkProblems.push(`Zeile ${i + 1}: ${n.message}`);
     else if (!networks.includes(n.cidr)) networks.push(n.cidr);
   });
+  if (networkProblems.length) problems.add('networks', tellLines(networkProblems));
 
   const domains: string[] = [];
   const domainLines = lines(form.domains ?? '');
   if (domainLines.length > MAX_DOMAINS) problems.add('domains', `Höchstens ${MAX_DOMAINS} E-Mail-Domains je Institution.`);
+  const domainProblems: string[] = [];
   domainLines.slice(0, MAX_DOMAINS).forEach((line, i) => {
     const d = parseDomain(line);
-    if ('message' in d) problems.add('domains', `Zeile ${i + 1}: ${d.message}`);
+    if ('message' in d) domainProblems.push(`Zeile ${i + 1}: ${d.message}`);
     else if (!domains.includes(d.domain)) domains.push(d.domain);
   });
+  if (domainProblems.length) problems.add('domains', tellLines(domainProblems));
   if (networkLines.length === 0 && domainLines.length === 0) {
     problems.add('networks', 'Bitte geben Sie mindestens ein Netzwerk oder eine E-Mail-Domain an – sonst gibt der Zugang niemandem etwas frei.');
   }

@@ -66,8 +66,8 @@ export function InstitutionListPage({ items, range, admin, notice }: { items: In
             <thead><tr><th scope="col">Institution</th><th scope="col">Status</th><th scope="col">Zugang bis</th><th scope="col">Plätze belegt</th><th scope="col" class="num">Freischaltungen</th></tr></thead>
             <tbody>{items.map((i) => (
               <tr>
-                <td data-label="Institution"><a href={`/verlag/institutionen/${i.id}`}>{i.name}</a><br />
-                  <span class="publisher__muted">{INSTITUTION_KIND_LABELS[i.kind]} · {accessSummary(i)}</span></td>
+                <td data-label="Institution"><div><a href={`/verlag/institutionen/${i.id}`}>{i.name}</a><br />
+                  <span class="publisher__muted">{INSTITUTION_KIND_LABELS[i.kind]} · {accessSummary(i)}</span></div></td>
                 <td data-label="Status"><StatusBadge status={i.status} /></td>
                 <td data-label="Zugang bis">{dayText(i.endsOn)}</td>
                 <td data-label="Plätze belegt">{i.domains.length > 0 ? seatsText(i) : <span class="publisher__muted">nur Netzwerk</span>}</td>
@@ -127,7 +127,7 @@ export function InstitutionDetailPage({ institution: i, members, range, unlocksB
           <h2>Nutzung</h2>
           <RangeForm action={`/verlag/institutionen/${i.id}`} range={range} />
           <p class="institutions__total"><span class="institutions__number">{formatValue(total, 'count')}</span> Freischaltungen · {rangeText(range)}</p>
-          <TimeChart title="Freischaltungen pro Tag" caption="aus den Tageszahlen (heute bis zur letzten Zählung)" format="count" kind="bar" series={[{ label: 'Freischaltungen', points: unlocksByDay }]} />
+          <TimeChart title="Freischaltungen pro Tag" caption="Heute zählt bis zur letzten Zählung der Tageszahlen." format="count" kind="bar" series={[{ label: 'Freischaltungen', points: unlocksByDay }]} />
         </section>
       </div>
       {admin && i.domains.length > 0 && (
@@ -140,7 +140,7 @@ export function InstitutionDetailPage({ institution: i, members, range, unlocksB
                 <thead><tr><th scope="col">Leserin/Leser</th><th scope="col">Platz seit</th><th scope="col">Zuletzt gelesen</th><th scope="col"><span class="visually-hidden">Aktion</span></th></tr></thead>
                 <tbody>{members!.map((m) => (
                   <tr>
-                    <td data-label="Leserin/Leser">{m.displayName || m.email}{m.displayName && <><br /><span class="publisher__muted">{m.email}</span></>}</td>
+                    <td data-label="Leserin/Leser"><div>{m.displayName || m.email}{m.displayName && <><br /><span class="publisher__muted">{m.email}</span></>}</div></td>
                     <td data-label="Platz seit">{berlinDate(m.claimedAt)}</td>
                     <td data-label="Zuletzt gelesen">{berlinDate(m.lastUsedAt)}</td>
                     <td class="institutions__action">
