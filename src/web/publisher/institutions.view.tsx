@@ -3,7 +3,7 @@ import {
   INSTITUTION_KIND_LABELS, type Institution, type InstitutionKind, type InstitutionMember, type InstitutionStatus,
 } from '../../access/index.ts';
 import { berlinDate } from '../platform/site-info.ts';
-import { CsrfField, ErrorSummary, Field, type FormState } from '../ui/form.view.tsx';
+import { CsrfField, ErrorSummary, Field, PostButton, type FormState } from '../ui/form.view.tsx';
 import { BarChart, TimeChart, formatValue, type ChartPoint } from './charts.tsx';
 import { RANGE_PRESETS, type RangeChoice } from './date-range.ts';
 import { PublisherFrame } from './publisher-frame.view.tsx';
@@ -144,10 +144,7 @@ export function InstitutionDetailPage({ institution: i, members, range, unlocksB
                     <td data-label="Platz seit">{berlinDate(m.claimedAt)}</td>
                     <td data-label="Zuletzt gelesen">{berlinDate(m.lastUsedAt)}</td>
                     <td class="institutions__action">
-                      <form method="post" action={`/verlag/institutionen/${i.id}/plaetze/${m.userId}/freigeben`}>
-                        <CsrfField token={csrf} />
-                        <button class="button button--small button--ghost" type="submit">Platz freigeben</button>
-                      </form>
+                      <PostButton action={`/verlag/institutionen/${i.id}/plaetze/${m.userId}/freigeben`} csrf={csrf} class="button button--small button--ghost">Platz freigeben</PostButton>
                     </td>
                   </tr>
                 ))}</tbody>
@@ -160,10 +157,7 @@ export function InstitutionDetailPage({ institution: i, members, range, unlocksB
         <section class="institutions__section institutions__revoke">
           <h2>Zugang widerrufen</h2>
           <p>Der Zugang endet sofort für alle Netzwerke und Plätze. Das lässt sich nicht rückgängig machen; für einen neuen Vertrag legen Sie die Institution neu an.</p>
-          <form method="post" action={`/verlag/institutionen/${i.id}/widerrufen`}>
-            <CsrfField token={csrf} />
-            <button class="button button--small button--danger" type="submit">Zugang widerrufen</button>
-          </form>
+          <PostButton action={`/verlag/institutionen/${i.id}/widerrufen`} csrf={csrf} class="button button--small button--danger">Zugang widerrufen</PostButton>
         </section>
       )}
     </PublisherFrame>
