@@ -138,6 +138,17 @@ for (const engine of testEngines()) {
       assert.equal((await admin.get(`/verlag/institutionen/${id}/bearbeiten`)).status, 409);
     });
 
+    test('an access ending within 30 days says how soon; one ending later does not', async () => {
+      const today = berlinDate(new Date());
+      assert.equal((await create({ ...FORM, name: 'Endet heute', networks: '203.0.113.32/28', domains: '', endsOn: today })).status, 303);
+      assert.equal((await create({ ...FORM, name: 'Endet bald', networks: '203.0.113.48/28', domains: '', endsOn: addDaysTo(today, 12) })).status, 303);
+      const list = (await admin.get('/verlag/institutionen')).text;
+      const row = (name: string) => new RegExp(`>${name}</a>.*?</tr>`, 's').exec(list)?.[0] ?? '';
+      assert.match(row('Endet heute'), /heute letzter Tag/);
+      assert.match(row('Endet bald'), /noch 12 Tage/);
+      assert.doesNotMatch(row('Stadtbibliothek Musterstadt'), /institutions__soon/);
+    });
+
     test('unknown ranges, formats and ids are answered in German, naming the parameter', async () => {
       const range = await admin.get('/verlag/institutionen?zeitraum=5j');
       assert.equal(range.status, 400);

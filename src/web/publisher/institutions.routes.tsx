@@ -51,7 +51,7 @@ export function institutionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
         'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="institutionen.csv"', 'cache-control': 'no-store',
       });
     }
-    return renderPublisherPage(c, deps, 'Institutionen', <InstitutionListPage items={items} range={range} admin={isAdmin(c)} notice={NOTICES[c.req.query('ok') ?? '']} />);
+    return renderPublisherPage(c, deps, 'Institutionen', <InstitutionListPage items={items} range={range} admin={isAdmin(c)} today={berlinDate(now())} notice={NOTICES[c.req.query('ok') ?? '']} />);
   });
 
   app.get('/verlag/institutionen/neu', (c) => {

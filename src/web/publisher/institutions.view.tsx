@@ -5,7 +5,7 @@ import {
 import { berlinDate } from '../platform/site-info.ts';
 import { CsrfField, ErrorSummary, Field, PostButton, type FormState } from '../ui/form.view.tsx';
 import { BarChart, TimeChart, formatValue, type ChartPoint } from './charts.tsx';
-import { RANGE_PRESETS, type RangeChoice } from './date-range.ts';
+import { RANGE_PRESETS, daysBetween, type RangeChoice } from './date-range.ts';
 import { PublisherFrame } from './publisher-frame.view.tsx';
 
 export type InstitutionListItem = Institution & { seatsTaken: number; status: InstitutionStatus; unlocks: number };
@@ -24,6 +24,14 @@ const seatsText = (i: { seats: number | null; seatsTaken: number }): string =>
 const rangeText = (r: RangeChoice): string => (r.preset ? RANGE_PRESETS[r.preset]!.label : `${dayText(r.range.from)} – ${dayText(r.range.to)}`);
 const rangeQuery = (r: RangeChoice): string => (r.preset ? `zeitraum=${r.preset}` : `von=${r.range.from}&bis=${r.range.to}`);
 
+/** For a running access that ends within 30 days: how soon, so a renewal is not missed. */
+function EndsSoon({ endsOn, today, status }: { endsOn: string; today: string; status: InstitutionStatus }) {
+  if (status !== 'active') return null;
+  const days = daysBetween(today, endsOn) - 1;
+  if (days > 30) return null;
+  return <><br /><span class="institutions__soon">{days === 0 ? 'heute letzter Tag' : days === 1 ? 'noch 1 Tag' : `noch ${days} Tage`}</span></>;
+}
+
 function StatusBadge({ status }: { status: InstitutionStatus }) {
   return <span class={STATUS[status].css}>{STATUS[status].text}</span>;
 }
@@ -41,7 +49,7 @@ function RangeForm({ action, range }: { action: string; range: RangeChoice }) {
   );
 }
 
-export function InstitutionListPage({ items, range, admin, notice }: { items: InstitutionListItem[]; range: RangeChoice; admin: boolean; notice?: string | undefined }) {
+export function InstitutionListPage({ items, range, admin, today, notice }: { items: InstitutionListItem[]; range: RangeChoice; admin: boolean; today: string; notice?: string | undefined }) {
   const total = items.reduce((n, i) => n + i.unlocks, 0);
   const active = items.filter((i) => i.status === 'active').length;
   return (
@@ -69,7 +77,7 @@ export function InstitutionListPage({ items, range, admin, notice }: { items: In
                 <td data-label="Institution"><div><a href={`/verlag/institutionen/${i.id}`}>{i.name}</a><br />
                   <span class="publisher__muted">{INSTITUTION_KIND_LABELS[i.kind]} · {accessSummary(i)}</span></div></td>
                 <td data-label="Status"><StatusBadge status={i.status} /></td>
-                <td data-label="Zugang bis">{dayText(i.endsOn)}</td>
+                <td data-label="Zugang bis"><div>{dayText(i.endsOn)}<EndsSoon endsOn={i.endsOn} today={today} status={i.status} /></div></td>
                 <td data-label="Plätze belegt">{i.domains.length > 0 ? seatsText(i) : <span class="publisher__muted">nur Netzwerk</span>}</td>
                 <td data-label="Freischaltungen" class="num">{formatValue(i.unlocks, 'count')}</td>
               </tr>
