@@ -36,6 +36,6 @@ export { MIN_PREFIX, parseNetwork, isNetworkProblem, type Network } from './inst
 export { createInstitutionDirectory, INSTITUTION_REFRESH_MS, type InstitutionDirectory } from './institution-directory.ts';
 export { institutionUnlocks, institutionUnlocksByDay, listMembers, seatsTaken, type Institution, type InstitutionMember } from './institution.queries.ts';
 export {
-  claimInstitutionSeat, findInstitution, freeSeat, institutionStanding, institutionStatus, listInstitutions, revokeInstitution, saveInstitution,
+  claimInstitutionSeat, findInstitution, freeSeat, institutionStanding, institutionStatus, listInstitutions, noteSeatUse, revokeInstitution, saveInstitution,
   type InstitutionStatus, type SeatClaim,
 } from './institution.service.ts';

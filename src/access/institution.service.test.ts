@@ -7,7 +7,7 @@ import { newId, nowIso, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
 import { createInstitutionDirectory } from './institution-directory.ts';
 import { parseInstitutionInput } from './institution-input.ts';
-import { claimInstitutionSeat, freeSeat, institutionStanding, revokeInstitution, saveInstitution } from './institution.service.ts';
+import { claimInstitutionSeat, freeSeat, institutionStanding, noteSeatUse, revokeInstitution, saveInstitution } from './institution.service.ts';
 import { seatsTaken } from './institution.queries.ts';
 
 const NOW = new Date('2026-11-28T10:00:00Z');
@@ -69,7 +69,11 @@ for (const engine of testEngines()) {
       const anna = await user('anna@firma-domain.example');
       assert.equal((await standing(anna))?.via, 'claim');
       assert.equal(await claimInstitutionSeat(db, { institutionId: co.id, user: anna, now: NOW }), 'member');
-      assert.equal((await standing(anna))?.via, 'seat');
+      assert.deepEqual(await standing(anna), { id: co.id, name: 'Firma Domain', via: 'seat', staleUse: false });
+      const tomorrow = new Date(NOW.getTime() + 86_400_000);
+      assert.equal((await institutionStanding(db, dir, { user: anna, now: tomorrow }))?.staleUse, true, 'last read yesterday: "zuletzt gelesen" is due');
+      await noteSeatUse(db, co.id, anna.id, tomorrow);
+      assert.equal((await institutionStanding(db, dir, { user: anna, now: tomorrow }))?.staleUse, false);
       assert.equal(await standing(await user('bert@firma-domain.example', false)), null, 'unconfirmed');
       assert.equal(await standing(await user('carl@mail.firma-domain.example')), null, 'subdomain');
       assert.equal(await standing(await user('dora@firma-domain.example.evil')), null, 'suffix');

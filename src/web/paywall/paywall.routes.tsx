@@ -3,7 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import {
-  claimInstitutionSeat, recordMeterUnlock, resolveEntitlement, unlockArticle,
+  claimInstitutionSeat, noteSeatUse, recordMeterUnlock, resolveEntitlement, unlockArticle,
   GIFT_TOKEN_PATTERN,
 } from '../../access/index.ts';
 import { premiumBlocks, type Article } from '../../content/index.ts';
@@ -181,6 +181,8 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     if (decision.granted && decision.reason === 'institution' && decision.claimSeat && user) {
       const claim = await claimInstitutionSeat(db, { institutionId: decision.institution.id, user, now });
       if (claim !== 'member') decision = { granted: false, need: 'subscription', signedIn: true, ...(claim === 'full' ? { institutionFull: decision.institution } : {}) };
+    } else if (decision.granted && decision.reason === 'institution' && entitlement.institution?.staleUse && user) {
+      await noteSeatUse(db, decision.institution.id, user.id, now);
     }
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
