@@ -1,7 +1,7 @@
 // Checks every combination of article, reader and context against an independently written expectation, plus named cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAccess, type AccessDecision, type AccessLevel, type AccessReader, type GrantReason, type ReaderMeter } from './access-policy.ts';
+import { checkAccess, type AccessDecision, type AccessLevel, type AccessReader, type GrantReason, type InstitutionStanding, type ReaderMeter } from './access-policy.ts';
 import type { Role } from '../accounts/index.ts';
 
 type UserKind = 'guest' | Role;
@@ -16,8 +16,12 @@ const METER_STATES: Record<MeterState, ReaderMeter> = {
   alreadyCounted: { limit: 3, used: 2, alreadyCounted: true },
 };
 const BOOLS = [false, true];
+type InstitutionState = 'none' | InstitutionStanding['via'];
+const INSTITUTION_STATES: InstitutionState[] = ['none', 'network', 'seat', 'claim', 'full'];
+const LIBRARY = { id: 'inst-1', name: 'Stadtbibliothek Musterstadt' };
+const standing = (s: InstitutionState): InstitutionStanding | null => (s === 'none' ? null : { ...LIBRARY, via: s });
 
-interface Case { level: AccessLevel; kind: UserKind; verified: boolean; subscriber: boolean; meter: MeterState; gift: boolean; crawler: boolean }
+interface Case { level: AccessLevel; kind: UserKind; verified: boolean; subscriber: boolean; meter: MeterState; gift: boolean; crawler: boolean; institution: InstitutionState }
 
 /**
  * The rules restated as "which reasons apply" plus one ranking, rather than as the implementation's
@@ -33,13 +37,16 @@ function expected(c: Case): AccessDecision {
     staff: c.level !== 'free' && staff,
     subscriber: c.level !== 'free' && signedIn && c.subscriber,
     registered: c.level === 'registered' && signedIn,
+    // A network opens for anyone there; a seat (held or free) only for a confirmed address — an unconfirmed one may be anybody's.
+    institution: c.level !== 'free' && (c.institution === 'network' || ((c.institution === 'seat' || c.institution === 'claim') && signedIn && c.verified)),
     crawler: c.level !== 'free' && c.crawler,
     gift: c.level !== 'free' && c.gift,
     // The meter is for confirmed addresses only; registered articles ask for an account, confirmed or not.
     meter: meterWouldOpen && c.verified,
   };
-  const ranking: GrantReason[] = ['free', 'staff', 'subscriber', 'registered', 'crawler', 'gift', 'meter'];
+  const ranking: GrantReason[] = ['free', 'staff', 'subscriber', 'registered', 'institution', 'crawler', 'gift', 'meter'];
   const reason = ranking.find((r) => applies[r]);
+  if (reason === 'institution') return { granted: true, reason, institution: LIBRARY, claimSeat: c.institution === 'claim' };
   if (reason === 'meter') {
     const counted = c.meter === 'alreadyCounted';
     const used = counted ? meter.used : meter.used + 1;
@@ -52,7 +59,9 @@ function expected(c: Case): AccessDecision {
     const verification = { granted: false as const, need: 'verification' as const, signedIn: true };
     return meter.limit > 0 ? { ...verification, meter: { limit: meter.limit, used: meter.used, remaining: meter.limit - meter.used } } : verification;
   }
-  const denied = { granted: false as const, need: 'subscription' as const, signedIn };
+  // every seat taken: the reader hears so (only a confirmed address has a seat to speak of)
+  const full = c.institution === 'full' && signedIn && c.verified ? { institutionFull: LIBRARY } : {};
+  const denied = { granted: false as const, need: 'subscription' as const, signedIn, ...full };
   if (c.meter === 'disabled') return denied;
   const used = signedIn ? meter.used : 0;
   return { ...denied, meter: { limit: meter.limit, used, remaining: meter.limit - used } };
@@ -62,20 +71,20 @@ function readerFor(kind: UserKind, verified: boolean, subscriber: boolean, meter
   return { user: kind === 'guest' ? null : { role: kind, emailVerified: verified }, subscriber, meter };
 }
 
-test('every combination of level, user, confirmed address, subscription, meter, gift and crawler matches the rules', () => {
+test('every combination of level, user, confirmed address, subscription, meter, gift, crawler and institution matches the rules', () => {
   let checked = 0;
   const grantsSeen = new Set<string>();
   for (const level of LEVELS) for (const kind of USER_KINDS) for (const verified of BOOLS) for (const subscriber of BOOLS)
-    for (const meter of Object.keys(METER_STATES) as MeterState[]) for (const gift of BOOLS) for (const crawler of BOOLS) {
-      const c: Case = { level, kind, verified, subscriber, meter, gift, crawler };
-      const actual = checkAccess({ access: level }, readerFor(kind, verified, subscriber, METER_STATES[meter]), { giftLinkValid: gift, verifiedCrawler: crawler });
+    for (const meter of Object.keys(METER_STATES) as MeterState[]) for (const gift of BOOLS) for (const crawler of BOOLS) for (const institution of INSTITUTION_STATES) {
+      const c: Case = { level, kind, verified, subscriber, meter, gift, crawler, institution };
+      const actual = checkAccess({ access: level }, readerFor(kind, verified, subscriber, METER_STATES[meter]), { giftLinkValid: gift, verifiedCrawler: crawler, institution: standing(institution) });
       assert.deepEqual(actual, expected(c), JSON.stringify(c));
-      grantsSeen.add(actual.granted ? actual.reason : `need-${actual.need}`);
+      grantsSeen.add(actual.granted ? actual.reason : `need-${actual.need}${'institutionFull' in actual ? '-full' : ''}`);
       checked++;
     }
-  assert.equal(checked, 3 * 5 * 2 * 2 * 4 * 2 * 2);
+  assert.equal(checked, 3 * 5 * 2 * 2 * 4 * 2 * 2 * 5);
   assert.deepEqual([...grantsSeen].sort(),
-    ['crawler', 'free', 'gift', 'meter', 'need-login', 'need-subscription', 'need-verification', 'registered', 'staff', 'subscriber']);
+    ['crawler', 'free', 'gift', 'institution', 'meter', 'need-login', 'need-subscription', 'need-subscription-full', 'need-verification', 'registered', 'staff', 'subscriber']);
 });
 
 const guest = (meter: ReaderMeter = METER_STATES.available): AccessReader => ({ user: null, subscriber: false, meter });
@@ -162,6 +171,34 @@ test('staff roles read registered and Plus articles as staff, even when subscrib
 test('only a verified crawler reads Plus text; the flag is all that counts here', () => {
   assert.deepEqual(checkAccess({ access: 'plus' }, guest(METER_STATES.disabled), { giftLinkValid: false, verifiedCrawler: true }), { granted: true, reason: 'crawler' });
   assert.equal(checkAccess({ access: 'plus' }, guest(METER_STATES.disabled), none).granted, false);
+});
+
+test('the network of an institution opens Plus and registered articles for guests too, and never touches the meter', () => {
+  const network = { ...none, institution: standing('network') };
+  assert.deepEqual(checkAccess({ access: 'plus' }, guest(), network), { granted: true, reason: 'institution', institution: LIBRARY, claimSeat: false });
+  assert.deepEqual(checkAccess({ access: 'registered' }, guest(), network), { granted: true, reason: 'institution', institution: LIBRARY, claimSeat: false });
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.available), network), { granted: true, reason: 'institution', institution: LIBRARY, claimSeat: false });
+});
+
+test('a seat by email domain needs a confirmed address: unconfirmed, the reader is treated as if there were no institution', () => {
+  for (const via of ['seat', 'claim'] as const) {
+    assert.equal(checkAccess({ access: 'plus' }, reader(METER_STATES.disabled, false, false), { ...none, institution: standing(via) }).granted, false);
+    assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.disabled), { ...none, institution: standing(via) }),
+      { granted: true, reason: 'institution', institution: LIBRARY, claimSeat: via === 'claim' });
+  }
+});
+
+test('every seat taken: the meter still opens; without it the denial names the institution', () => {
+  const full = { ...none, institution: standing('full') };
+  assert.equal(checkAccess({ access: 'plus' }, reader(METER_STATES.available), full).granted && 'meter', 'meter');
+  assert.deepEqual(checkAccess({ access: 'plus' }, reader(METER_STATES.disabled), full), { granted: false, need: 'subscription', signedIn: true, institutionFull: LIBRARY });
+});
+
+test('an institution comes after subscription and before crawler, gift and meter', () => {
+  const all = { giftLinkValid: true, verifiedCrawler: true, institution: standing('network') };
+  assert.equal(checkAccess({ access: 'plus' }, reader(METER_STATES.available, true), all).granted && 'subscriber', 'subscriber');
+  const d = checkAccess({ access: 'plus' }, reader(METER_STATES.available), all);
+  assert.equal(d.granted && d.reason, 'institution');
 });
 
 test('free articles are free for everyone', () => {

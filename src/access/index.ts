@@ -2,7 +2,7 @@
 export { AccessError, type AccessErrorCode } from './access-error.ts';
 export {
   checkAccess,
-  type AccessArticle, type AccessContext, type AccessDecision, type AccessLevel, type AccessNeed, type AccessReader,
+  type AccessArticle, type AccessContext, type AccessDecision, type AccessLevel, type AccessNeed, type AccessReader, type InstitutionStanding,
   type GrantReason, type MeterStatus, type ReaderMeter,
 } from './access-policy.ts';
 export {
@@ -31,3 +31,11 @@ export {
 } from './gift-link.service.ts';
 export { readsAllPlus, recordMeterUnlock, resolveEntitlement, type AccessUser, type Entitlement, type EntitlementInput } from './entitlement.service.ts';
 export { unlockArticle, type UnlockDeps, type UnlockInput, type UnlockResult } from './unlock.service.ts';
+export { INSTITUTION_KINDS, INSTITUTION_KIND_LABELS, emailDomainOf, parseInstitutionInput, type InstitutionInput, type InstitutionKind } from './institution-input.ts';
+export { MIN_PREFIX, parseNetwork, isNetworkProblem, type Network } from './institution-network.ts';
+export { createInstitutionDirectory, INSTITUTION_REFRESH_MS, type InstitutionDirectory } from './institution-directory.ts';
+export { institutionUnlocks, institutionUnlocksByDay, listMembers, seatsTaken, type Institution, type InstitutionMember } from './institution.queries.ts';
+export {
+  claimInstitutionSeat, findInstitution, freeSeat, institutionStanding, institutionStatus, listInstitutions, noteSeatUse, revokeInstitution, saveInstitution,
+  type InstitutionStatus, type SeatClaim,
+} from './institution.service.ts';

@@ -1,4 +1,4 @@
-// The unlock of a Plus article: decide, check the page's key id is the current one, count the meter, hand out the content key.
+// The unlock of a Plus article: decide, check the page's key id is the current one, count the meter or take an institution's seat, hand out the content key.
 import type { Kysely } from 'kysely';
 import { nowIso, type Database } from '../db/index.ts';
 import { DomainError } from '../domain-error.ts';
@@ -10,6 +10,8 @@ import { recordMeterUnlock, resolveEntitlement, type AccessUser } from './entitl
 import type { GiftState } from './gift-link.service.ts';
 import type { MeterSettings } from './meter-address.ts';
 import type { SubscriptionCheck } from './subscription.queries.ts';
+import type { InstitutionDirectory } from './institution-directory.ts';
+import { claimInstitutionSeat, noteSeatUse } from './institution.service.ts';
 import { countUnlock } from '../metrics/index.ts';
 
 export interface UnlockDeps {
@@ -17,6 +19,8 @@ export interface UnlockDeps {
   articleFacts: ArticleFactsReader;
   meter: MeterSettings;
   isSubscriber?: SubscriptionCheck;
+  /** institutions' networks and domains; without it no institution grants */
+  institutions?: InstitutionDirectory;
 }
 
 export interface UnlockInput {
@@ -25,17 +29,21 @@ export interface UnlockInput {
   giftToken?: string | undefined;
   user: AccessUser | null;
   verifiedCrawler: boolean;
+  /** the client's address as the web platform determines it (trusted proxies only) */
+  clientIp?: string | undefined;
   now: Date;
 }
 
+/** `institution` with reason `institution`: whose access opened it (`via`: its network or a seat by email domain). */
 export type UnlockResult =
-  | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus }
-  | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string };
+  | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus; institution?: { id: string; name: string; via: 'network' | 'domain' } }
+  | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string; institutionFull?: { id: string; name: string } };
 
 /**
  * Order matters: unknown article (not-found) → entitlement (a denial says nothing about keys) → key id of the
  * page (conflict when the text changed since the page was rendered: the old key would keep a corrected text
- * readable) → only then the meter is counted, so a stale page never uses up a free article.
+ * readable) → only then the meter is counted or an institution's seat taken, so a stale page never uses up a free
+ * article or a seat.
  */
 export async function unlockArticle(db: Kysely<Database>, deps: UnlockDeps, input: UnlockInput): Promise<UnlockResult> {
   const result = await decideUnlock(db, deps, input);
@@ -54,8 +62,9 @@ async function decideUnlock(db: Kysely<Database>, deps: UnlockDeps, input: Unloc
   // A free article has no premium part and no key; asking for one is a client's mistake, not a reason to make a key.
   if (article.access === 'free') throw new DomainError('invalid-input', 'Dieser Artikel ist frei lesbar; es gibt nichts freizuschalten.', 'articleId');
 
-  const { decision, gift } = await resolveEntitlement(db, {
+  const { decision, gift, institution } = await resolveEntitlement(db, {
     article, user, giftToken: input.giftToken, verifiedCrawler: input.verifiedCrawler, meter: deps.meter, now,
+    clientIp: input.clientIp, institutions: deps.institutions,
     ...(deps.isSubscriber ? { isSubscriber: deps.isSubscriber } : {}),
   });
   if (!decision.granted) return { ...decision, gift, articleSlug: article.slug };
@@ -68,6 +77,22 @@ async function decideUnlock(db: Kysely<Database>, deps: UnlockDeps, input: Unloc
   }
   if (current.keyId !== input.keyId) {
     throw new DomainError('conflict', 'Der Artikel wurde inzwischen aktualisiert. Bitte laden Sie die Seite neu.', 'keyId');
+  }
+  if (decision.reason === 'institution') {
+    const via = institution?.via === 'network' ? 'network' as const : 'domain' as const;
+    if (decision.claimSeat && user) {
+      const claim = await claimInstitutionSeat(db, { institutionId: decision.institution.id, user, now });
+      if (claim !== 'member') {
+        // Another reader took the last seat first (or the access ended meanwhile): closed, and the reader is told why.
+        return {
+          granted: false, need: 'subscription', signedIn: true, gift, articleSlug: article.slug,
+          ...(claim === 'full' ? { institutionFull: decision.institution } : {}),
+        };
+      }
+    } else if (institution?.staleUse && user) {
+      await noteSeatUse(db, decision.institution.id, user.id, now);
+    }
+    return { granted: true, key: current.key, keyId: current.keyId, reason: 'institution', institution: { ...decision.institution, via } };
   }
   if (decision.reason !== 'meter') return { granted: true, key: current.key, keyId: current.keyId, reason: decision.reason };
   if (!decision.recordUnlock || !user) return { granted: true, key: current.key, keyId: current.keyId, reason: 'meter', meter: decision.meter };

@@ -6,7 +6,7 @@ export {
   MIN_PASSWORD_LENGTH, STANDARD_HASHING, TEST_HASHING, atLeastStandard, passwordProblem, type PasswordHashing,
 } from './password.rules.ts';
 export { HashGate, HashingBusyError, HASHING_BUSY, DEFAULT_HASH_GATE, type HashGateOptions } from './hash-gate.ts';
-export { findUserById, listUsers } from './user.queries.ts';
+export { findUserById, isUniqueViolation, listUsers } from './user.queries.ts';
 export {
   createSession, resolveSession, listSessions, endSession, endOtherSessions, endSessionByToken, pruneExpiredSessions,
   PERSISTENT_SESSION_MS, type NewSession, type ResolvedSession,

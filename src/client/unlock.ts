@@ -1,9 +1,10 @@
 // Browser script of article pages: fills in the reader's personal header bits and unlocks Plus text for entitled readers.
 import { decryptPremiumPayload } from './premium-cipher.ts';
 import { showOfferVariant } from './offer-variant.ts';
+import { showInstitutionNote } from './institution-note.ts';
 
 interface MeterInfo { limit: number; used: number; remaining?: number }
-interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo }
+interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo; institution?: { name?: unknown } }
 interface MeAnswer { user?: null | { displayName?: string }; csrfToken?: string }
 
 const UNLOCKED = 'Artikel freigeschaltet';
@@ -115,6 +116,7 @@ async function unlock(premium: HTMLElement): Promise<void> {
     text.innerHTML = html;
     premium.classList.add('premium--unlocked');
     if (answer.meter) setText('[data-meter-status]', meterText(answer.meter));
+    if (answer.reason === 'institution') showInstitutionNote(premium, answer.institution?.name);
     // Only readers who may read everything can give an article away.
     if (answer.reason === 'subscriber' || answer.reason === 'staff') doc.querySelectorAll<HTMLElement>('[data-gift-action]').forEach((element) => { element.hidden = false; });
   } else {

@@ -49,7 +49,7 @@ const pageCacheLookups = new client.Counter({
 
 const unlocks = new client.Counter({
   name: 'klartext_unlocks_total',
-  help: 'Unlock requests of Plus articles by outcome and reason (granted: subscriber, meter, gift, staff, crawler, registered; denied: the need: login, subscription, verification)',
+  help: 'Unlock requests of Plus articles by outcome and reason (granted: subscriber, meter, gift, staff, crawler, registered, institution; denied: the need: login, subscription, verification)',
   labelNames: ['result', 'reason'] as const,
   registers: [registry],
 });

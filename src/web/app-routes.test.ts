@@ -15,6 +15,8 @@ const PARAMS: Record<string, string> = {
   slug: PLUS_SLUG, section: 'stadt', articleId: 'unbekannt', id: 'unbekannt', file: 'fehlt-640.jpg', number: 'KT-0000-0000',
   // newsroom revisions: version numbers
   a: '1', b: '2', version: '1',
+  // institutions: the reader whose seat is freed
+  userId: 'unbekannt',
 };
 
 /** A concrete path for a registered route path, or undefined for middleware patterns. */

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import {
   getArticleBySlug, IMAGE_CONTENT_TYPES, listArticles, listSections, nextPublicationAfter, readImageVariant, type ContentChangeFeed,
 } from '../content/index.ts';
-import { dnsResolver, type HostResolver } from '../access/index.ts';
+import { createInstitutionDirectory, dnsResolver, type HostResolver } from '../access/index.ts';
 import { HashGate, STANDARD_HASHING, atLeastStandard, type PasswordHashing } from '../accounts/index.ts';
 import { outboxMailer, smtpMailer, type Mailer } from '../mail/index.ts';
 import { HttpError } from './platform/app-error.ts';
@@ -153,7 +153,9 @@ export function createApp(deps: AppDeps): KlartextApp {
   const featured = () => pageCache.memo('featured-offer', () => featuredOffer(store.db), ['offers']);
   // the running offer experiment, kept until the offers change (starting and stopping one records 'offers')
   const experiment = () => pageCache.memo('running-experiment', () => runningExperiment(store.db), ['offers']);
-  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured, runningExperiment: experiment });
+  // institutions' networks and domains in memory: the unlock path and search ask it, the publisher area reports changes to it
+  const institutions = createInstitutionDirectory(store.db);
+  const paywall = createPaywall({ site, config, resolver: deps.crawlerResolver ?? dnsResolver, now, featuredOffer: featured, runningExperiment: experiment, analytics, institutions });
 
   // What /metrics reads from this app when scraped: the job table and, on PostgreSQL, the connection pool.
   collectProcessMetrics();
@@ -212,10 +214,10 @@ export function createApp(deps: AppDeps): KlartextApp {
   const billing = deps.billing ?? createBillingContext({ config, store, mailer, clock: now, siteName: site.site.name, baseUrl: config.publicUrl });
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), ...proxyTrust }));
   privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, ...proxyTrust }));
-  privateApp.route('/', publisherRoutes({ site, billing, logger }));
+  privateApp.route('/', publisherRoutes({ site, billing, logger, institutions }));
   privateApp.route('/', newsroomRoutes({ site, logger, previewSlot: paywall.previewSlot }));
   privateApp.route('/', paywall.privateRoutes);
-  privateApp.route('/', searchRoutes({ site, now }));
+  privateApp.route('/', searchRoutes({ site, now, institutions, trustProxy: config.trustProxy }));
 
   const app = new Hono<AppEnv>();
   app.all('*', (c) => (isPrivatePath(c.req.path) ? privateApp : publicApp).fetch(c.req.raw, c.env));

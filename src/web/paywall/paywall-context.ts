@@ -8,6 +8,8 @@ import {
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
 } from '../../access/index.ts';
 import type { ServingConfig } from '../../config.ts';
+import type { EventRecorder } from '../../analytics/index.ts';
+import type { InstitutionDirectory } from '../../access/index.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { clientIp } from '../platform/request-info.ts';
@@ -25,6 +27,10 @@ export interface PaywallDeps {
   featuredOffer: () => Promise<Offer | null>;
   /** the running offer experiment (kept until the offers change: start and stop record `offers`), null when none runs */
   runningExperiment?: () => Promise<Experiment | null>;
+  /** where server-side insights events go (institution_unlock, …) */
+  analytics: EventRecorder;
+  /** institutions' networks and domains, kept in memory (the publisher area reports its changes to the same one) */
+  institutions: InstitutionDirectory;
 }
 
 export interface Paywall extends PaywallDeps {

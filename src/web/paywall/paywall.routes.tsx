@@ -3,7 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import {
-  recordMeterUnlock, resolveEntitlement, unlockArticle,
+  claimInstitutionSeat, noteSeatUse, recordMeterUnlock, resolveEntitlement, unlockArticle,
   GIFT_TOKEN_PATTERN,
 } from '../../access/index.ts';
 import { premiumBlocks, type Article } from '../../content/index.ts';
@@ -20,7 +20,7 @@ import { markPrivate, readerUser } from '../platform/session.middleware.ts';
 import { boxOfferOf, offerJson, type BoxExperiment, type BoxOffer } from './paywall-offer.ts';
 import { MeterConfirm, PaywallBox, PlainPremium, RESEND_VERIFICATION_PATH, denialMessage, loginHref, registerHref } from './paywall.view.tsx';
 import { renderPage } from '../platform/render.tsx';
-import { isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
+import { clientIp, isOwnOrigin, safeNextPath } from '../platform/request-info.ts';
 import { variesBy } from '../platform/public-cache.middleware.ts';
 import { surrogateKeys } from '../platform/surrogate-keys.ts';
 import { findOffer, listOffers, type Offer } from '../../billing/index.ts';
@@ -166,11 +166,17 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const articleId = c.req.param('articleId');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(articleId)) throw new HttpError('not-found', 'Diesen Artikel gibt es nicht (mehr).', 'articleId');
     const body = await readUnlockBody(c);
-    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meter: p.meter, isSubscriber: p.isSubscriber }, {
+    const result = await unlockArticle(db, { keys: p.keys, articleFacts: p.articleFacts, meter: p.meter, isSubscriber: p.isSubscriber, institutions: deps.institutions }, {
       articleId, keyId: body.keyId, giftToken: body.gift, user: readerUser(c), verifiedCrawler: await isVerifiedCrawler(c, p), now: deps.now(),
+      clientIp: clientIp(c, deps.config),
     });
     if (result.granted) {
-      return c.json({ granted: true, key: result.key.toString('base64url'), keyId: result.keyId, reason: result.reason, ...(result.meter ? { meter: result.meter } : {}) });
+      if (result.institution) deps.analytics.record({ kind: 'institution_unlock', articleId, institutionId: result.institution.id, detail: result.institution.via });
+      return c.json({
+        granted: true, key: result.key.toString('base64url'), keyId: result.keyId, reason: result.reason, ...(result.meter ? { meter: result.meter } : {}),
+        // the script writes "Freigeschaltet über <name>" above the text; the id stays on the server
+        ...(result.institution ? { institution: { name: result.institution.name } } : {}),
+      });
     }
     const next = `/artikel/${result.articleSlug}`;
     return c.json({
@@ -189,9 +195,20 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const article = await articleOr404(deps.site, c.req.param('slug'));
     if (article.access === 'free') return c.redirect(`/artikel/${article.slug}`, 303);
     const user = readerUser(c);
-    const { decision, gift } = await resolveEntitlement(db, {
-      article, user, giftToken: giftTokenOf(c, article, deps.config), verifiedCrawler: await isVerifiedCrawler(c, p), meter: p.meter, now: deps.now(),
+    const now = deps.now();
+    const entitlement = await resolveEntitlement(db, {
+      article, user, giftToken: giftTokenOf(c, article, deps.config), verifiedCrawler: await isVerifiedCrawler(c, p), meter: p.meter, now,
+      clientIp: clientIp(c, deps.config), institutions: deps.institutions,
     });
+    const { gift } = entitlement;
+    let { decision } = entitlement;
+    // Reading is the first use that takes a seat, here as at the unlock endpoint (the reader is signed in: no prefetch gets here).
+    if (decision.granted && decision.reason === 'institution' && decision.claimSeat && user) {
+      const claim = await claimInstitutionSeat(db, { institutionId: decision.institution.id, user, now });
+      if (claim !== 'member') decision = { granted: false, need: 'subscription', signedIn: true, ...(claim === 'full' ? { institutionFull: decision.institution } : {}) };
+    } else if (decision.granted && decision.reason === 'institution' && entitlement.institution?.staleUse && user) {
+      await noteSeatUse(db, decision.institution.id, user.id, now);
+    }
     const here = `/artikel/${article.slug}/klartext`;
     if (!decision.granted) {
       const resendCsrf = decision.need === 'verification' ? csrfToken(c) : undefined;
@@ -206,7 +223,10 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     }
     const note = decision.reason === 'meter' ? meterNote(decision.meter.remaining) : decision.reason === 'gift' ? 'Ein Geschenk: Dieser Artikel wurde Ihnen freigeschaltet.' : undefined;
     const giftable = decision.reason === 'subscriber' || decision.reason === 'staff';
-    return renderArticlePage(c, deps.site, article, <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} note={note} giftable={giftable} />, { noindex: true });
+    const institution = decision.reason === 'institution' ? decision.institution : undefined;
+    if (institution) deps.analytics.record({ kind: 'institution_unlock', articleId: article.id, institutionId: institution.id, detail: entitlement.institution?.via === 'network' ? 'network' : 'domain' });
+    return renderArticlePage(c, deps.site, article,
+      <PlainPremium article={article} html={blocksHtml(premiumBlocks(article))} note={note} giftable={giftable} institution={institution?.name} />, { noindex: true });
   });
 
   app.post('/artikel/:slug/klartext', async (c) => {

@@ -138,10 +138,16 @@ export function PremiumSection({ article, sealed, offer, message, experiment }: 
   );
 }
 
+/** "Freigeschaltet über …": whose access opened the text — the same line the page script writes (src/client/institution-note.ts). */
+export function InstitutionNote({ name }: { name: string }) {
+  return <p class="premium-via"><span class="premium-via__label">Freigeschaltet über</span> <span class="premium-via__name">{name}</span></p>;
+}
+
 /** The premium blocks in plain HTML, for a verified crawler or an entitled reader without JavaScript. */
-export function PlainPremium({ html, note, giftable, article }: { html: string; note?: string; giftable?: boolean; article: Pick<Article, 'slug'> }) {
+export function PlainPremium({ html, note, giftable, article, institution }: { html: string; note?: string | undefined; giftable?: boolean; article: Pick<Article, 'slug'>; institution?: string | undefined }) {
   return (
     <div class="premium premium--unlocked">
+      {institution && <InstitutionNote name={institution} />}
       {note && <p class="meter-status">{note}</p>}
       <div class="premium-text">{raw(html)}</div>
       {giftable && <p class="gift-action"><a class="button button--ghost" href={giftHref(article)}>Artikel verschenken</a></p>}
@@ -172,6 +178,8 @@ export interface Denial {
   signedIn: boolean;
   meter?: { limit: number; used: number; remaining: number };
   gift: 'valid' | 'expired' | 'revoked' | 'lapsed' | 'unknown' | null;
+  /** the reader's institution has no seat left */
+  institutionFull?: { name: string } | undefined;
 }
 
 /** Why the text stays closed and what would open it, in a sentence or two; the box around it shows the prices. */
@@ -181,6 +189,11 @@ export function denialMessage(d: Denial): string {
       : d.gift === 'lapsed' ? 'Dieser Geschenk-Link gilt nicht mehr. '
         : d.gift === 'unknown' ? 'Dieser Geschenk-Link ist ungültig. ' : '';
   const meterOn = d.meter !== undefined && d.meter.limit > 0;
+  if (d.institutionFull) {
+    const full = `Alle Plätze von „${d.institutionFull.name}“ sind vergeben – fragen Sie dort nach, ob einer frei werden kann. `;
+    return meterOn ? `${gift}${full}Ihre ${d.meter!.limit} freien Plus-Artikel in diesem Monat haben Sie gelesen; mit dem Plus-Abo lesen Sie sofort weiter.`
+      : `${gift}${full}Mit dem Plus-Abo lesen Sie sofort weiter.`;
+  }
   if (d.need === 'login') return `${gift}Melden Sie sich an oder registrieren Sie sich kostenlos, um diesen Artikel weiterzulesen.`;
   if (d.need === 'verification') {
     const free = meterOn ? `Ihre ${d.meter!.limit} freien Plus-Artikel im Monat` : 'diesen Artikel';

@@ -9,6 +9,7 @@ import { cancellationRoutes } from './cancellations.routes.tsx';
 import { jobRoutes } from './jobs.routes.tsx';
 import { experimentRoutes } from './experiments.routes.tsx';
 import { revenueRoutes } from './revenue.routes.tsx';
+import { institutionRoutes } from './institutions.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -26,5 +27,6 @@ export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   app.route('/', jobRoutes(deps));
   app.route('/', experimentRoutes(deps));
   app.route('/', revenueRoutes(deps));
+  app.route('/', institutionRoutes(deps));
   return app;
 }

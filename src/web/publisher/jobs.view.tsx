@@ -1,7 +1,7 @@
 // /verlag/aufgaben: the background jobs of all processes — how many wait, run and failed, the failed ones with their error and a retry button.
 import type { JobQueueCount, JobSummary } from '../../jobs/index.ts';
 import { formatGermanDateTime } from '../../billing/index.ts';
-import { CsrfField, Notice } from '../ui/form.view.tsx';
+import { Notice, PostButton } from '../ui/form.view.tsx';
 import { PublisherFrame } from './publisher-frame.view.tsx';
 
 /** The job kinds the product runs, in the publisher's words; an unknown kind is shown by its name. */
@@ -58,10 +58,7 @@ function JobTable({ jobs, state, csrf }: { jobs: JobSummary[]; state: keyof type
               : j.lastError ? <span class="jobs__error">{j.lastError}</span> : <span class="publisher__muted">—</span>}</div></td>
             {state === 'failed' && (
               <td class="jobs__action">
-                <form method="post" action={`/verlag/aufgaben/${j.id}/wiederholen`}>
-                  <CsrfField token={csrf} />
-                  <button class="button button--small" type="submit">Erneut versuchen</button>
-                </form>
+                <PostButton action={`/verlag/aufgaben/${j.id}/wiederholen`} csrf={csrf}>Erneut versuchen</PostButton>
               </td>
             )}
           </tr>

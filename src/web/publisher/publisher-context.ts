@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Logger } from 'pino';
 import type { BillingContext } from '../../billing/index.ts';
+import type { InstitutionDirectory } from '../../access/index.ts';
 import { DomainError } from '../../domain-error.ts';
 import { HttpError } from '../platform/app-error.ts';
 import { parseFormBody } from '../platform/request-body.ts';
@@ -10,7 +11,13 @@ import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
 import type { Problems } from '../ui/form.view.tsx';
 
-export interface PublisherRouteDeps { site: SiteDeps; billing: BillingContext; logger: Logger }
+export interface PublisherRouteDeps {
+  site: SiteDeps;
+  billing: BillingContext;
+  logger: Logger;
+  /** the unlock path's table of institutions: told when one changes here */
+  institutions: InstitutionDirectory;
+}
 export type PublisherContext = Context<AppEnv>;
 
 /** Guests go to the login (and come back); logged-in readers and newsroom staff get 403 — billing data is for admins only. */

@@ -8,6 +8,7 @@ const NAV = [
   { href: '/verlag/angebote', label: 'Angebote' },
   { href: '/verlag/aufgaben', label: 'Aufgaben' },
   { href: '/verlag/experimente', label: 'Experimente' },
+  { href: '/verlag/institutionen', label: 'Institutionen' },
 ] as const;
 
 export function PublisherFrame({ title, active, meta, notice, children }: { title: string; active: string; meta?: Child; notice?: string | undefined; children: Child }) {
