@@ -1,3 +1,8 @@
 // Public face of the analytics domain: first-party events without a person in them, their daily rollups, and what the dashboard reads.
 export { BEACON_KINDS, EVENT_KINDS, eventRow, isEventKind, type AnalyticsEvent, type BeaconKind, type EventKind } from './events.ts';
 export { createEventRecorder, type EventRecorder } from './event-recorder.ts';
+export { FUNNEL_STEPS, changeOf, funnelOf, rate, emptyFunnelCounts, type Change, type Funnel, type FunnelCounts, type FunnelKind, type FunnelStep } from './funnel.ts';
+export {
+  ARTICLE_SORT_KEYS, articleInsights, authorInsights, dailyCounts, insightFilters, institutionUsage, sectionInsights, totalsIn,
+  type ArticleInsight, type ArticleQuery, type ArticleSortKey, type DayCount, type DaySpan, type FilterChoice, type GroupInsight, type InstitutionUse, type ReachCounts, type SortDirection,
+} from './insights.queries.ts';
