@@ -42,3 +42,41 @@ export async function insertRollups(db: Kysely<Database>, rows: RollupInput[]): 
     institution_id: r.institution_id ?? '', detail: r.detail ?? '', section_id: r.section_id ?? sectionOf.get(r.article_id ?? '') ?? '',
   }))).execute();
 }
+
+const dayPlus = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A lively, deterministic history of rollups for the live articles in the database (for the browser test and
+ * screenshots): weekday rhythm, slow growth, Plus articles with paywalls, clicks, checkouts and a few orders.
+ */
+export async function insertRollupHistory(db: Kysely<Database>, o: { today: string; days: number; seed?: number }): Promise<number> {
+  const articles = await db.selectFrom('articles').select(['id', 'access', 'section_id']).where('live', '=', 1).orderBy('id').execute();
+  let s = (o.seed ?? 7) >>> 0;
+  const rnd = () => { s = (s + 0x6d2b79f5) >>> 0; let t = Math.imul(s ^ (s >>> 15), s | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const rows: RollupInput[] = [];
+  const weight = articles.map(() => 0.3 + rnd() * 1.7);
+  for (let d = o.days - 1; d >= 0; d--) {
+    const day = dayPlus(o.today, -d);
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    const level = (weekday === 0 || weekday === 6 ? 0.7 : 1) * (1 + (o.days - d) / o.days * 0.35) * (0.85 + rnd() * 0.3);
+    articles.forEach((a, i) => {
+      const views = Math.round(180 * weight[i]! * level);
+      const base = { day, article_id: a.id, section_id: a.section_id };
+      rows.push({ ...base, kind: 'view', detail: a.access, count: views });
+      if (a.access !== 'plus') return;
+      const paywall = Math.round(views * (0.32 + rnd() * 0.08));
+      rows.push({ ...base, kind: 'paywall', detail: 'guest', count: Math.round(paywall * 0.7) }, { ...base, kind: 'paywall', detail: 'meter-used', count: paywall - Math.round(paywall * 0.7) });
+      const clicks = Math.round(paywall * (0.05 + rnd() * 0.03));
+      const checkouts = Math.round(clicks * (0.45 + rnd() * 0.1));
+      const orders = Math.round(checkouts * (0.25 + rnd() * 0.3));
+      if (clicks) rows.push({ ...base, kind: 'offer_click', offer_id: 'plus-digital', count: clicks });
+      if (checkouts) rows.push({ ...base, kind: 'checkout', offer_id: 'plus-digital', count: checkouts });
+      if (orders) rows.push({ ...base, kind: 'order', offer_id: 'plus-digital', count: orders });
+      const registrations = Math.round(paywall * 0.02 * rnd());
+      if (registrations) rows.push({ ...base, kind: 'registration', count: registrations });
+    });
+    rows.push({ day, kind: 'order', offer_id: 'plus-digital', count: Math.round(2 + 3 * rnd()) });
+  }
+  for (let i = 0; i < rows.length; i += 500) await insertRollups(db, rows.slice(i, i + 500));
+  return rows.length;
+}

@@ -116,7 +116,8 @@ export function ArticleInsightsPage(p: Props) {
         <BlockHead id="je-ressort" title="Je Ressort" csv={csvHref('/verlag/artikel', { ...range, tabelle: 'ressorts' })} />
         {p.sections.length === 0 ? <p class="publisher__muted">Keine Zahlen in diesem Zeitraum.</p> : <>
           <BarChart title="Bestellungen je Ressort" caption="Bestellungen, die einem Artikel des Ressorts zugeordnet sind" format="count"
-            bars={p.sections.slice(0, 12).map((s) => ({ label: s.name ?? 'ohne Ressort', value: s.orders, note: `${pct(s.conversion)} Konversion` }))} />
+            bars={[...p.sections].sort((a, b) => b.orders - a.orders).slice(0, 12)
+              .map((s) => ({ label: s.name ?? 'ohne Ressort', value: s.orders, ...(s.conversion !== null ? { note: `${pct(s.conversion)} Konversion` } : {}) }))} />
           <GroupTable rows={p.sections} label="Ressort" unknown="ohne Ressort" link={(r) => (r.slug ? hrefWith('/verlag/artikel', { ...range, ressort: r.slug }) : null)} />
         </>}
       </section>

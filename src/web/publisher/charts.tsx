@@ -86,11 +86,14 @@ function svgOf(options: Plot.PlotOptions): string {
 
 function DataTable({ caption, head, rows }: { caption: string; head: string[]; rows: string[][] }): Child {
   return (
-    <table class="chart__data visually-hidden">
-      <caption>{caption}</caption>
-      <thead><tr>{head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
-      <tbody>{rows.map((r) => <tr><th scope="row">{r[0]}</th>{r.slice(1).map((cell) => <td>{cell}</td>)}</tr>)}</tbody>
-    </table>
+    // hidden by its wrapper: a table does not shrink to the 1 px of .visually-hidden and would widen the page
+    <div class="visually-hidden">
+      <table class="chart__data">
+        <caption>{caption}</caption>
+        <thead><tr>{head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+        <tbody>{rows.map((r) => <tr><th scope="row">{r[0]}</th>{r.slice(1).map((cell) => <td>{cell}</td>)}</tr>)}</tbody>
+      </table>
+    </div>
   );
 }
 
