@@ -43,6 +43,32 @@ export async function insertRollups(db: Kysely<Database>, rows: RollupInput[]): 
   }))).execute();
 }
 
+const A = INSIGHT_ARTICLES;
+/**
+ * Two days in November 2026, one in October (the previous range of November), one day outside both; with checkouts and
+ * orders without an article (from /abo), which count as orders but not in the funnel.
+ */
+export const NOVEMBER_ROLLUPS: RollupInput[] = [
+  { day: '2026-11-03', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 1000 },
+  { day: '2026-11-03', kind: 'view', article_id: A.fest.id, detail: 'free', count: 5000 },
+  { day: '2026-11-03', kind: 'paywall', article_id: A.haushalt.id, detail: 'guest', count: 300 },
+  { day: '2026-11-03', kind: 'paywall', article_id: A.haushalt.id, detail: 'meter-used', count: 100 },
+  { day: '2026-11-03', kind: 'offer_click', article_id: A.haushalt.id, offer_id: 'o1', count: 40 },
+  { day: '2026-11-03', kind: 'checkout', article_id: A.haushalt.id, offer_id: 'o1', count: 20 },
+  { day: '2026-11-03', kind: 'checkout', offer_id: 'o1', count: 7 }, // from /abo, no paywall: not in the funnel
+  { day: '2026-11-03', kind: 'order', article_id: A.haushalt.id, offer_id: 'o1', count: 8 },
+  { day: '2026-11-03', kind: 'order', offer_id: 'o1', count: 3 },
+  { day: '2026-11-03', kind: 'registration', article_id: A.haushalt.id, count: 12 },
+  { day: '2026-11-20', kind: 'view', article_id: A.stadion.id, detail: 'plus', count: 2000 },
+  { day: '2026-11-20', kind: 'paywall', article_id: A.stadion.id, detail: 'guest', count: 200 },
+  { day: '2026-11-20', kind: 'order', article_id: A.stadion.id, offer_id: 'o1', count: 10 },
+  { day: '2026-11-20', kind: 'view', article_id: A.formel.id, detail: 'plus', count: 10 },
+  { day: '2026-11-20', kind: 'institution_unlock', article_id: A.stadion.id, institution_id: 'inst-1', count: 9 },
+  { day: '2026-10-15', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 500 },
+  { day: '2026-10-15', kind: 'order', article_id: A.haushalt.id, offer_id: 'o1', count: 2 },
+  { day: '2026-09-01', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 99_999 },
+  ];
+
 const dayPlus = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines, openTestStore, type TestStore } from '../db/test-stores.ts';
 import { articleInsights, authorInsights, dailyCounts, institutionUsage, sectionInsights, totalsIn } from './insights.queries.ts';
-import { INSIGHT_ARTICLES as A, insertInsightPaper, insertRollups } from './insights.fixtures.ts';
+import { INSIGHT_ARTICLES as A, insertInsightPaper, insertRollups, NOVEMBER_ROLLUPS } from './insights.fixtures.ts';
 
 async function withStore(engine: string, fn: (s: TestStore) => Promise<void>) {
   const s = await openTestStore(engine);
@@ -14,29 +14,7 @@ async function withStore(engine: string, fn: (s: TestStore) => Promise<void>) {
 const NOV = { from: '2026-11-01', to: '2026-11-30' };
 const OCT = { from: '2026-10-02', to: '2026-10-31' };
 
-/** Two days in November, one in October (the previous range), one day outside both. */
-async function seed(s: TestStore) {
-  await insertRollups(s.db, [
-    { day: '2026-11-03', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 1000 },
-    { day: '2026-11-03', kind: 'view', article_id: A.fest.id, detail: 'free', count: 5000 },
-    { day: '2026-11-03', kind: 'paywall', article_id: A.haushalt.id, detail: 'guest', count: 300 },
-    { day: '2026-11-03', kind: 'paywall', article_id: A.haushalt.id, detail: 'meter-used', count: 100 },
-    { day: '2026-11-03', kind: 'offer_click', article_id: A.haushalt.id, offer_id: 'o1', count: 40 },
-    { day: '2026-11-03', kind: 'checkout', article_id: A.haushalt.id, offer_id: 'o1', count: 20 },
-    { day: '2026-11-03', kind: 'checkout', offer_id: 'o1', count: 7 }, // from /abo, no paywall: not in the funnel
-    { day: '2026-11-03', kind: 'order', article_id: A.haushalt.id, offer_id: 'o1', count: 8 },
-    { day: '2026-11-03', kind: 'order', offer_id: 'o1', count: 3 },
-    { day: '2026-11-03', kind: 'registration', article_id: A.haushalt.id, count: 12 },
-    { day: '2026-11-20', kind: 'view', article_id: A.stadion.id, detail: 'plus', count: 2000 },
-    { day: '2026-11-20', kind: 'paywall', article_id: A.stadion.id, detail: 'guest', count: 200 },
-    { day: '2026-11-20', kind: 'order', article_id: A.stadion.id, offer_id: 'o1', count: 10 },
-    { day: '2026-11-20', kind: 'view', article_id: A.formel.id, detail: 'plus', count: 10 },
-    { day: '2026-11-20', kind: 'institution_unlock', article_id: A.stadion.id, institution_id: 'inst-1', count: 9 },
-    { day: '2026-10-15', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 500 },
-    { day: '2026-10-15', kind: 'order', article_id: A.haushalt.id, offer_id: 'o1', count: 2 },
-    { day: '2026-09-01', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 99_999 },
-  ]);
-}
+const seed = (s: TestStore) => insertRollups(s.db, NOVEMBER_ROLLUPS);
 
 for (const engine of testEngines()) {
   test(`[${engine}] funnel counts: views of Plus articles only, checkouts and orders only with an attributed article; the previous range apart`, () => withStore(engine, async (s) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../../db/test-stores.ts';
-import { INSIGHT_ARTICLES as A, insertInsightPaper, insertRollups } from '../../analytics/insights.fixtures.ts';
+import { INSIGHT_ARTICLES as A, insertInsightPaper, insertRollups, NOVEMBER_ROLLUPS } from '../../analytics/insights.fixtures.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { TestBrowser } from '../../testing/test-browser.ts';
 import { loggedInAs, registerAndLogIn } from '../../testing/test-accounts.ts';
@@ -15,23 +15,7 @@ async function withApp(engine: string, fn: (t: TestApp) => Promise<void>) {
 
 const NOV = 'von=2026-11-01&bis=2026-11-30';
 
-async function seed(t: TestApp) {
-  await insertRollups(t.store.db, [
-    { day: '2026-11-03', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 1000 },
-    { day: '2026-11-03', kind: 'view', article_id: A.fest.id, detail: 'free', count: 5000 },
-    { day: '2026-11-03', kind: 'paywall', article_id: A.haushalt.id, detail: 'guest', count: 400 },
-    { day: '2026-11-03', kind: 'offer_click', article_id: A.haushalt.id, offer_id: 'o1', count: 40 },
-    { day: '2026-11-03', kind: 'checkout', article_id: A.haushalt.id, offer_id: 'o1', count: 20 },
-    { day: '2026-11-03', kind: 'order', article_id: A.haushalt.id, offer_id: 'o1', count: 8 },
-    { day: '2026-11-03', kind: 'order', offer_id: 'o1', count: 3 },
-    { day: '2026-11-03', kind: 'registration', article_id: A.haushalt.id, count: 12 },
-    { day: '2026-11-20', kind: 'view', article_id: A.stadion.id, detail: 'plus', count: 2000 },
-    { day: '2026-11-20', kind: 'paywall', article_id: A.stadion.id, detail: 'guest', count: 200 },
-    { day: '2026-11-20', kind: 'order', article_id: A.stadion.id, offer_id: 'o1', count: 10 },
-    { day: '2026-11-20', kind: 'view', article_id: A.formel.id, detail: 'plus', count: 10 },
-    { day: '2026-10-15', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 1500 },
-  ]);
-}
+const seed = (t: TestApp) => insertRollups(t.store.db, NOVEMBER_ROLLUPS);
 
 const INSIGHTS = ['/verlag', '/verlag?format=csv', `/verlag/artikel?${NOV}`, '/verlag/artikel?format=csv&tabelle=autoren'];
 const ADMIN_ONLY = ['/verlag/abos', '/verlag/abos.csv', '/verlag/kuendigungen', '/verlag/angebote', '/verlag/angebote/neu', '/verlag/aufgaben'];
@@ -93,9 +77,9 @@ for (const engine of testEngines()) {
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('cache-control'), 'private, no-store');
     const funnelRow = (label: string) => new RegExp(`<th scope="row">${label}</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num publisher__muted">([^<]+)</td>`).exec(r.text)?.slice(1);
-    assert.deepEqual(funnelRow('Aufrufe von Plus-Artikeln'), ['3.010', '–', '100 %', '1.500']);
+    assert.deepEqual(funnelRow('Aufrufe von Plus-Artikeln'), ['3.010', '–', '100 %', '500']);
     assert.deepEqual(funnelRow('Paywall gezeigt'), ['600', '19,9 %', '19,9 %', '0']);
-    assert.deepEqual(funnelRow('Bestellt'), ['18', '90 %', '0,6 %', '0']);
+    assert.deepEqual(funnelRow('Bestellt'), ['18', '90 %', '0,6 %', '2']);
     assert.match(r.text, /Gesamtkonversion: <strong>0,6 %<\/strong>/);
     assert.match(r.text, /davon 18 über die Paywall/);
     const svgs = r.text.match(/<svg[^>]*class="chart__svg"[\s\S]*?<\/svg>/g) ?? [];
@@ -150,10 +134,10 @@ for (const engine of testEngines()) {
     const sections = await admin.get(`/verlag/artikel?${NOV}&format=csv&tabelle=ressorts`);
     assert.match(sections.text, /\r\n"Stadt";6000;400;8;0,02;12\r\n/);
     const funnel = await admin.get(`/verlag?${NOV}&format=csv`);
-    assert.match(funnel.text, /"Aufrufe von Plus-Artikeln";3010;;1;1500;1,0067\r\n/);
-    assert.match(funnel.text, /"Bestellt";18;0,9;0,006;0;\r\n/);
+    assert.match(funnel.text, /"Aufrufe von Plus-Artikeln";3010;;1;500;5,02\r\n/);
+    assert.match(funnel.text, /"Bestellt";18;0,9;0,006;2;8\r\n/);
     const days = await admin.get(`/verlag?${NOV}&format=csv&tabelle=tage`);
-    assert.match(days.text, /^"Tag";"checkout";"offer_click";"order";"paywall";"registration";"view"\r\n"2026-11-03";20;40;11;400;12;6000\r\n/);
+    assert.match(days.text, /^"Tag";"checkout";"institution_unlock";"offer_click";"order";"paywall";"registration";"view"\r\n"2026-11-03";27;0;40;11;400;12;6000\r\n/);
   }));
 
   test(`[${engine}] unknown ranges, sort keys, filters and formats are a 400 naming the parameter`, () => withApp(engine, async (t) => {
