@@ -3,6 +3,6 @@ export { BEACON_KINDS, EVENT_KINDS, eventRow, isEventKind, type AnalyticsEvent, 
 export { createEventRecorder, type EventRecorder } from './event-recorder.ts';
 export { FUNNEL_STEPS, changeOf, funnelOf, rate, emptyFunnelCounts, type Change, type Funnel, type FunnelCounts, type FunnelKind, type FunnelStep } from './funnel.ts';
 export {
-  ARTICLE_SORT_KEYS, articleInsights, authorInsights, dailyCounts, insightFilters, institutionUsage, sectionInsights, totalsIn,
+  ARTICLE_SORT_KEYS, articleInsights, authorInsights, dailyCounts, insightFilters, institutionUsage, sectionInsights, topArticlesByOrders, totalsIn,
   type ArticleInsight, type ArticleQuery, type ArticleSortKey, type DayCount, type DaySpan, type FilterChoice, type GroupInsight, type InstitutionUse, type ReachCounts, type SortDirection,
 } from './insights.queries.ts';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines, openTestStore, type TestStore } from '../db/test-stores.ts';
-import { articleInsights, authorInsights, dailyCounts, institutionUsage, sectionInsights, totalsIn } from './insights.queries.ts';
+import { articleInsights, authorInsights, dailyCounts, institutionUsage, sectionInsights, topArticlesByOrders, totalsIn } from './insights.queries.ts';
 import { INSIGHT_ARTICLES as A, insertInsightPaper, insertRollups, NOVEMBER_ROLLUPS } from './insights.fixtures.ts';
 
 async function withStore(engine: string, fn: (s: TestStore) => Promise<void>) {
@@ -60,6 +60,16 @@ for (const engine of testEngines()) {
     const beyond = await articleInsights(s.db, NOV, { sort: 'aufrufe', direction: 'ab', limit: 3, offset: 30 });
     assert.deepEqual([beyond.total, beyond.rows.length], [4, 0]);
     assert.equal((await articleInsights(s.db, OCT, { sort: 'aufrufe', direction: 'ab', limit: 3, offset: 0 })).total, 1);
+  }));
+
+  test(`[${engine}] the overview's short list: articles with the most attributed orders, with the same counts as the table`, () => withStore(engine, async (s) => {
+    await seed(s);
+    const top = await topArticlesByOrders(s.db, NOV, 5);
+    assert.deepEqual(top.map((r) => [r.articleId, r.orders]), [[A.stadion.id, 10], [A.haushalt.id, 8]], 'articles without orders are left out');
+    const table = await articleInsights(s.db, NOV, { sort: 'bestellungen', direction: 'ab', limit: 2, offset: 0 });
+    assert.deepEqual(top, table.rows);
+    assert.deepEqual((await topArticlesByOrders(s.db, NOV, 1)).map((r) => r.articleId), [A.stadion.id]);
+    assert.deepEqual(await topArticlesByOrders(s.db, { from: '2020-01-01', to: '2020-01-31' }, 5), []);
   }));
 
   test(`[${engine}] per section and per author (a co-authored article counts for both), institution unlocks per institution`, () => withStore(engine, async (s) => {

@@ -136,6 +136,33 @@ export async function articleInsights(db: Kysely<Database>, span: DaySpan, o: Ar
   };
 }
 
+/**
+ * The articles with the most attributed orders (the overview's short list), without aggregating every view: orders are
+ * few, so they are summed first (kind = order), and views, paywall impressions and registrations are then read for those
+ * articles only (by article and day). Articles without orders do not appear; equal order counts go by article id.
+ */
+export async function topArticlesByOrders(db: Kysely<Database>, span: DaySpan, limit: number): Promise<ArticleInsight[]> {
+  const top = await db.selectFrom('analytics_daily')
+    .select(['article_id', sql<number>`sum(${sql.ref('count')})`.as('orders')])
+    .where('kind', '=', 'order').where('day', '>=', span.from).where('day', '<=', span.to).where('article_id', '<>', '')
+    .groupBy('article_id').orderBy('orders', 'desc').orderBy('article_id').limit(limit).execute();
+  if (top.length === 0) return [];
+  const ids = top.map((t) => t.article_id);
+  const rows = await db.selectFrom(db.selectFrom('analytics_daily')
+    .select(['article_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
+    .where('article_id', 'in', ids).where('day', '>=', span.from).where('day', '<=', span.to).where('kind', 'in', [...REACH_KINDS])
+    .groupBy('article_id').as('a'))
+    .leftJoin('articles as ar', 'ar.id', 'a.article_id')
+    .leftJoin('sections as s', 's.id', 'ar.section_id')
+    .select(['a.article_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 'ar.headline', 'ar.slug', 'ar.access', 's.name as section_name'])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.article_id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ articleId: id, headline: r.headline ?? null, slug: r.slug ?? null, access: r.access ?? null, sectionName: r.section_name ?? null, ...reachOf(r) }] : [];
+  });
+}
+
 /** How many articles the table has (for a page beyond the last one, where the window count is not there). */
 async function countArticles(db: Kysely<Database>, span: DaySpan, o: ArticleQuery): Promise<number> {
   const r = await db.selectFrom(perArticle(db, span, o).as('a')).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst();

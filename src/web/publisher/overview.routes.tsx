@@ -1,7 +1,7 @@
 // /verlag: the overview of the insights — key figures, the funnel from Plus views to orders, daily charts, each against the previous range; CSV of its tables.
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { articleInsights, changeOf, dailyCounts, funnelOf, institutionUsage, totalsIn, type DayCount } from '../../analytics/index.ts';
+import { changeOf, dailyCounts, funnelOf, institutionUsage, topArticlesByOrders, totalsIn, type DayCount } from '../../analytics/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { ChartPoint, ChartSeries } from './charts.tsx';
@@ -93,12 +93,12 @@ export function overviewRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
       { label: 'Bestellungen im Vorzeitraum', points: seriesOf(rows, previous, of('order', 'total'), { weekly, shift: range.days }), muted: true },
     ];
     const [top, institutions, revenue] = await Promise.all([
-      articleInsights(db, range, { sort: 'bestellungen', direction: 'ab', limit: 5, offset: 0 }),
+      topArticlesByOrders(db, range, 5),
       institutionUsage(db, range),
       revenueSlot(c, deps, choice),
     ]);
     const data: OverviewData = {
-      choice, funnel, before, weekly, views, orders, top: top.rows.filter((r) => r.orders > 0 || r.paywall > 0), institutions, revenue,
+      choice, funnel, before, weekly, views, orders, top, institutions, revenue,
       totals: cur.totals, previousTotals: prev.totals, funnelCounts: cur.funnel, previousFunnelCounts: prev.funnel,
     };
     return renderPublisherPage(c, deps, 'Übersicht', <OverviewPage data={data} insightsOnly={viewerOf(c) === 'publisher'} />);
