@@ -8,3 +8,8 @@ export {
 export { createExperiment, experimentVariantExists, findExperiment, listExperiments, runningExperiment, startExperiment, stopExperiment } from './experiment.queries.ts';
 export { experimentResults, formatP, formatPValue, formatRate, formatZ, resultsOf, variantCounts, type ExperimentResults, type VariantCounts, type VariantResult } from './experiment-results.ts';
 export { ALPHA, MIN_EXPECTED, MIN_IMPRESSIONS, compareWithControl, enoughData, normalCdf, twoProportionZTest, type Comparison, type Proportion, type ZTest } from './significance.ts';
+export { FUNNEL_STEPS, changeOf, funnelOf, rate, emptyFunnelCounts, type Change, type Funnel, type FunnelCounts, type FunnelKind, type FunnelStep } from './funnel.ts';
+export {
+  ARTICLE_SORT_KEYS, articleInsights, authorInsights, dailyCounts, insightFilters, institutionUsage, sectionInsights, topArticlesByOrders, totalsIn,
+  type ArticleInsight, type ArticleQuery, type ArticleSortKey, type DayCount, type DaySpan, type FilterChoice, type GroupInsight, type InstitutionUse, type ReachCounts, type SortDirection,
+} from './insights.queries.ts';

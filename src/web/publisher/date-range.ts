@@ -65,7 +65,7 @@ export function parseRange(query: { zeitraum?: string | undefined; von?: string 
     const from = validDay(query.von, 'von');
     const to = validDay(query.bis, 'bis');
     if (from > to) throw new HttpError('bad-request', '„von“ muss vor oder auf „bis“ liegen.', 'von');
-    if (daysBetween(from, to) > MAX_RANGE_DAYS) throw new HttpError('bad-request', `Der Zeitraum darf höchstens ${MAX_RANGE_DAYS} Tage lang sein.`, 'von');
+    if (daysBetween(from, to) > MAX_RANGE_DAYS) throw new HttpError('bad-request', `Zwischen „von“ und „bis“ dürfen höchstens ${MAX_RANGE_DAYS} Tage liegen.`, 'von');
     range = rangeOf(from, to);
   } else {
     const key = query.zeitraum ?? DEFAULT_PRESET;
@@ -79,6 +79,10 @@ export function parseRange(query: { zeitraum?: string | undefined; von?: string 
   const previous = rangeOf(addDaysTo(range.from, -range.days), addDaysTo(range.from, -1));
   return { range, previous, preset };
 }
+
+/** The range of an insights request (its `zeitraum`, `von`, `bis`). */
+export const rangeOfRequest = (c: { req: { query(name: string): string | undefined } }, now: Date): RangeChoice =>
+  parseRange({ zeitraum: c.req.query('zeitraum'), von: c.req.query('von'), bis: c.req.query('bis') }, now);
 
 /** The UTC instants a day range covers: [start of `from`, start of the day after `to`) — for tables keyed by time, not by day. */
 export function rangeInstants(range: DayRange): { start: string; end: string } {

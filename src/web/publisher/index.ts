@@ -1,4 +1,4 @@
-// The publisher area (/verlag, admins only): subscriptions, their history, comp subscriptions, the cancellation queue, offers, CSV export, background jobs.
+// The publisher area (/verlag): insights (overview with funnel, articles; admins and the `publisher` role) and, for admins only, subscriptions, the cancellation queue, offers, CSV export, background jobs.
 import { Hono } from 'hono';
 import { formGuard } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
@@ -10,6 +10,8 @@ import { jobRoutes } from './jobs.routes.tsx';
 import { experimentRoutes } from './experiments.routes.tsx';
 import { revenueRoutes } from './revenue.routes.tsx';
 import { institutionRoutes } from './institutions.routes.tsx';
+import { overviewRoutes } from './overview.routes.tsx';
+import { articleInsightRoutes } from './articles.routes.tsx';
 
 export type { PublisherRouteDeps } from './publisher-context.ts';
 
@@ -17,10 +19,12 @@ const FORM_LIMIT_KB = 32;
 
 export function publisherRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // The access check comes first: a guest is sent to the login, a reader gets 403, before any form is read; the publisher
-  // role reads the insights pages, everything else is for admins.
+  // The role check comes first: a guest is sent to the login, a reader or newsroom member gets 403, the `publisher` role
+  // reads the insights pages only — all before any form is read.
   app.use('/verlag', publisherAccess);
   app.use('/verlag/*', publisherAccess, ...formGuard(FORM_LIMIT_KB));
+  app.route('/', overviewRoutes(deps));
+  app.route('/', articleInsightRoutes(deps));
   app.route('/', subscriptionRoutes(deps));
   app.route('/', offerRoutes(deps));
   app.route('/', cancellationRoutes(deps));

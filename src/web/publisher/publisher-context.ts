@@ -20,14 +20,6 @@ export interface PublisherRouteDeps {
 }
 export type PublisherContext = Context<AppEnv>;
 
-/** Guests go to the login (and come back); logged-in readers and newsroom staff get 403 — billing data is for admins only. */
-export const adminsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const reader = c.get('reader');
-  if (!reader) return c.redirect(`/anmelden?weiter=${encodeURIComponent(c.req.path)}`, 303);
-  if (reader.user.role !== 'admin') throw new HttpError('forbidden', 'Die Verlagsverwaltung ist Administratorinnen und Administratoren vorbehalten.');
-  await next();
-};
-
 /**
  * Insights pages the `publisher` role may read (GET/HEAD only): the overview, articles, revenue, experiment results and
  * institutions. Everything else under /verlag — subscriptions with personal data, cancellations, offers, jobs, and every
@@ -50,7 +42,12 @@ export const publisherAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
     : 'Der Verlagsbereich ist dem Verlag und der Administration vorbehalten.');
 };
 
-/** The admin behind this request (adminsOnly ran before). */
+/** Who looks at an insights page (publisherAccess ran before): an admin, or someone with the `publisher` role. */
+export function viewerOf(c: PublisherContext): 'admin' | 'publisher' {
+  return c.get('reader')?.user.role === 'admin' ? 'admin' : 'publisher';
+}
+
+/** The admin behind this request (publisherAccess ran before; for the `publisher` role this is a 403). */
 export function adminOf(c: PublisherContext): { id: string; email: string } {
   const reader = c.get('reader');
   if (!reader || reader.user.role !== 'admin') throw new HttpError('forbidden', 'Nur für Administratoren.');

@@ -45,7 +45,6 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     ), o.status);
   }
 
-  app.get('/verlag', (c) => c.redirect('/verlag/abos', 303));
   app.get('/verlag/abos', (c) => listPage(c, { notice: NOTICES[c.req.query('ok') ?? ''] }));
 
   app.get('/verlag/abos.csv', async (c) => {

@@ -1,0 +1,217 @@
+// What the publisher dashboard reads: funnel and event counts per day, per article, section and author, and institution use — all from the daily rollups (analytics_daily), never from raw events.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ArticleRow, Database } from '../db/index.ts';
+import { emptyFunnelCounts, rate, type FunnelCounts, type FunnelKind } from './funnel.ts';
+
+/** Berlin days, both included (the web layer's DayRange fits). */
+export interface DaySpan { from: string; to: string }
+
+/**
+ * Whether a rollup row counts toward the funnel: views only of Plus articles (detail = access), paywall and clicks
+ * always, checkouts and orders only when an article is attributed (they came from a paywall, not from /abo).
+ */
+const IN_FUNNEL = sql<number>`case when (kind = 'view' and detail = 'plus') or kind in ('paywall', 'offer_click')
+  or (kind in ('checkout', 'order') and article_id <> '') then ${sql.ref('count')} else 0 end`;
+
+export interface DayCount {
+  day: string;
+  kind: string;
+  /** every event of the kind that day */
+  total: number;
+  /** the part that counts toward the funnel (see IN_FUNNEL) */
+  funnel: number;
+}
+
+/**
+ * Counts per day and kind over a span — one row per day and kind that has any. The overview asks once for the range
+ * and the range before it together (adjacent spans, one index range), then splits.
+ */
+export async function dailyCounts(db: Kysely<Database>, span: DaySpan, kinds?: readonly string[]): Promise<DayCount[]> {
+  let q = db.selectFrom('analytics_daily')
+    .select(['day', 'kind', sql<number>`sum(${sql.ref('count')})`.as('total'), sql<number>`sum(${IN_FUNNEL})`.as('funnel')])
+    .where('day', '>=', span.from).where('day', '<=', span.to);
+  if (kinds) q = q.where('kind', 'in', [...kinds]);
+  const rows = await q.groupBy(['day', 'kind']).orderBy('day').orderBy('kind').execute();
+  return rows.map((r) => ({ day: r.day, kind: r.kind, total: Number(r.total), funnel: Number(r.funnel) }));
+}
+
+/** Sums daily rows (of `dailyCounts`) that fall into a span: funnel counts and totals per kind. */
+export function totalsIn(rows: readonly DayCount[], span: DaySpan): { funnel: FunnelCounts; totals: Record<string, number> } {
+  const funnel = emptyFunnelCounts();
+  const totals: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.day < span.from || r.day > span.to) continue;
+    totals[r.kind] = (totals[r.kind] ?? 0) + r.total;
+    if (Object.hasOwn(funnel, r.kind)) funnel[r.kind as FunnelKind] += r.funnel;
+  }
+  return { funnel, totals };
+}
+
+/** The numbers of one row of the per-article, per-section and per-author tables. */
+export interface ReachCounts {
+  views: number;
+  paywall: number;
+  /** orders attributed (the last Plus paywall the reader saw within 7 days before ordering) */
+  orders: number;
+  registrations: number;
+  /** orders ÷ paywall impressions; null without paywall impressions */
+  conversion: number | null;
+}
+
+export interface ArticleInsight extends ReachCounts {
+  articleId: string;
+  /** null when the article was deleted since */
+  headline: string | null;
+  slug: string | null;
+  access: ArticleRow['access'] | null;
+  sectionName: string | null;
+}
+export interface GroupInsight extends ReachCounts { id: string; name: string | null; slug: string | null }
+
+export const ARTICLE_SORT_KEYS = ['aufrufe', 'paywall', 'bestellungen', 'konversion', 'registrierungen', 'titel'] as const;
+export type ArticleSortKey = (typeof ARTICLE_SORT_KEYS)[number];
+export type SortDirection = 'auf' | 'ab';
+
+export interface ArticleQuery {
+  sectionId?: string | undefined;
+  authorId?: string | undefined;
+  sort: ArticleSortKey;
+  direction: SortDirection;
+  limit: number;
+  offset: number;
+}
+
+const REACH_KINDS = ['view', 'paywall', 'order', 'registration'] as const;
+const sumOf = (kind: string): RawBuilder<number> => sql<number>`sum(case when kind = ${kind} then ${sql.ref('count')} else 0 end)`;
+
+/** Rollup rows of the reach kinds for articles in the span, optionally one section (as rolled up) or one author. */
+function reachRows(db: Kysely<Database>, span: DaySpan, f: { sectionId?: string | undefined; authorId?: string | undefined } = {}) {
+  let q = db.selectFrom('analytics_daily')
+    .where('day', '>=', span.from).where('day', '<=', span.to)
+    .where('kind', 'in', [...REACH_KINDS]).where('article_id', '<>', '');
+  if (f.sectionId) q = q.where('section_id', '=', f.sectionId);
+  if (f.authorId) q = q.where('article_id', 'in', db.selectFrom('article_authors').select('article_id').where('author_id', '=', f.authorId));
+  return q;
+}
+
+function perArticle(db: Kysely<Database>, span: DaySpan, f: { sectionId?: string | undefined; authorId?: string | undefined } = {}) {
+  return reachRows(db, span, f)
+    .select(['article_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
+    .groupBy('article_id');
+}
+
+const reachOf = (r: { views: unknown; paywall: unknown; orders: unknown; registrations: unknown }): ReachCounts => {
+  const paywall = Number(r.paywall);
+  const orders = Number(r.orders);
+  return { views: Number(r.views), paywall, orders, registrations: Number(r.registrations), conversion: rate(orders, paywall) };
+};
+
+const SORT_COLUMN: Record<Exclude<ArticleSortKey, 'konversion' | 'titel'>, string> = {
+  aufrufe: 'views', paywall: 'paywall', bestellungen: 'orders', registrierungen: 'registrations',
+};
+
+/**
+ * The per-article table: one row per article with any view, paywall, attributed order or registration in the span,
+ * sorted in the database (conversion: articles without paywall impressions last in either direction), paged.
+ */
+export async function articleInsights(db: Kysely<Database>, span: DaySpan, o: ArticleQuery): Promise<{ rows: ArticleInsight[]; total: number }> {
+  const dir = o.direction === 'auf' ? sql`asc` : sql`desc`;
+  const order = o.sort === 'konversion'
+    ? sql`case when a.paywall > 0 then 0 else 1 end, a.orders * 1.0 / case when a.paywall > 0 then a.paywall else 1 end ${dir}, a.views desc`
+    : o.sort === 'titel'
+      ? sql`case when ar.headline is null then 1 else 0 end, lower(ar.headline) ${dir}`
+      : sql`${sql.ref(`a.${SORT_COLUMN[o.sort]}`)} ${dir}, a.views desc`;
+  const rows = await db.selectFrom(perArticle(db, span, o).as('a'))
+    .leftJoin('articles as ar', 'ar.id', 'a.article_id')
+    .leftJoin('sections as s', 's.id', 'ar.section_id')
+    .select(['a.article_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 'ar.headline', 'ar.slug', 'ar.access', 's.name as section_name',
+      sql<number>`count(*) over ()`.as('total')])
+    .orderBy(sql`${order}, a.article_id`)
+    .limit(o.limit).offset(o.offset)
+    .execute();
+  const total = rows.length > 0 ? Number(rows[0]!.total) : o.offset > 0 ? await countArticles(db, span, o) : 0;
+  return {
+    total,
+    rows: rows.map((r) => ({ articleId: r.article_id, headline: r.headline ?? null, slug: r.slug ?? null, access: r.access ?? null, sectionName: r.section_name ?? null, ...reachOf(r) })),
+  };
+}
+
+/**
+ * The articles with the most attributed orders (the overview's short list), without aggregating every view: orders are
+ * few, so they are summed first (kind = order), and views, paywall impressions and registrations are then read for those
+ * articles only (by article and day). Articles without orders do not appear; equal order counts go by article id.
+ */
+export async function topArticlesByOrders(db: Kysely<Database>, span: DaySpan, limit: number): Promise<ArticleInsight[]> {
+  const top = await db.selectFrom('analytics_daily')
+    .select(['article_id', sql<number>`sum(${sql.ref('count')})`.as('orders')])
+    .where('kind', '=', 'order').where('day', '>=', span.from).where('day', '<=', span.to).where('article_id', '<>', '')
+    .groupBy('article_id').orderBy('orders', 'desc').orderBy('article_id').limit(limit).execute();
+  if (top.length === 0) return [];
+  const ids = top.map((t) => t.article_id);
+  const rows = await db.selectFrom(db.selectFrom('analytics_daily')
+    .select(['article_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
+    .where('article_id', 'in', ids).where('day', '>=', span.from).where('day', '<=', span.to).where('kind', 'in', [...REACH_KINDS])
+    .groupBy('article_id').as('a'))
+    .leftJoin('articles as ar', 'ar.id', 'a.article_id')
+    .leftJoin('sections as s', 's.id', 'ar.section_id')
+    .select(['a.article_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 'ar.headline', 'ar.slug', 'ar.access', 's.name as section_name'])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.article_id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ articleId: id, headline: r.headline ?? null, slug: r.slug ?? null, access: r.access ?? null, sectionName: r.section_name ?? null, ...reachOf(r) }] : [];
+  });
+}
+
+/** How many articles the table has (for a page beyond the last one, where the window count is not there). */
+async function countArticles(db: Kysely<Database>, span: DaySpan, o: ArticleQuery): Promise<number> {
+  const r = await db.selectFrom(perArticle(db, span, o).as('a')).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Per section (as it was when the day was rolled up), every section with counts, most views first. */
+export async function sectionInsights(db: Kysely<Database>, span: DaySpan): Promise<GroupInsight[]> {
+  const rows = await db.selectFrom(reachRows(db, span)
+    .select(['section_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
+    .groupBy('section_id').as('a'))
+    .leftJoin('sections as s', 's.id', 'a.section_id')
+    .select(['a.section_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 's.name', 's.slug'])
+    .orderBy('a.views', 'desc').orderBy('a.section_id').execute();
+  return rows.map((r) => ({ id: r.section_id, name: r.name ?? null, slug: r.slug ?? null, ...reachOf(r) }));
+}
+
+/** Per author: an article with several authors counts fully for each of them (a byline is not a share). */
+export async function authorInsights(db: Kysely<Database>, span: DaySpan): Promise<GroupInsight[]> {
+  const rows = await db.selectFrom(perArticle(db, span).as('a'))
+    .innerJoin('article_authors as aa', 'aa.article_id', 'a.article_id')
+    .innerJoin('authors as au', 'au.id', 'aa.author_id')
+    .select(['au.id', 'au.name', 'au.slug',
+      sql<number>`sum(a.views)`.as('views'), sql<number>`sum(a.paywall)`.as('paywall'), sql<number>`sum(a.orders)`.as('orders'), sql<number>`sum(a.registrations)`.as('registrations')])
+    .groupBy(['au.id', 'au.name', 'au.slug'])
+    .orderBy('views', 'desc').orderBy('au.id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug, ...reachOf(r) }));
+}
+
+export interface InstitutionUse { institutionId: string; name: string | null; unlocks: number }
+
+/** Unlocks through institutional access per institution in the span, most first. */
+export async function institutionUsage(db: Kysely<Database>, span: DaySpan): Promise<InstitutionUse[]> {
+  const rows = await db.selectFrom(db.selectFrom('analytics_daily')
+    .select(['institution_id', sql<number>`sum(${sql.ref('count')})`.as('unlocks')])
+    .where('day', '>=', span.from).where('day', '<=', span.to).where('kind', '=', 'institution_unlock').where('institution_id', '<>', '')
+    .groupBy('institution_id').as('u'))
+    .leftJoin('institutions as i', 'i.id', 'u.institution_id')
+    .select(['u.institution_id', 'u.unlocks', 'i.name'])
+    .orderBy('u.unlocks', 'desc').orderBy('u.institution_id').execute();
+  return rows.map((r) => ({ institutionId: r.institution_id, name: r.name ?? null, unlocks: Number(r.unlocks) }));
+}
+
+/** The choices of the article table's filters: sections in navigation order, authors by name. */
+export interface FilterChoice { id: string; slug: string; name: string }
+export async function insightFilters(db: Kysely<Database>): Promise<{ sections: FilterChoice[]; authors: FilterChoice[] }> {
+  const [sections, authors] = await Promise.all([
+    db.selectFrom('sections').select(['id', 'slug', 'name']).orderBy('position').orderBy('name').execute(),
+    db.selectFrom('authors').select(['id', 'slug', 'name']).orderBy('name').execute(),
+  ]);
+  return { sections, authors };
+}
