@@ -7,6 +7,7 @@ import {
   type ArticleFactsReader, type ContentKeyStore, type CrawlerVerifier, type HostResolver, type MeterSettings, type SubscriptionCheck,
 } from '../../access/index.ts';
 import type { ServingConfig } from '../../config.ts';
+import type { EventRecorder } from '../../analytics/index.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { SiteDeps } from '../platform/render.tsx';
 import { clientIp } from '../platform/request-info.ts';
@@ -22,6 +23,8 @@ export interface PaywallDeps {
   now: Clock;
   /** the featured offer for the box (kept until the offers change), null when none is on sale */
   featuredOffer: () => Promise<Offer | null>;
+  /** insights: meter unlocks and opened gift links are recorded here (never who) */
+  analytics: EventRecorder;
 }
 
 export interface Paywall extends PaywallDeps {

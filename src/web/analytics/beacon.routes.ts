@@ -1,0 +1,143 @@
+// POST /api/beacon: the page script's view, paywall and offer-click events — checked, deduplicated, rate-limited, counted; always 204, nothing about the sender kept.
+import { Hono, type Context } from 'hono';
+import { BEACON_KINDS, type AnalyticsEvent, type BeaconKind, type EventFacts, type EventRecorder } from '../../analytics/index.ts';
+import { countBeacon } from '../../metrics/index.ts';
+import { sameOrigin } from '../platform/csrf.ts';
+import type { AppEnv } from '../platform/request-context.middleware.ts';
+import { clientIp, type ProxyTrust } from '../platform/request-info.ts';
+import { readSmallBody } from '../platform/small-body.ts';
+import { BeaconRateLimit, ReplayMemory, type RateLimitOptions } from './beacon-guard.ts';
+
+export const BEACON_PATH = '/api/beacon';
+/** A beacon of ten events with long ids is under 1 KB; 4 KB leaves room and nothing for abuse. */
+export const BEACON_MAX_BYTES = 4096;
+export const BEACON_MAX_EVENTS = 10;
+/** The meter state of a paywall impression (decision 028). */
+export const PAYWALL_STATES = ['guest', 'meter-left', 'meter-used', 'no-meter', 'verify'] as const;
+
+/** Why a beacon was dropped, or that it was stored: the label of klartext_beacons_total. */
+export type BeaconOutcome = 'stored' | 'privacy' | 'cross-site' | 'rate-limit' | 'oversized' | 'junk' | 'unknown' | 'replay';
+
+export interface BeaconOptions {
+  rateLimit?: RateLimitOptions;
+  /** how long a (page view, kind, article) counts as seen */
+  replayWindowMs?: number;
+  /** page-view events remembered per generation (two generations at most) */
+  replayMaxEntries?: number;
+}
+
+export const DEFAULT_BEACON_OPTIONS = {
+  rateLimit: { burst: 120, perSecond: 30 },
+  replayWindowMs: 30 * 60_000,
+  replayMaxEntries: 100_000,
+} as const satisfies BeaconOptions;
+
+export interface BeaconDeps extends ProxyTrust {
+  recorder: EventRecorder;
+  facts: EventFacts;
+  now: () => Date;
+  options?: BeaconOptions;
+}
+
+const PAGE_VIEW_ID = /^[A-Za-z0-9_-]{16,32}$/;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
+const EVENT_KEYS = new Set(['k', 'a', 'o', 'v', 'd']);
+
+interface BeaconEvent { k: BeaconKind; a: string; o?: string; v?: string; d?: string }
+
+/** The body as our script sends it, or null: anything else (other keys, other types, too many events) is junk. */
+export function parseBeacon(text: string): { pv: string; events: BeaconEvent[] } | null {
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { return null; }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const { pv, events, ...rest } = raw as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof pv !== 'string' || !PAGE_VIEW_ID.test(pv)) return null;
+  if (!Array.isArray(events) || events.length === 0 || events.length > BEACON_MAX_EVENTS) return null;
+  const out: BeaconEvent[] = [];
+  for (const e of events as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return null;
+    const r = e as Record<string, unknown>;
+    if (Object.keys(r).some((key) => !EVENT_KEYS.has(key))) return null;
+    if (typeof r.k !== 'string' || !(BEACON_KINDS as readonly string[]).includes(r.k)) return null;
+    if (typeof r.a !== 'string' || !ID.test(r.a)) return null;
+    if (r.o !== undefined && (typeof r.o !== 'string' || !SLUG.test(r.o))) return null;
+    if (r.v !== undefined && r.v !== null && (typeof r.v !== 'string' || !ID.test(r.v))) return null;
+    if (r.d !== undefined && (typeof r.d !== 'string' || r.d.length > 20)) return null;
+    out.push({ k: r.k as BeaconKind, a: r.a, ...(typeof r.o === 'string' ? { o: r.o } : {}), ...(typeof r.v === 'string' ? { v: r.v } : {}), ...(typeof r.d === 'string' ? { d: r.d } : {}) });
+  }
+  return { pv, events: out };
+}
+
+/**
+ * The event a beacon event becomes, with what the server knows instead of what the page says where it can (a view's
+ * detail is the article's access level), or null when it names something that does not exist for readers: an
+ * article that is not live, a paywall on a free article, a meter state we never send, an unknown offer or variant.
+ */
+async function eventOf(e: BeaconEvent, facts: EventFacts): Promise<AnalyticsEvent | null> {
+  const access = await facts.articleAccess(e.a);
+  if (access === null) return null;
+  if (e.v !== undefined && !(await facts.variantExists(e.v))) return null;
+  const variantId = e.v ?? null;
+  if (e.k === 'view') return { kind: 'view', articleId: e.a, detail: access };
+  // the offer box (and so a paywall impression or an offer click) exists on Plus articles only
+  if (access !== 'plus') return null;
+  if (e.k === 'paywall') {
+    if (!(PAYWALL_STATES as readonly string[]).includes(e.d ?? '')) return null;
+    return { kind: 'paywall', articleId: e.a, variantId, detail: e.d! };
+  }
+  const offerId = e.o === undefined ? null : await facts.offerIdOfSlug(e.o);
+  if (offerId === null) return null;
+  return { kind: 'offer_click', articleId: e.a, offerId, variantId };
+}
+
+/** The connection a request came over: its socket; behind a trusted proxy (which carries everyone's requests) the client address. */
+function connectionOf(c: Context, deps: ProxyTrust): object | string {
+  if (deps.trustProxy.kind !== 'none') return clientIp(c, deps);
+  return (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket ?? 'no-socket';
+}
+
+export function beaconRoutes(deps: BeaconDeps): Hono<AppEnv> {
+  const o = { ...DEFAULT_BEACON_OPTIONS, ...deps.options };
+  const limit = new BeaconRateLimit(o.rateLimit);
+  const seen = new ReplayMemory({ windowMs: o.replayWindowMs, maxEntries: o.replayMaxEntries });
+  const app = new Hono<AppEnv>();
+
+  /** Decides and records; returns what happened. Reads no cookie and no session, and keeps nothing of the request. */
+  async function accept(c: Context<AppEnv>): Promise<BeaconOutcome> {
+    if (c.req.header('sec-gpc') === '1' || c.req.header('dnt') === '1') return 'privacy';
+    const site = c.req.header('sec-fetch-site');
+    if ((site !== undefined && site !== 'same-origin') || !sameOrigin(c, deps)) return 'cross-site';
+    const nowMs = deps.now().getTime();
+    if (!limit.take(connectionOf(c, deps), nowMs)) return 'rate-limit';
+    if (!/^(text\/plain|application\/json)\b/i.test(c.req.header('content-type') ?? '')) return 'junk';
+    let text: string;
+    try { text = await readSmallBody(c, BEACON_MAX_BYTES); } catch { return 'oversized'; }
+    const beacon = parseBeacon(text);
+    if (!beacon) return 'junk';
+    const events: AnalyticsEvent[] = [];
+    for (const e of beacon.events) {
+      const event = await eventOf(e, deps.facts);
+      if (!event) return 'unknown';
+      events.push(event);
+    }
+    // only now, with every event valid, are they remembered: junk cannot fill the replay memory
+    const fresh = events.filter((e) => seen.firstTime(`${beacon.pv}\0${e.kind}\0${e.articleId}`, nowMs));
+    if (fresh.length === 0) return 'replay';
+    for (const e of fresh) deps.recorder.record(e);
+    return 'stored';
+  }
+
+  app.post(BEACON_PATH, async (c) => {
+    let outcome: BeaconOutcome;
+    try {
+      outcome = await accept(c);
+    } catch {
+      // a database hiccup while checking an id, a hang-up mid-body: the page never hears of it
+      outcome = 'unknown';
+    }
+    countBeacon(outcome);
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,2 @@
+// The analytics area: the beacon endpoint the page script sends view, paywall and offer-click events to (decision 028).
+export { beaconRoutes, BEACON_PATH, BEACON_MAX_BYTES, PAYWALL_STATES, DEFAULT_BEACON_OPTIONS, type BeaconDeps, type BeaconOptions, type BeaconOutcome } from './beacon.routes.ts';
