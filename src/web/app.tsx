@@ -38,7 +38,7 @@ import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
 import { createEventFacts, createEventRecorder, type EventRecorder } from '../analytics/index.ts';
-import { beaconRoutes, BEACON_PATH, type BeaconOptions } from './analytics/index.ts';
+import { beaconListener, beaconRoutes, createBeaconIntake, BEACON_PATH, type BeaconOptions } from './analytics/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -208,7 +208,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   const privateApp = createWebApp({ ...frame, ownBodyLimit: [...MEDIA_UPLOAD_PATHS, BEACON_PATH] });
   privateApp.use('*', alwaysPrivate);
   // The beacon answers before the session middleware: it never reads a cookie or a session (decision 028).
-  privateApp.route('/', beaconRoutes({ recorder: analytics, facts: eventFacts, now, ...proxyTrust, ...(deps.beacon ? { options: deps.beacon } : {}) }));
+  const beacons = createBeaconIntake({ recorder: analytics, facts: eventFacts, now, ...proxyTrust, ...(deps.beacon ? { options: deps.beacon } : {}) });
+  privateApp.route('/', beaconRoutes(beacons, proxyTrust));
   // The unlock endpoint remembers sessions briefly; the session middleware then skips the database.
   privateApp.use('/api/unlock/*', paywall.unlockSession);
   privateApp.use('*', sessionMiddleware({ db: store.db, ...proxyTrust }));
@@ -243,7 +244,8 @@ export function createApp(deps: AppDeps): KlartextApp {
       listener(req, res);
       if (hit) countFastPathHit(req.method ?? 'GET', res.statusCode);
     };
-    return counted;
+    // beacons are answered at this level too (web/analytics/beacon-listener.ts): the same intake as the private app's route
+    return beaconListener(beacons, proxyTrust, counted);
   };
   return {
     app, publicApp, privateApp, pageCache, assets, billing, analytics, nodeListener,

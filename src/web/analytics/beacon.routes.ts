@@ -1,10 +1,9 @@
 // POST /api/beacon: the page script's view, paywall and offer-click events — checked, deduplicated, rate-limited, counted; always 204, nothing about the sender kept.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { BEACON_KINDS, type AnalyticsEvent, type BeaconKind, type EventFacts, type EventRecorder } from '../../analytics/index.ts';
 import { countBeacon } from '../../metrics/index.ts';
-import { sameOrigin } from '../platform/csrf.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import { clientIp, type ProxyTrust } from '../platform/request-info.ts';
+import { clientIp, isOwnOrigin, type ProxyTrust } from '../platform/request-info.ts';
 import { readSmallBody } from '../platform/small-body.ts';
 import { BeaconRateLimit, ReplayMemory, type RateLimitOptions } from './beacon-guard.ts';
 
@@ -91,28 +90,36 @@ async function eventOf(e: BeaconEvent, facts: EventFacts): Promise<AnalyticsEven
   return { kind: 'offer_click', articleId: e.a, offerId, variantId };
 }
 
-/** The connection a request came over: its socket; behind a trusted proxy (which carries everyone's requests) the client address. */
-function connectionOf(c: Context, deps: ProxyTrust): object | string {
-  if (deps.trustProxy.kind !== 'none') return clientIp(c, deps);
-  return (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket ?? 'no-socket';
+/** What the intake needs of a request, whether it came through Hono or straight from Node's `http` (beacon-listener.ts). */
+export interface BeaconRequest {
+  header(name: string): string | undefined;
+  /** the socket object (direct) or, behind trusted proxies, the client address: whose bucket the beacon takes from */
+  connection: object | string;
+  /** the body as text, rejecting past `maxBytes` */
+  body(maxBytes: number): Promise<string>;
 }
 
-export function beaconRoutes(deps: BeaconDeps): Hono<AppEnv> {
+export interface BeaconIntake {
+  /** Decides and records; returns what happened. Reads no cookie and no session, and keeps nothing of the request. */
+  accept(req: BeaconRequest): Promise<BeaconOutcome>;
+}
+
+export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
   const o = { ...DEFAULT_BEACON_OPTIONS, ...deps.options };
   const limit = new BeaconRateLimit(o.rateLimit);
   const seen = new ReplayMemory({ windowMs: o.replayWindowMs, maxEntries: o.replayMaxEntries });
-  const app = new Hono<AppEnv>();
+  const own = { publicUrl: deps.publicUrl, acceptedHosts: deps.acceptedHosts };
 
-  /** Decides and records; returns what happened. Reads no cookie and no session, and keeps nothing of the request. */
-  async function accept(c: Context<AppEnv>): Promise<BeaconOutcome> {
-    if (c.req.header('sec-gpc') === '1' || c.req.header('dnt') === '1') return 'privacy';
-    const site = c.req.header('sec-fetch-site');
-    if ((site !== undefined && site !== 'same-origin') || !sameOrigin(c, deps)) return 'cross-site';
+  async function decide(req: BeaconRequest): Promise<BeaconOutcome> {
+    if (req.header('sec-gpc') === '1' || req.header('dnt') === '1') return 'privacy';
+    const site = req.header('sec-fetch-site');
+    const origin = req.header('origin');
+    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && !isOwnOrigin(origin, own))) return 'cross-site';
     const nowMs = deps.now().getTime();
-    if (!limit.take(connectionOf(c, deps), nowMs)) return 'rate-limit';
-    if (!/^(text\/plain|application\/json)\b/i.test(c.req.header('content-type') ?? '')) return 'junk';
+    if (!limit.take(req.connection, nowMs)) return 'rate-limit';
+    if (!/^(text\/plain|application\/json)\b/i.test(req.header('content-type') ?? '')) return 'junk';
     let text: string;
-    try { text = await readSmallBody(c, BEACON_MAX_BYTES); } catch { return 'oversized'; }
+    try { text = await req.body(BEACON_MAX_BYTES); } catch { return 'oversized'; }
     const beacon = parseBeacon(text);
     if (!beacon) return 'junk';
     const events: AnalyticsEvent[] = [];
@@ -128,15 +135,31 @@ export function beaconRoutes(deps: BeaconDeps): Hono<AppEnv> {
     return 'stored';
   }
 
+  return {
+    async accept(req) {
+      let outcome: BeaconOutcome;
+      try {
+        outcome = await decide(req);
+      } catch {
+        // a database hiccup while checking an id, a hang-up mid-body: the page never hears of it
+        outcome = 'unknown';
+      }
+      countBeacon(outcome);
+      return outcome;
+    },
+  };
+}
+
+/** The beacon on the private app (tests' app.request, and any request the Node-level listener leaves to the app): always 204. */
+export function beaconRoutes(intake: BeaconIntake, deps: ProxyTrust): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post(BEACON_PATH, async (c) => {
-    let outcome: BeaconOutcome;
-    try {
-      outcome = await accept(c);
-    } catch {
-      // a database hiccup while checking an id, a hang-up mid-body: the page never hears of it
-      outcome = 'unknown';
-    }
-    countBeacon(outcome);
+    const socket = (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket;
+    await intake.accept({
+      header: (name) => c.req.header(name),
+      connection: deps.trustProxy.kind !== 'none' ? clientIp(c, deps) : socket ?? 'no-socket',
+      body: (max) => readSmallBody(c, max),
+    });
     return c.body(null, 204);
   });
   return app;
