@@ -33,6 +33,8 @@ async function beaconStream(url: string, o: { rate: number; seconds: number; con
   const events = JSON.stringify([{ k: 'view', a: o.articleId }, { k: 'paywall', a: o.articleId, d: 'guest' }]);
   const origin = new URL(url).origin;
   const delayMs = Math.max(1, Math.round((1000 * o.connections) / o.rate));
+  // a fresh prefix per stream: page-view ids of an earlier round would be replays (and dropped as such)
+  const prefix = Math.random().toString(36).slice(2, 7).padEnd(5, '0');
   if (WRK) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-beacons-'));
     const script = path.join(dir, 'beacon.lua');
@@ -41,7 +43,7 @@ local n = 0
 local headers = { ["content-type"] = "text/plain;charset=UTF-8", ["origin"] = ${JSON.stringify(origin)}, ["sec-fetch-site"] = "same-origin" }
 request = function()
   n = n + 1
-  return wrk.format("POST", "/api/beacon", headers, '{"pv":"bench' .. string.format("%013d", n) .. '","events":' .. ${JSON.stringify(events)} .. '}')
+  return wrk.format("POST", "/api/beacon", headers, '{"pv":"${prefix}' .. string.format("%013d", n) .. '","events":' .. ${JSON.stringify(events)} .. '}')
 end
 delay = function() return ${delayMs} end
 `);
@@ -61,13 +63,13 @@ delay = function() return ${delayMs} end
   }
   const script = `
 const http = require('node:http');
-const { seconds, connections, delayMs, events, url } = ${JSON.stringify({ seconds: o.seconds, connections: o.connections, delayMs, events, url })};
+const { seconds, connections, delayMs, events, url, prefix } = ${JSON.stringify({ seconds: o.seconds, connections: o.connections, delayMs, events, url, prefix })};
 const target = new URL(url + '/api/beacon');
 let sent = 0, non204 = 0, errors = 0, n = 0, live = connections;
 const until = Date.now() + seconds * 1000;
 function loop(agent) {
   if (Date.now() >= until) { if (--live === 0) { console.log(JSON.stringify({ sent, non204, errors })); process.exit(0); } return; }
-  const body = '{"pv":"bench' + String(++n).padStart(13, '0') + '","events":' + events + '}';
+  const body = '{"pv":"' + prefix + String(++n).padStart(13, '0') + '","events":' + events + '}';
   const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body), origin: target.origin, 'sec-fetch-site': 'same-origin' } }, (res) => {
     if (res.statusCode !== 204) non204++;
     res.resume(); res.on('end', () => { sent++; setTimeout(() => loop(agent), delayMs); });
@@ -89,6 +91,7 @@ async function counters(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const m = new Map<string, number>();
   for (const [, name, value] of text.matchAll(/^(klartext_(?:analytics_events|beacons)_total\{outcome="[^"]+"\}) (\d+)/gm)) m.set(name!, Number(value));
+  m.set('cpu', Number(/^klartext_process_cpu_seconds_total ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN));
   return m;
 }
 
@@ -113,9 +116,11 @@ export async function runIngestBench(o: { seconds?: number; rounds?: number; bea
     let sentTotal = 0;
     const outcomes: Record<string, number> = {};
     for (let i = 0; i < rounds; i++) {
+      const cpu0 = (await counters(klartext.url)).get('cpu')!;
       const base = await load(klartext.url + path, { seconds, headers });
       without.push(base.rps);
       const before = await counters(klartext.url);
+      const cpuBase = (before.get('cpu')! - cpu0) / seconds;
       const [loaded, stream] = await Promise.all([
         load(klartext.url + path, { seconds, headers }),
         beaconStream(klartext.url, { rate, seconds, connections, articleId }),
@@ -124,6 +129,7 @@ export async function runIngestBench(o: { seconds?: number; rounds?: number; bea
       await new Promise((r) => setTimeout(r, 600));
       const after = await counters(klartext.url);
       const delta = (k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
+      const cpuWith = delta('cpu') / (seconds + 0.6);
       written += delta('klartext_analytics_events_total{outcome="written"}');
       for (const k of after.keys()) {
         const outcome = /^klartext_beacons_total\{outcome="([^"]+)"\}$/.exec(k)?.[1];
@@ -132,7 +138,8 @@ export async function runIngestBench(o: { seconds?: number; rounds?: number; bea
       sentTotal += stream.sent;
       withEvents.push(loaded.rps);
       console.log(`round ${i + 1}: pages without events ${fmt(base.rps)}/s (p99 ${base.p99} ms) | with events ${fmt(loaded.rps)}/s (p99 ${loaded.p99} ms), `
-        + `beacons sent ${fmt(stream.sent / seconds)}/s (${stream.non204} not 204, ${stream.errors} errors)`);
+        + `beacons sent ${fmt(stream.sent / seconds)}/s (${stream.non204} not 204, ${stream.errors} errors); `
+        + `server CPU ${(cpuBase * 100).toFixed(0)} % → ${(cpuWith * 100).toFixed(0)} % of one core`);
     }
     const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     const result: IngestBenchResult = {

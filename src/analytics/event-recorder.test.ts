@@ -9,12 +9,12 @@ import { createEventRecorder } from './event-recorder.ts';
 
 const NOW = new Date('2026-11-28T10:00:00.000Z');
 
-/** Counts the insert statements into analytics_events the recorder sends. */
+/** Counts the statements the recorder sends (each comes back once, whether compiled now or reused). */
 function countInserts(db: Kysely<Database>): { db: Kysely<Database>; inserts: () => number } {
   let n = 0;
   const counted = db.withPlugin({
-    transformQuery(args) { if (args.node.kind === 'InsertQueryNode') n++; return args.node; },
-    async transformResult(args) { return args.result; },
+    transformQuery(args) { return args.node; },
+    async transformResult(args) { n++; return args.result; },
   });
   return { db: counted, inserts: () => n };
 }
@@ -30,12 +30,17 @@ for (const engine of testEngines()) {
     try {
       const { db, inserts } = countInserts(store.db);
       const recorder = createEventRecorder({ db, now: () => NOW, timer: false, batchSize: 100 });
-      for (let i = 0; i < 250; i++) recorder.record({ kind: 'view', articleId: `a${i % 7}`, detail: 'plus' });
+      for (let i = 0; i < 250; i++) recorder.record({ kind: 'view', articleId: `a${i % 7}`, detail: i % 3 ? 'plus' : null, offerId: i % 5 ? null : 'o1' });
       await recorder.flush();
       assert.equal(inserts(), 3, '250 events: two full batches of 100 and one of 50');
+      // the reused statement of a full batch wrote each row's own values
+      const byArticle = await store.db.selectFrom('analytics_events').select(['article_id', 'detail', 'offer_id']).execute();
+      const expected = Array.from({ length: 250 }, (_, i) => ({ article_id: `a${i % 7}`, detail: i % 3 ? 'plus' : null, offer_id: i % 5 ? null : 'o1' }));
+      const key = (r: { article_id: string | null; detail: string | null; offer_id: string | null }) => `${r.article_id}|${r.detail}|${r.offer_id}`;
+      assert.deepEqual(byArticle.map(key).sort(), expected.map(key).sort());
       const { n } = await store.db.selectFrom('analytics_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(n), 250);
-      const one = await store.db.selectFrom('analytics_events').selectAll().where('article_id', '=', 'a3').executeTakeFirstOrThrow();
+      const one = await store.db.selectFrom('analytics_events').selectAll().where('article_id', '=', 'a3').where('detail', '=', 'plus').where('offer_id', 'is', null).executeTakeFirstOrThrow();
       assert.deepEqual(one, { at: NOW.toISOString(), day: '2026-11-28', kind: 'view', article_id: 'a3', offer_id: null, variant_id: null, institution_id: null, detail: 'plus' });
       await recorder.close();
     } finally {
