@@ -55,14 +55,27 @@ export class ReplayMemory {
   /** true the first time a key is seen (and remembers it), false for a repeat */
   firstTime(key: string, nowMs: number): boolean {
     this.startedAt ??= nowMs;
-    if (nowMs - this.startedAt >= this.o.windowMs || this.current.size >= this.o.maxEntries) {
-      this.previous = this.current;
-      this.current = new Set();
-      this.startedAt = nowMs;
-    }
+    this.expire(nowMs);
+    if (this.current.size >= this.o.maxEntries) this.rotate(nowMs);
     if (this.current.has(key) || this.previous.has(key)) return false;
     this.current.add(key);
     return true;
+  }
+
+  /**
+   * Forgets what is older than two windows even when no beacon arrives (the app calls this on a timer): no page-view id
+   * stays in memory longer than that (the privacy page says one hour).
+   */
+  expire(nowMs: number): void {
+    if (this.startedAt === null) return;
+    if (nowMs - this.startedAt >= 2 * this.o.windowMs) { this.previous = new Set(); this.current = new Set(); this.startedAt = nowMs; }
+    else if (nowMs - this.startedAt >= this.o.windowMs) this.rotate(nowMs);
+  }
+
+  private rotate(nowMs: number): void {
+    this.previous = this.current;
+    this.current = new Set();
+    this.startedAt = nowMs;
   }
 
   get size(): number { return this.current.size + this.previous.size; }

@@ -35,6 +35,10 @@ test('the replay memory stays within two generations whatever arrives, and recog
   assert.equal(w.firstTime('b', 59_000), false, 'within the window');
   w.firstTime('c', 61_000); // a new generation starts
   assert.equal(w.firstTime('b', 62_000), false, 'still known from the previous generation');
+  w.expire(121_000);
+  assert.equal(w.size, 1, 'after a second window only the newer generation is left');
+  w.expire(185_000);
+  assert.equal(w.size, 0, 'nothing stays longer than two windows, even without new beacons');
 });
 
 test('the rate limit gives each connection its burst, then its rate; other connections are not affected', () => {

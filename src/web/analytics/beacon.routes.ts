@@ -108,6 +108,8 @@ export function createBeaconIntake(deps: BeaconDeps): BeaconIntake {
   const o = { ...DEFAULT_BEACON_OPTIONS, ...deps.options };
   const limit = new BeaconRateLimit(o.rateLimit);
   const seen = new ReplayMemory({ windowMs: o.replayWindowMs, maxEntries: o.replayMaxEntries });
+  // page-view ids are forgotten on time even when no beacon comes to rotate them out
+  setInterval(() => seen.expire(deps.now().getTime()), Math.max(1000, o.replayWindowMs / 6)).unref();
   const own = { publicUrl: deps.publicUrl, acceptedHosts: deps.acceptedHosts };
 
   async function decide(req: BeaconRequest): Promise<BeaconOutcome> {
