@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const DOMAINS = ['content', 'access', 'accounts', 'mail', 'db', 'billing', 'analytics', 'jobs', 'newsroom', 'metrics', 'ops'];
-const AREAS = ['reader', 'paywall', 'account', 'billing', 'newsroom', 'publisher'];
+const AREAS = ['reader', 'paywall', 'account', 'billing', 'newsroom', 'publisher', 'analytics'];
 const HONO = ['hono', 'hono/*', '@hono/*'];
 
 /**

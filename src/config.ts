@@ -89,6 +89,7 @@ const schema = z.object({
   KLARTEXT_SEPA_IBAN: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/, "the publisher's IBAN without spaces").default('DE02120300000000202051'),
   KLARTEXT_SEPA_BIC: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC such as BYLADEM1001').optional(),
   KLARTEXT_BILLING_GRACE_DAYS: intFrom(0, 30).default(3),
+  KLARTEXT_ANALYTICS_RETENTION_DAYS: intFrom(1, 3650).default(90),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'a Stripe secret key (sk_live_… or sk_test_…)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'a Stripe webhook signing secret (whsec_…)').optional(),
   NODE_ENV: z.string().default('development'),
@@ -129,6 +130,8 @@ export interface Config {
   seller: { name: string; address: string; email: string; vatId: string };
   creditor: { creditorId: string; iban: string; bic: string | null };
   billingGraceDays: number;
+  /** KLARTEXT_ANALYTICS_RETENTION_DAYS: raw insight events are kept this many days (once their day is rolled up); rollups forever */
+  analyticsRetentionDays: number;
   /** both keys, or null: Stripe is offered only when configured */
   stripe: { secretKey: string; webhookSecret: string } | null;
   production: boolean;
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seller: Object.freeze({ name: e.KLARTEXT_SELLER_NAME, address: e.KLARTEXT_SELLER_ADDRESS.replace(/\\n/g, '\n'), email: e.KLARTEXT_SELLER_EMAIL, vatId: e.KLARTEXT_SELLER_VAT_ID }),
     creditor: Object.freeze({ creditorId: e.KLARTEXT_SEPA_CREDITOR_ID, iban: e.KLARTEXT_SEPA_IBAN, bic: e.KLARTEXT_SEPA_BIC ?? null }),
     billingGraceDays: e.KLARTEXT_BILLING_GRACE_DAYS,
+    analyticsRetentionDays: e.KLARTEXT_ANALYTICS_RETENTION_DAYS,
     stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? Object.freeze({ secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET }) : null,
     production,
   });

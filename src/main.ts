@@ -6,6 +6,7 @@ import { createApp } from './web/app.tsx';
 import { CLEANUP_HOUR_BERLIN, CLEANUP_JOB_KIND, createJobRunner, runDailyCleanup } from './jobs/index.ts';
 import { newsroomJobHandlers } from './newsroom/index.ts';
 import { runBilling } from './billing/index.ts';
+import { PARTIAL_ROLLUP_EVERY_MS, queuePartialRollup, ROLLUP_HOUR_BERLIN, ROLLUP_JOB_KIND, runAnalyticsRollup } from './analytics/index.ts';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import { createLogger } from './logger.ts';
@@ -99,11 +100,22 @@ export async function startServer(config: Readonly<Config>, opts: { prepared?: b
         const report = await runDailyCleanup(store.db, built.billing.clock());
         logger.info({ report }, 'daily cleanup done');
       },
+      // insights: yesterday (and any missed day) rolled up for good, today partially, raw events past the retention deleted
+      [ROLLUP_JOB_KIND]: async () => {
+        const report = await runAnalyticsRollup(store.db, built.billing.clock(), { retentionDays: config.analyticsRetentionDays });
+        if (report.finalized.length || report.deletedEvents) logger.info({ report }, 'insight rollup done');
+      },
     },
   });
   jobs.scheduleDaily('billing-run', { hourBerlin: 5 });
   jobs.scheduleDaily(CLEANUP_JOB_KIND, { hourBerlin: CLEANUP_HOUR_BERLIN });
+  jobs.scheduleDaily(ROLLUP_JOB_KIND, { hourBerlin: ROLLUP_HOUR_BERLIN });
   jobs.start();
+  // today's numbers for the dashboard: a partial rollup queued every 10 minutes (once across processes while one is open)
+  const partialRollup = setInterval(() => {
+    queuePartialRollup(store.db, built.billing.clock()).catch((err: unknown) => logger.warn({ err }, 'partial insight rollup not queued'));
+  }, PARTIAL_ROLLUP_EVERY_MS);
+  partialRollup.unref();
   const hint = config.publicUrl ? '' : ' (Links in Mails zeigen hierhin; im Betrieb KLARTEXT_PUBLIC_URL setzen)';
   logger.info({ port, publicUrl: serving.publicUrl, database: store.caps.name }, `Klartext läuft auf ${serving.publicUrl}${hint}`);
   let closing: Promise<void> | undefined;
@@ -113,7 +125,7 @@ export async function startServer(config: Readonly<Config>, opts: { prepared?: b
     server.close(() => resolve());
     // keep-alive connections would hold close() open; idle ones are ended now, busy ones finish their request
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-  }).then(() => jobs.stop()).then(() => built.close()).then(() => store.close()));
+  }).then(() => clearInterval(partialRollup)).then(() => jobs.stop()).then(() => built.close()).then(() => store.close()));
   return { close, port };
 }
 

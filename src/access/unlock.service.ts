@@ -36,7 +36,8 @@ export interface UnlockInput {
 
 /** `institution` with reason `institution`: whose access opened it (`via`: its network or a seat by email domain). */
 export type UnlockResult =
-  | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus; institution?: { id: string; name: string; via: 'network' | 'domain' } }
+  /** `counted`: this unlock used up a free meter article just now (the insights count it as a meter unlock) */
+  | { granted: true; key: Buffer; keyId: string; reason: GrantReason; meter?: MeterStatus; counted?: boolean; institution?: { id: string; name: string; via: 'network' | 'domain' } }
   | { granted: false; need: AccessNeed; signedIn: boolean; meter?: MeterStatus; gift: GiftState | null; articleSlug: string; institutionFull?: { id: string; name: string } };
 
 /**
@@ -98,5 +99,5 @@ async function decideUnlock(db: Kysely<Database>, deps: UnlockDeps, input: Unloc
   if (!decision.recordUnlock || !user) return { granted: true, key: current.key, keyId: current.keyId, reason: 'meter', meter: decision.meter };
   const recorded = await recordMeterUnlock(db, { user, article, meter: deps.meter, now });
   if (!recorded.granted) return { ...recorded, gift, articleSlug: article.slug };
-  return { granted: true, key: current.key, keyId: current.keyId, reason: recorded.reason, ...(recorded.reason === 'meter' ? { meter: recorded.meter } : {}) };
+  return { granted: true, key: current.key, keyId: current.keyId, reason: recorded.reason, ...(recorded.reason === 'meter' ? { meter: recorded.meter, counted: recorded.recordUnlock } : {}) };
 }

@@ -42,6 +42,8 @@ export interface CancellationReceipt {
   number: string; receivedAt: string; kind: 'ordinary' | 'extraordinary'; name: string; email: string; contractHint: string;
   /** only when the cancellation was matched to the sender's own contract */
   effectiveAt: string | null; subscriptionNumber: string | null; matched: boolean;
+  /** only on the answer that received it (not on a repeat of the same form): the matched contract's offer, for the insights */
+  received?: { offerId: string | null };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -122,7 +124,7 @@ export async function receiveCancellation(ctx: BillingContext, input: Cancellati
   });
   if (row.number !== number) return receiptOf(row, await subNumber(ctx.db, row.subscription_id));
   if (sub && row.state === 'applied') await syncStripe(ctx, sub, 'cancel-at-period-end');
-  const receipt = receiptOf(row, sub?.number ?? null);
+  const receipt: CancellationReceipt = { ...receiptOf(row, sub?.number ?? null), received: { offerId: sub?.offer_id ?? null } };
   // The receipt goes to the address given on the form; the contract's own address hears of it too when it differs.
   const mail = { name: row.name, number: row.number, receivedAt: row.received_at, kind: row.kind, contractHint: row.contract_hint, effectiveAt: receipt.effectiveAt, matched: receipt.matched };
   await ctx.sendMail(cancellationReceiptMail(ctx, { to: row.email, ...mail }));

@@ -71,6 +71,11 @@ export interface OrderInput {
   /** where Stripe sends the reader back; `{number}` is replaced by the subscription number (made with the order) */
   successUrl?: string;
   cancelUrl?: string;
+  /**
+   * The last Plus article whose paywall the reader saw within 7 days, and the offer-box variant shown (issue 12): ids the
+   * caller has checked (a live Plus article, an existing variant), stored on the subscription — an article id, not a profile.
+   */
+  attribution?: { articleId: string | null; variantId: string | null };
 }
 
 export interface OrderResult {
@@ -146,6 +151,7 @@ export async function placeOrder(ctx: BillingContext, input: OrderInput): Promis
     intro_months: offer.introMonths, price_cents: offer.priceCents, period: offer.period, min_term_months: offer.minTermMonths,
     notice_months: offer.noticeMonths, gift_months: quote.giftMonths, holder_name: sepa?.holder ?? '', buyer_email: input.userEmail,
     order_key: input.orderKey, gift_code_hash: giftCode ? sha256(giftCode) : null,
+    attributed_article_id: input.attribution?.articleId ?? null, experiment_variant_id: input.attribution?.variantId ?? null,
     min_term_end: offer.kind === 'gift' ? null : berlinMidnight(addMonths(quote.firstPeriodFrom, offer.minTermMonths)).toISOString(),
     created_at: at, updated_at: at,
   });

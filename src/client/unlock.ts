@@ -2,9 +2,10 @@
 import { decryptPremiumPayload } from './premium-cipher.ts';
 import { showOfferVariant } from './offer-variant.ts';
 import { showInstitutionNote } from './institution-note.ts';
+import { startInsights } from './beacon.ts';
 
 interface MeterInfo { limit: number; used: number; remaining?: number }
-interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo; institution?: { name?: unknown } }
+interface UnlockAnswer { granted?: boolean; key?: string; reason?: string; message?: string; resend?: string; error?: { message?: string }; meter?: MeterInfo; institution?: { name?: unknown }; need?: string; signedIn?: boolean }
 interface MeAnswer { user?: null | { displayName?: string }; csrfToken?: string }
 
 const UNLOCKED = 'Artikel freigeschaltet';
@@ -66,11 +67,12 @@ function offerResend(premium: HTMLElement, action: string): void {
   find('[data-paywall-message]', premium)?.after(form);
 }
 
-async function unlock(premium: HTMLElement): Promise<void> {
+/** Resolves with the server's answer (the insights read a denial from it), or null when there was nothing to unlock. */
+async function unlock(premium: HTMLElement): Promise<UnlockAnswer | null> {
   const { unlockUrl, keyId = '' } = premium.dataset;
   const text = find('.premium-text', premium);
   const payload = find('#premium-ciphertext', premium) as HTMLTemplateElement | null;
-  if (!unlockUrl || !text || !payload) return;
+  if (!unlockUrl || !text || !payload) return null;
   // Announcements go through one status region that exists before anything changes, so screen readers
   // hear a short sentence instead of having the whole article read out from a live region.
   const status = doc.createElement('p');
@@ -97,7 +99,7 @@ async function unlock(premium: HTMLElement): Promise<void> {
     const message = answer.message ?? answer.error?.message;
     if (message) setText('[data-paywall-message]', message);
     if (answer.resend?.startsWith('/')) offerResend(premium, answer.resend);
-    return;
+    return answer;
   }
 
   let html: string | null;
@@ -128,6 +130,7 @@ async function unlock(premium: HTMLElement): Promise<void> {
   }
   text.hidden = false;
   status.textContent = html === null ? DECRYPT_FAILED : UNLOCKED;
+  return answer;
 }
 
 function start(): void {
@@ -136,7 +139,9 @@ function start(): void {
   if (premium) showOfferVariant(premium);
   // the cancellation receipt's print button: without script it stays hidden and the page is printed from the browser menu
   doc.querySelectorAll<HTMLElement>('[data-print]').forEach((button) => { button.hidden = false; button.addEventListener('click', () => window.print()); });
-  void Promise.all([fillPersonal(), premium && unlock(premium)]);
+  const insights = startInsights(doc);
+  // a denial (granted: false) is a paywall impression; an error answer is not
+  void Promise.all([fillPersonal(), premium && unlock(premium).then((answer) => insights.unlocked(premium, answer?.granted === false ? answer : null))]);
 }
 
 if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start, { once: true });

@@ -67,6 +67,46 @@ const jobsRetried = new client.Counter({
   registers: [registry],
 });
 
+/**
+ * Beacons and insight events arrive by the thousand per second: counted in a plain map and handed to the counters at
+ * the scrape, like the fast path's hits. The outcomes are a fixed set chosen by the caller, never taken from a request.
+ */
+const insightsPending = new Map<string, number>();
+function flushInsights(): void {
+  for (const [key, n] of insightsPending) {
+    if (n === 0) continue;
+    const [what, outcome] = key.split(' ') as [string, string];
+    (what === 'beacon' ? beacons : analyticsEvents).inc({ outcome }, n);
+    insightsPending.set(key, 0);
+  }
+}
+
+const beacons = new client.Counter({
+  name: 'klartext_beacons_total',
+  help: 'Beacon requests (POST /api/beacon) by outcome: stored, or dropped and why (oversized, junk, privacy, cross-site, replay, rate-limit, unknown)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+  collect: flushInsights,
+});
+
+const analyticsEvents = new client.Counter({
+  name: 'klartext_analytics_events_total',
+  help: 'Insight events by outcome: written in a batch, dropped because the buffer was full, or lost because the batch could not be written',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+  collect: flushInsights,
+});
+
+export function countBeacon(outcome: string): void {
+  const key = `beacon ${outcome}`;
+  insightsPending.set(key, (insightsPending.get(key) ?? 0) + 1);
+}
+
+export function countAnalyticsEvents(outcome: 'written' | 'dropped' | 'failed', n = 1): void {
+  const key = `event ${outcome}`;
+  insightsPending.set(key, (insightsPending.get(key) ?? 0) + n);
+}
+
 /** Rows of the job table by state and kind, as the sources below report them. */
 export interface JobQueueDepth { state: string; kind: string; count: number }
 

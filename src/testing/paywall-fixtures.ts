@@ -1,5 +1,6 @@
 // For paywall tests: an app on the fixture articles with a movable clock and fake DNS, readers of every kind, and unlock requests as the page's script makes them.
 import type { Logger } from 'pino';
+import type { BeaconOptions } from '../web/analytics/index.ts';
 import { type HostResolver } from '../access/index.ts';
 import { DEMO_OFFERS, ensureOffers, grantSubscription } from '../billing/index.ts';
 import { getArticleBySlug, importDocument } from '../content/index.ts';
@@ -57,12 +58,13 @@ export interface PaywallTestApp extends TestApp {
 }
 
 /** `env` adds to the environment, e.g. { KLARTEXT_TRUST_PROXY: '1' }; by default there is no proxy in front. */
-export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: number; env?: Record<string, string>; logger?: Logger } = {}): Promise<PaywallTestApp> {
+export async function createPaywallTestApp(engine: string, o: { meterPerMonth?: number; env?: Record<string, string>; logger?: Logger; beacon?: BeaconOptions } = {}): Promise<PaywallTestApp> {
   const clock = { now: new Date() };
   const t = await createTestApp(engine, {
     now: () => clock.now, crawlerResolver: fakeDns,
     env: { KLARTEXT_METER_PER_MONTH: String(o.meterPerMonth ?? 3), ...o.env },
     ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.beacon ? { beacon: o.beacon } : {}),
   });
   await writeFixtureImages(t.config.dataDir);
   await importDocument(t.store.db, fixtureDocument(), { baseDir: t.config.dataDir, dataDir: t.config.dataDir });

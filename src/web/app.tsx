@@ -37,7 +37,8 @@ import { billingRoutes } from './billing/index.ts';
 import { MEDIA_UPLOAD_PATHS, newsroomRoutes } from './newsroom/index.ts';
 import { publisherRoutes } from './publisher/index.ts';
 import { createBillingContext, featuredOffer, paymentDataOfUser, type BillingContext } from '../billing/index.ts';
-import { createEventRecorder, runningExperiment, type EventRecorder } from '../analytics/index.ts';
+import { createEventFacts, createEventRecorder, runningExperiment, type EventRecorder } from '../analytics/index.ts';
+import { beaconListener, beaconRoutes, createBeaconIntake, BEACON_PATH, type BeaconOptions } from './analytics/index.ts';
 
 export interface AppDeps {
   /** with a definite public origin: servingConfig() in src/config.ts */
@@ -64,6 +65,8 @@ export interface AppDeps {
   contentChanges?: Pick<CacheInvalidationOptions, 'feed' | 'onChanges' | 'onPurge' | 'repurgeAfterMs'>;
   /** insights: where events go (default: a batched writer into analytics_events with this app's clock) */
   analytics?: EventRecorder;
+  /** the beacon's rate limit and replay memory (default: DEFAULT_BEACON_OPTIONS in web/analytics) */
+  beacon?: BeaconOptions;
 }
 
 export interface KlartextApp {
@@ -146,7 +149,11 @@ export function createApp(deps: AppDeps): KlartextApp {
     }, ['front', 'nav']),
     now,
   };
-  const analytics = deps.analytics ?? createEventRecorder({ db: store.db, now });
+  const analytics = deps.analytics ?? createEventRecorder({
+    db: store.db, now, onError: (err, lost) => logger.warn({ err, lost }, 'insight events could not be written; this batch is lost'),
+  });
+  // what beacons and attribution fields may name (live articles, offers, variants), remembered a minute
+  const eventFacts = createEventFacts(store.db, now);
   const proxyTrust = { trustProxy: config.trustProxy, publicUrl: config.publicUrl, acceptedHosts: config.acceptedHosts };
   const frame = { logger, site, acceptedHosts: config.acceptedHosts, isHttps: (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxyTrust) };
   // the offer the paywall box sells, kept until the offers change (billing records 'offers')
@@ -201,9 +208,12 @@ export function createApp(deps: AppDeps): KlartextApp {
   publicApp.route('/', readerRoutes(site, paywall.premiumSlot));
 
   // --- private: per person ---
-  // the image upload reads its own body under its own 20 MB limit
-  const privateApp = createWebApp({ ...frame, ownBodyLimit: MEDIA_UPLOAD_PATHS });
+  // the image upload reads its own body under its own 20 MB limit, the beacon under 4 KB
+  const privateApp = createWebApp({ ...frame, ownBodyLimit: [...MEDIA_UPLOAD_PATHS, BEACON_PATH] });
   privateApp.use('*', alwaysPrivate);
+  // The beacon answers before the session middleware: it never reads a cookie or a session (decision 028).
+  const beacons = createBeaconIntake({ recorder: analytics, facts: eventFacts, now, ...proxyTrust, ...(deps.beacon ? { options: deps.beacon } : {}) });
+  privateApp.route('/', beaconRoutes(beacons, proxyTrust));
   // The unlock endpoint remembers sessions briefly; the session middleware then skips the database.
   privateApp.use('/api/unlock/*', paywall.unlockSession);
   privateApp.use('*', sessionMiddleware({ db: store.db, ...proxyTrust }));
@@ -212,8 +222,8 @@ export function createApp(deps: AppDeps): KlartextApp {
   // every argon2 call of the app waits here, so a login flood cannot take the threadpool that serves /bilder and DNS
   const hashing: PasswordHashing = { ...cost, gate: deps.hashGate ?? new HashGate(config.hashGate) };
   const billing = deps.billing ?? createBillingContext({ config, store, mailer, clock: now, siteName: site.site.name, baseUrl: config.publicUrl });
-  privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), ...proxyTrust }));
-  privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, ...proxyTrust }));
+  privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), analytics, eventFacts, ...proxyTrust }));
+  privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, analytics, eventFacts, ...proxyTrust }));
   privateApp.route('/', publisherRoutes({ site, billing, logger, institutions }));
   privateApp.route('/', newsroomRoutes({ site, logger, previewSlot: paywall.previewSlot }));
   privateApp.route('/', paywall.privateRoutes);
@@ -238,7 +248,8 @@ export function createApp(deps: AppDeps): KlartextApp {
       listener(req, res);
       if (hit) countFastPathHit(req.method ?? 'GET', res.statusCode);
     };
-    return counted;
+    // beacons are answered at this level too (web/analytics/beacon-listener.ts): the same intake as the private app's route
+    return beaconListener(beacons, proxyTrust, counted);
   };
   return {
     app, publicApp, privateApp, pageCache, assets, billing, analytics, nodeListener,

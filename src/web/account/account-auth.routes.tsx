@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { endSessionByToken, logIn, register, verifyEmail, ThrottledError } from '../../accounts/index.ts';
 import { DomainError } from '../../domain-error.ts';
+import { paywallArticleOfPath } from '../../analytics/index.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { deliver, formOf, problemsOf, renderAccountPage, requester, wantsJson, type AccountRouteDeps } from './account-context.ts';
 import { emptyForm } from '../ui/form.view.tsx';
@@ -10,6 +11,12 @@ import { CheckMailPage, LinkProblemPage, LoginPage, LogoutPage, RegisterPage, ty
 import { csrfToken } from '../platform/csrf.ts';
 import { safeNextPath } from '../platform/request-info.ts';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../platform/session.middleware.ts';
+
+/** A return path to an article (what the paywall's registration link carries), or '' */
+const articlePath = (raw: string | undefined): string => {
+  const path = raw ? safeNextPath(raw) : '';
+  return /^\/artikel\/[a-z0-9][a-z0-9-]*$/.test(path) ? path : '';
+};
 
 const LOGIN_NOTICES = new Set(['verified', 'reset', 'logged-out', 'deleted', 'email-changed']);
 
@@ -43,25 +50,33 @@ export function authRoutes(deps: AccountRouteDeps): Hono<AppEnv> {
     }
   });
 
+  // `weiter`: the article whose paywall sent the reader here, carried through the form (a registration from a paywall is counted)
   app.get('/registrieren', (c) => {
     if (c.get('reader')) return c.redirect('/konto', 303);
-    return renderAccountPage(c, deps, 'Registrieren', <RegisterPage form={emptyForm()} csrf={csrfToken(c)} />);
+    const next = articlePath(c.req.query('weiter'));
+    return renderAccountPage(c, deps, 'Registrieren', <RegisterPage form={emptyForm()} csrf={csrfToken(c)} next={next} />);
   });
 
   app.post('/registrieren', async (c) => {
     const f = await formOf(c);
+    const next = articlePath(f.weiter);
     try {
       const { notice } = await register(deps.site.db, {
         email: f.email ?? '', password: f.password ?? '', acceptTerms: f.acceptTerms === 'on', acceptPrivacy: f.acceptPrivacy === 'on', newsletter: f.newsletter === 'on',
       }, { hashing: deps.hashing, requester: requester(c, deps) });
       await deliver(c, deps, [notice]);
+      // a new account only (an address already registered gets the same page and is not counted)
+      if (notice.kind === 'verify-email') {
+        const articleId = await paywallArticleOfPath(deps.eventFacts, next);
+        if (articleId) deps.analytics.record({ kind: 'registration', articleId });
+      }
       return renderAccountPage(c, deps, 'E-Mail bestätigen', <CheckMailPage email={notice.to} outbox={deps.mailer.kind === 'outbox'} />);
     } catch (e) {
       if (e instanceof ThrottledError) c.header('retry-after', String(e.retryAfterSeconds));
       if (wantsJson(c)) throw e;
       const { status, problems } = problemsOf(e);
       const values = { email: f.email ?? '', acceptTerms: f.acceptTerms ?? '', acceptPrivacy: f.acceptPrivacy ?? '', newsletter: f.newsletter ?? '' };
-      return renderAccountPage(c, deps, 'Registrieren', <RegisterPage form={{ values, problems }} csrf={csrfToken(c)} />, status);
+      return renderAccountPage(c, deps, 'Registrieren', <RegisterPage form={{ values, problems }} csrf={csrfToken(c)} next={next} />, status);
     }
   });
 

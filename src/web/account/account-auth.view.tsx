@@ -35,13 +35,15 @@ export function LoginPage({ form, csrf, next, notice }: { form: FormState; csrf:
   );
 }
 
-export function RegisterPage({ form, csrf }: { form: FormState; csrf: string }) {
+/** `next`: the article the reader came from (the paywall's registration link), kept through the form; '' for none */
+export function RegisterPage({ form, csrf, next = '' }: { form: FormState; csrf: string; next?: string }) {
   return (
     <AuthCard kicker="Mein Konto" title="Registrieren" intro={<p>Mit einem kostenlosen Konto lesen Sie ausgewählte Artikel und können ein Plus-Abo abschließen.</p>}
       footer={<p>Schon registriert? <a href="/anmelden">Hier anmelden</a></p>}>
       <ErrorSummary form={form} labels={LABELS} />
       <form method="post" action="/registrieren" class="form" novalidate>
         <CsrfField token={csrf} />
+        {next && <input type="hidden" name="weiter" value={next} />}
         <Field form={form} name="email" label="E-Mail-Adresse" type="email" autocomplete="email" required />
         <Field form={form} name="password" label="Passwort" type="password" autocomplete="new-password" hint={PASSWORD_HINT} required minlength={MIN_PASSWORD_LENGTH} />
         <fieldset class="form__consents">

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Logger } from 'pino';
 import type { AccountNotice, PasswordHashing, Requester } from '../../accounts/index.ts';
+import type { EventFacts, EventRecorder } from '../../analytics/index.ts';
 import {
   alreadyRegisteredMail, confirmNewEmailMail, emailChangeRequestedMail, emailTakenMail, passwordChangedMail, resetPasswordMail, verifyEmailMail,
   type Mailer, type OutgoingMail,
@@ -18,6 +19,9 @@ export interface AccountRouteDeps extends ProxyTrust {
   logger: Logger;
   /** the reader's bank data for their own export (billing decrypts it); without it the export has the masked IBAN only */
   paymentData?: (userId: string) => Promise<object[]>;
+  /** insights: a registration coming from a paywall is recorded with that article (never who registered) */
+  analytics: EventRecorder;
+  eventFacts: EventFacts;
 }
 
 export type AccountContext = Context<AppEnv>;

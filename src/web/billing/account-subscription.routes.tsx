@@ -94,7 +94,10 @@ export function accountSubscriptionRoutes(deps: BillingRouteDeps): Hono<AppEnv> 
     return page(c, { notice: ok ? SUBSCRIPTION_NOTICES[ok] : undefined });
   });
 
-  app.post('/konto/abo/kuendigen', (c) => act(c, 'gekuendigt', (id, userId) => cancelSubscription(ctx, id, { actor: `reader:${userId}`, ownerId: userId })));
+  app.post('/konto/abo/kuendigen', (c) => act(c, 'gekuendigt', async (id, userId) => {
+    const sub = await cancelSubscription(ctx, id, { actor: `reader:${userId}`, ownerId: userId });
+    deps.analytics.record({ kind: 'cancellation', offerId: sub.offer_id, detail: 'ordinary' });
+  }));
 
   app.post('/konto/abo/kuendigung-zuruecknehmen', (c) => act(c, 'zurueckgenommen', (id, userId) => withdrawCancellation(ctx, id, { actor: `reader:${userId}`, ownerId: userId })));
 

@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { Logger } from 'pino';
 import type { Reader, PasswordHashing, Requester } from '../../accounts/index.ts';
 import type { BillingContext } from '../../billing/index.ts';
+import { checkedAttribution, type EventFacts, type EventRecorder } from '../../analytics/index.ts';
 import type { Mailer } from '../../mail/index.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { renderPage, type SiteDeps } from '../platform/render.tsx';
@@ -16,6 +17,10 @@ export interface BillingRouteDeps extends ProxyTrust {
   mailer: Mailer;
   hashing: PasswordHashing;
   logger: Logger;
+  /** insights: checkout started, order, registration from a paywall, cancellation (never who) */
+  analytics: EventRecorder;
+  /** checks the attribution fields (`herkunft`, `variante`) and paywall return paths */
+  eventFacts: EventFacts;
 }
 
 export type BillingContextC = Context<AppEnv>;
@@ -45,3 +50,18 @@ export function queryOf(params: Record<string, string | number | null | undefine
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** The attribution an order carries: the article of the last Plus paywall seen and the offer-box variant, both checked (or null). */
+export interface OrderAttribution { articleId: string | null; variantId: string | null }
+
+/**
+ * The attribution fields of a checkout link (query) or the order form (body): `herkunft` (article id) and `variante`
+ * (variant id), filled by the page script from the browser's own memory of the last Plus paywall. Kept only when they
+ * name a live Plus article and an existing variant; anything else is ignored — a hint, never an error.
+ */
+export function orderAttribution(deps: BillingRouteDeps, fields: { herkunft?: string | undefined; variante?: string | undefined }): Promise<OrderAttribution> {
+  return checkedAttribution(deps.eventFacts, fields);
+}
+
+/** The attribution as query parameters of the next checkout URL (through login or registration at checkout). */
+export const attributionQuery = (a: OrderAttribution) => ({ herkunft: a.articleId, variante: a.variantId });

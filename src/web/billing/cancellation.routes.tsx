@@ -53,6 +53,8 @@ export function cancellationRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
         name: f.name ?? '', email: f.email ?? '', contractHint: f.contract ?? '', kind: (f.kind ?? 'ordinary') as 'ordinary' | 'extraordinary',
         reason: f.reason ?? '', preferredDate: dateInput(f.date), userId: reader?.user.id ?? null, userEmail: reader?.user.email ?? null, submitKey,
       });
+      // insights: a cancellation received now (a repeated form is not a second one), by kind, with the contract's offer
+      if (receipt.received) deps.analytics.record({ kind: 'cancellation', offerId: receipt.received.offerId, detail: receipt.kind });
       return c.redirect(receiptUrl(receipt.number, submitKey), 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);

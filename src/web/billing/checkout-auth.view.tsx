@@ -2,7 +2,7 @@
 import { MIN_PASSWORD_LENGTH } from '../../accounts/index.ts';
 import type { CheckoutQuote, Offer } from '../../billing/index.ts';
 import { Checkbox, CsrfField, ErrorSummary, Field, Notice, type FormState } from '../ui/form.view.tsx';
-import { queryOf } from './billing-area.ts';
+import { attributionQuery, queryOf, type OrderAttribution } from './billing-area.ts';
 import { CheckoutHeader, OfferAside, OrderSummary } from './checkout.view.tsx';
 
 const LABELS: Record<string, string> = {
@@ -19,10 +19,12 @@ export interface CheckoutAuthView {
   register: FormState;
   /** after a registration for an address that already has an account: the mail went out, log in instead */
   registeredNotice?: string;
+  /** the checked attribution, carried through login or registration to the order form */
+  attribution?: OrderAttribution;
 }
 
 export function CheckoutAuthPage(v: CheckoutAuthView) {
-  const query = queryOf({ next: v.next, monate: v.quote.giftMonths });
+  const query = queryOf({ next: v.next, monate: v.quote.giftMonths, ...(v.attribution ? attributionQuery(v.attribution) : {}) });
   const base = `/abo/bestellen/${v.offer.slug}`;
   return (
     <div class="checkout">

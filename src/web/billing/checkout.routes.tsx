@@ -8,7 +8,7 @@ import { csrfToken } from '../platform/csrf.ts';
 import { formOf, problemsOf } from '../platform/form-input.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import { emptyForm, type FormState } from '../ui/form.view.tsx';
-import { articleNext, currentReader, queryOf, renderBillingPage, type BillingContextC, type BillingRouteDeps } from './billing-area.ts';
+import { articleNext, currentReader, orderAttribution, queryOf, renderBillingPage, type BillingContextC, type BillingRouteDeps, type OrderAttribution } from './billing-area.ts';
 import { checkoutAuthRoutes, renderAuthStep } from './checkout-auth.routes.tsx';
 import { activeOffer, quoteFor } from './checkout-offer.ts';
 import { CheckoutPage } from './checkout.view.tsx';
@@ -30,10 +30,10 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
   const ctx = deps.billing;
   const stripeFor = (offer: Offer) => ctx.stripe !== null && offer.kind !== 'gift' && offer.paymentMethods.includes('stripe');
 
-  function renderCheckout(c: BillingContextC, offer: Offer, quote: CheckoutQuote, next: string, form: FormState, status = 200) {
+  function renderCheckout(c: BillingContextC, offer: Offer, quote: CheckoutQuote, next: string, attribution: OrderAttribution, form: FormState, status = 200) {
     const reader = currentReader(c)!;
     return renderBillingPage(c, deps, `${offer.name} bestellen`, (
-      <CheckoutPage offer={offer} quote={quote} csrf={csrfToken(c)} form={form} orderKey={newOrderKey()} next={next}
+      <CheckoutPage offer={offer} quote={quote} csrf={csrfToken(c)} form={form} orderKey={newOrderKey()} next={next} attribution={attribution}
         stripe={stripeFor(offer)} mandate={mandatePreview(ctx)} email={reader.user.email} />
     ), status);
   }
@@ -42,15 +42,19 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
     const offer = await activeOffer(ctx, c.req.param('slug'));
     const quote = quoteFor(ctx, offer, c.req.query('monate'));
     const next = articleNext(c.req.query('next'));
-    if (!currentReader(c)) return renderAuthStep(c, deps, { offer, quote, next });
+    const attribution = await orderAttribution(deps, { herkunft: c.req.query('herkunft'), variante: c.req.query('variante') });
+    if (!currentReader(c)) return renderAuthStep(c, deps, { offer, quote, next, attribution });
+    // insights: the order form was opened (a guest counts once signed in, when the form is shown)
+    deps.analytics.record({ kind: 'checkout', offerId: offer.id, articleId: attribution.articleId, variantId: attribution.variantId });
     // The account holder is typed, not guessed: the display name is often a nickname, and the bank wants the real name.
-    return renderCheckout(c, offer, quote, next, emptyForm({ method: 'sepa' }));
+    return renderCheckout(c, offer, quote, next, attribution, emptyForm({ method: 'sepa' }));
   });
 
   app.post('/abo/bestellen/:slug', async (c) => {
     const offer = await activeOffer(ctx, c.req.param('slug'));
     const f = await formOf(c);
     const next = articleNext(f.next);
+    const attribution = await orderAttribution(deps, { herkunft: f.herkunft, variante: f.variante });
     const reader = currentReader(c);
     if (!reader) return c.redirect(`/abo/bestellen/${offer.slug}${queryOf({ next, monate: f.giftMonths })}`, 303);
     const method = f.method === 'stripe' ? 'stripe' : 'sepa';
@@ -61,7 +65,10 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
         holderName: f.holderName ?? '', iban: f.iban ?? '', bic: f.bic ?? '', mandateAccepted: f.mandate === 'on',
         cancelUrl: `${deps.site.publicUrl}/abo/bestellen/${offer.slug}${queryOf({ next })}`,
         successUrl: `${deps.site.publicUrl}/abo/danke${queryOf({ next })}${next ? '&' : '?'}abo={number}`,
+        attribution,
       });
+      // insights: one order per subscription made (a repeated order key makes none)
+      if (result.created) deps.analytics.record({ kind: 'order', offerId: offer.id, articleId: attribution.articleId, variantId: attribution.variantId });
       // Stripe: the reader pays on Stripe's page and comes back to /abo/danke with the article they came from.
       if (result.redirectUrl) return c.redirect(result.redirectUrl, 303);
       return c.redirect(`/abo/danke${queryOf({ abo: result.subscription.number, next })}`, 303);
@@ -78,7 +85,7 @@ export function checkoutRoutes(deps: BillingRouteDeps): Hono<AppEnv> {
       for (const k of KEPT_FIELDS) if (f[k] !== undefined) values[k] = f[k]!;
       // The terms changed meanwhile: show the new quote (and a new price key), so the reader orders what they see.
       const quote = quoteFor(ctx, offer, f.giftMonths);
-      return renderCheckout(c, offer, quote, next, { values, problems }, status);
+      return renderCheckout(c, offer, quote, next, attribution, { values, problems }, status);
     }
   });
 

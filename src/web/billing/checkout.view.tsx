@@ -21,6 +21,8 @@ export interface CheckoutView {
   stripe: boolean;
   mandate: string;
   email: string;
+  /** the checked attribution fields; empty ones are filled by the page script from the browser's memory (decision 028) */
+  attribution: { articleId: string | null; variantId: string | null };
 }
 
 const day = (date: string) => formatGermanDate(date);
@@ -43,6 +45,8 @@ export function CheckoutPage(v: CheckoutView) {
             <input type="hidden" name="priceKey" value={quote.priceKey} />
             <input type="hidden" name="orderKey" value={v.orderKey} />
             <input type="hidden" name="next" value={v.next} />
+            <input type="hidden" name="herkunft" value={v.attribution.articleId ?? ''} data-attribution="article" />
+            <input type="hidden" name="variante" value={v.attribution.variantId ?? ''} data-attribution="variant" />
             {quote.giftMonths !== null && <input type="hidden" name="giftMonths" value={String(quote.giftMonths)} />}
 
             <fieldset class="checkout__section">

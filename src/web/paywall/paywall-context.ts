@@ -27,7 +27,7 @@ export interface PaywallDeps {
   featuredOffer: () => Promise<Offer | null>;
   /** the running offer experiment (kept until the offers change: start and stop record `offers`), null when none runs */
   runningExperiment?: () => Promise<Experiment | null>;
-  /** where server-side insights events go (institution_unlock, …) */
+  /** insights: meter unlocks, opened gift links and institution unlocks are recorded here (never who) */
   analytics: EventRecorder;
   /** institutions' networks and domains, kept in memory (the publisher area reports its changes to the same one) */
   institutions: InstitutionDirectory;

@@ -171,6 +171,9 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
       clientIp: clientIp(c, deps.config),
     });
     if (result.granted) {
+      // insights: an opened gift link, a free meter article used up now (not the re-reads of one unlocked before), an institution's reader
+      if (result.reason === 'gift') deps.analytics.record({ kind: 'gift_open', articleId });
+      else if (result.reason === 'meter' && result.counted) deps.analytics.record({ kind: 'meter_unlock', articleId });
       if (result.institution) deps.analytics.record({ kind: 'institution_unlock', articleId, institutionId: result.institution.id, detail: result.institution.via });
       return c.json({
         granted: true, key: result.key.toString('base64url'), keyId: result.keyId, reason: result.reason, ...(result.meter ? { meter: result.meter } : {}),
@@ -221,6 +224,7 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
       const confirm = <MeterConfirm article={article} remaining={decision.meter.remaining + 1} limit={decision.meter.limit} csrf={csrfToken(c)} />;
       return renderArticlePage(c, deps.site, article, confirm, { noindex: true });
     }
+    if (decision.reason === 'gift') deps.analytics.record({ kind: 'gift_open', articleId: article.id });
     const note = decision.reason === 'meter' ? meterNote(decision.meter.remaining) : decision.reason === 'gift' ? 'Ein Geschenk: Dieser Artikel wurde Ihnen freigeschaltet.' : undefined;
     const giftable = decision.reason === 'subscriber' || decision.reason === 'staff';
     const institution = decision.reason === 'institution' ? decision.institution : undefined;
@@ -235,7 +239,10 @@ export function createPaywall(deps: PaywallDeps): PaywallArea {
     const article = await articleOr404(deps.site, c.req.param('slug'));
     const user = readerUser(c);
     if (!user) return c.redirect(loginHref(`/artikel/${article.slug}/klartext`), 303);
-    if (article.access === 'plus') await recordMeterUnlock(db, { user, article, meter: p.meter, now: deps.now() });
+    if (article.access === 'plus') {
+      const recorded = await recordMeterUnlock(db, { user, article, meter: p.meter, now: deps.now() });
+      if (recorded.granted && recorded.reason === 'meter' && recorded.recordUnlock) deps.analytics.record({ kind: 'meter_unlock', articleId: article.id });
+    }
     // Whatever the outcome, the reading page says it: the text when counted, the offer when the meter ran out meanwhile,
     // the request to confirm the address when it is not confirmed (recordMeterUnlock decides that again, under the lock).
     return c.redirect(`/artikel/${article.slug}/klartext`, 303);

@@ -84,7 +84,8 @@ function markupOf(a: Article) {
 export function ArticlePage({ article, premium }: { article: Article; premium?: Child }) {
   const m = markupOf(article);
   return (
-    <article class="article">
+    // id and access level for the page script's view beacon: the same for every reader, like the rest of the page
+    <article class="article" data-article-id={article.id} data-access={article.access}>
       {raw(m.top)}
       <div class="article__body">
         {raw(m.free)}
