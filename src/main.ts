@@ -31,10 +31,11 @@ export async function prepareDatabase(config: Readonly<Config>, logger: Logger):
       if (applied.length) logger.info({ applied }, 'migrations applied');
       // A wrong KLARTEXT_MASTER_KEY (or a rotated-away one) stops the start with one line, instead of failing every Plus page.
       await assertMasterKeysOpen(store.db, loadMasterKeyRing(config.dataDir, config.masterKey, config.masterKeyPrevious));
+      // the admin first: the demo history brings its own (login-less) readers, and a site without accounts needs a way in
+      const admin = await seedDemoAdminIfNoUsers(store);
       const seeded = await seedDemoIfEmpty(store, config);
       if (seeded) logger.info({ articles: seeded.articles, history: seeded.history }, 'demo newspaper seeded');
       if (await seedOffersIfNone(store)) logger.info('demo offers created (Plus Digital, Plus Digital Jahr, Geschenk-Abo)');
-      const admin = await seedDemoAdminIfNoUsers(store);
       if (admin) {
         logger.info({ email: admin.email }, 'demo admin created');
         if (config.logLevel !== 'silent') process.stdout.write(`\nKlartext: Administrator-Konto angelegt (erster Start, noch keine Konten)\n  E-Mail:   ${admin.email}\n  Passwort: ${admin.password}\n  Anmelden unter /anmelden; das Passwort wird nicht noch einmal angezeigt.\n\n`);

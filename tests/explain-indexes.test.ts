@@ -22,8 +22,11 @@ import { TestBrowser } from '../src/testing/test-browser.ts';
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Index Cond'?: string; Plans?: PlanNode[] }
 interface Explained { label: string; sql: string; nodes: PlanNode[] }
 
-/** Tables that stay small however big the paper gets: reading them whole is fine. */
-const SMALL_TABLES = new Set(['sections', 'authors', 'offers']);
+/**
+ * Tables that stay small however big the paper gets: reading them whole is fine. Experiments and institutions are
+ * made by hand in /verlag (dozens of rows); the running experiment and the institutions' directory are read into memory.
+ */
+const SMALL_TABLES = new Set(['sections', 'authors', 'offers', 'experiments', 'experiment_variants', 'institutions', 'institution_networks', 'institution_domains']);
 
 const flatten = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(flatten)];
 /** A listing served by one of these indexes in its own order: the index is read, and nothing is sorted afterwards. */

@@ -29,6 +29,8 @@ test('serve seeds the demo, answers, and exits 0 on SIGTERM', async () => {
   assert.match(await front.text(), /Brackenauer Kreisbote/);
   await fs.access(path.join(dataDir, 'klartext.sqlite'));
   assert.match(stdout, /demo newspaper seeded/);
+  // the demo history brings readers of its own: the first start's admin account must still be made (and shown once)
+  assert.match(stdout, /Administrator-Konto angelegt[^\n]*\n\s+E-Mail:\s+admin@klartext\.example\n\s+Passwort: \S{12,}/);
   assert.match(stdout, new RegExp(`Klartext läuft auf http://localhost:${port} \\(.*KLARTEXT_PUBLIC_URL`), 'the pinned origin is the listened port, with a hint');
   child.kill('SIGTERM');
   assert.equal(await exited, 0);

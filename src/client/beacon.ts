@@ -1,5 +1,6 @@
 // Insights from the page itself (the cached page is the same for everyone): view, paywall and offer-click beacons, and the browser's own memory of the last Plus paywall for attribution.
 import { ATTRIBUTION_STORAGE_KEY, attributionOf } from '../analytics/attribution.ts';
+import { privacySignal } from './offer-variant.ts';
 
 /** What the unlock endpoint answers a reader it turns away (the fields the meter state is read from). */
 export interface Denial { need?: string; signedIn?: boolean; meter?: { limit: number; used: number; remaining?: number } }
@@ -8,7 +9,7 @@ interface BeaconEvent { k: 'view' | 'paywall' | 'offer_click'; a: string; o?: st
 
 const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
 /** Global Privacy Control or Do Not Track: then nothing is sent and nothing is written, not even the attribution memory. */
-const optedOut = (): boolean => nav.globalPrivacyControl === true || nav.doNotTrack === '1' || (window as { doNotTrack?: string }).doNotTrack === '1';
+const optedOut = (): boolean => privacySignal(nav);
 
 /** One random id per page view: lets the server drop a beacon sent twice, and says nothing about the reader (never stored anywhere). */
 function pageViewId(): string {

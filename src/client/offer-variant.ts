@@ -5,7 +5,9 @@ export const AB_STORAGE_KEY = 'klartext:ab';
 
 /** Global Privacy Control or Do Not Track: then nothing is stored and every page view draws anew. */
 export function privacySignal(nav: Pick<Navigator, 'doNotTrack'> & { globalPrivacyControl?: boolean } = navigator): boolean {
-  return nav.globalPrivacyControl === true || nav.doNotTrack === '1';
+  // older Safari and Edge put the DNT flag on window, not navigator
+  const windowDnt = typeof window !== 'undefined' && (window as { doNotTrack?: string }).doNotTrack === '1';
+  return nav.globalPrivacyControl === true || nav.doNotTrack === '1' || windowDnt;
 }
 
 const validNumber = (s: string | null): number | null => {

@@ -10,8 +10,6 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import { connect, type Store } from '../../src/db/index.ts';
 import { createUser, TEST_HASHING } from '../../src/accounts/index.ts';
-import { berlinDate } from '../../src/berlin-time.ts';
-import { insertRollupHistory } from '../../src/analytics/insights.fixtures.ts';
 import { chromiumMissing, launchBrowser } from '../../src/testing/browser.ts';
 
 let server: { close: () => Promise<void>; port: number };
@@ -30,8 +28,7 @@ before(async () => {
   server = await startServer(config);
   origin = `http://127.0.0.1:${server.port}`;
   store = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  // 120 days of rollups for the demo paper's articles (the demo history of `klartext seed` is not needed for this test)
-  await insertRollupHistory(store.db, { today: berlinDate(new Date()), days: 120 });
+  // no data of its own: the first start's demo history (two years of rollups, contracts, an experiment, a library) is what a new user sees
   await createUser(store.db, { email: 'verlag@example.de', password: PW, role: 'publisher' }, { hashing: TEST_HASHING });
   browser = await launchBrowser();
 });
@@ -60,7 +57,9 @@ test('the publisher role sees the overview with drawn charts, and the funnel CSV
   }
   const line = page.locator('svg.chart__svg g[stroke-width="2.25"] path').first();
   assert.ok(((await line.getAttribute('d')) ?? '').length > 200, 'the views line runs through the days');
-  assert.match(await page.locator('.figures__value').first().innerText(), /^\d{1,3}(\.\d{3})+$/, 'German thousands');
+  const figures = await page.locator('.figures__value').allInnerTexts();
+  assert.ok(figures.some((f) => /^\d{1,3}(\.\d{3})+$/.test(f)), `German thousands among ${figures.join(' | ')}`);
+  assert.ok(figures.some((f) => /^\d{1,3}(\.\d{3})*,\d{2}\s€$/.test(f)), `the revenue figures in euros among ${figures.join(' | ')}`);
   if (shots) await page.screenshot({ path: path.join(shots, 'verlag-1280.png'), fullPage: true });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#trichter ~ a.csv-link, .insights__head a.csv-link').first().click()]);
@@ -78,6 +77,19 @@ test('the publisher role sees the overview with drawn charts, and the funnel CSV
   assert.ok(rows.length > 6, 'one line per article');
   assert.match(rows[0]!, /"Artikel";"Adresse";"Ressort";"Zugang";"Aufrufe"/);
   if (shots) await page.screenshot({ path: path.join(shots, 'verlag-artikel-1280.png'), fullPage: true });
+
+  // the revenue page draws the contracts of the demo history: weekly MRR and flows, subscriptions by offer; its CSV downloads
+  await page.goto(`${origin}/verlag/umsatz?zeitraum=12m`);
+  assert.equal(await page.locator('h1').innerText(), 'Umsatz');
+  assert.ok(await page.locator('svg.chart__svg').count() >= 2, 'revenue charts');
+  const [weeks] = await Promise.all([page.waitForEvent('download'), page.locator('a[href*="tabelle=wochen"]').first().click()]);
+  assert.ok((await fs.readFile((await weeks.path())!, 'utf8')).trimEnd().split('\r\n').length > 50, 'a line per week of the year');
+  // the demo's ended experiment with its verdict, and the demo library
+  await page.goto(`${origin}/verlag/experimente`);
+  await page.locator('a[href^="/verlag/experimente/"]').first().click();
+  assert.ok(await page.locator('svg.chart__svg').count() >= 1, 'the experiment chart');
+  await page.goto(`${origin}/verlag/institutionen`);
+  assert.match(await page.locator('main').innerText(), /Stadtbibliothek Brackenau/);
   assert.deepEqual(violations, [], 'no inline style or script was blocked');
 
   if (shots) {

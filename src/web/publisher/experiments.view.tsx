@@ -32,7 +32,7 @@ const offerLabel = (offerId: string | null, offers: OfferNames): string => (offe
 
 export function ExperimentListPage({ experiments, totals, canEdit, notice }: { experiments: Experiment[]; totals: Map<string, VariantCounts>; canEdit: boolean; notice?: string | undefined }) {
   return (
-    <PublisherFrame title="Experimente" active={EXPERIMENTS_PATH} notice={notice}
+    <PublisherFrame title="Experimente" active={EXPERIMENTS_PATH} notice={notice} insightsOnly={!canEdit}
       meta="Varianten der Angebotsbox auf Plus-Artikeln im Vergleich: Überschrift, Text und beworbenes Angebot. Die Zuteilung geschieht im Browser der Leserinnen und Leser, ohne Profil und ohne Cookie.">
       <p class="publisher__tools experiments__tools">
         {canEdit && <a class="button button--small" href={`${EXPERIMENTS_PATH}/neu`}>Neues Experiment</a>}
@@ -120,7 +120,7 @@ export function ExperimentDetailPage({ results, offers, canEdit, csrf, notice, p
   const winner = results.variants.some((r) => r.comparison?.outcome === 'better');
   const summaryClass = `experiments__summary${winner ? ' experiments__summary--better' : undecided ? ' experiments__summary--open' : ''}`;
   return (
-    <PublisherFrame title={e.name} active={EXPERIMENTS_PATH} notice={notice} meta={<><StateChip state={e.state} /> {when(e)}</>}>
+    <PublisherFrame title={e.name} active={EXPERIMENTS_PATH} notice={notice} insightsOnly={!canEdit} meta={<><StateChip state={e.state} /> {when(e)}</>}>
       <p class="publisher__tools"><a href={EXPERIMENTS_PATH}>← Alle Experimente</a>{e.state !== 'draft' && <> · <a href={`${experimentPath(e.id)}?format=csv`} download>Ergebnisse als CSV</a></>}</p>
       {problem && <Notice kind="warning">{problem}</Notice>}
       {canEdit && <Actions experiment={e} csrf={csrf} />}

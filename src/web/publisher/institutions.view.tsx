@@ -53,7 +53,7 @@ export function InstitutionListPage({ items, range, admin, today, notice }: { it
   const total = items.reduce((n, i) => n + i.unlocks, 0);
   const active = items.filter((i) => i.status === 'active').length;
   return (
-    <PublisherFrame title="Institutionen" active="/verlag/institutionen" notice={notice}
+    <PublisherFrame title="Institutionen" active="/verlag/institutionen" notice={notice} insightsOnly={!admin}
       meta="Schulen, Bibliotheken und Unternehmen lesen Plus über ihr Netzwerk oder mit bestätigten Adressen ihrer E-Mail-Domain.">
       <div class="institutions__bar">
         <RangeForm action="/verlag/institutionen" range={range} />
@@ -114,7 +114,7 @@ export function InstitutionDetailPage({ institution: i, members, range, unlocksB
   const admin = members !== null;
   const total = unlocksByDay.reduce((n, p) => n + p.y, 0);
   return (
-    <PublisherFrame title={i.name} active="/verlag/institutionen" notice={notice}
+    <PublisherFrame title={i.name} active="/verlag/institutionen" notice={notice} insightsOnly={!admin}
       meta={<>{INSTITUTION_KIND_LABELS[i.kind]} <StatusBadge status={i.status} /></>}>
       <p class="publisher__tools"><a href="/verlag/institutionen">← Alle Institutionen</a>
         {admin && i.status !== 'revoked' && <> · <a href={`/verlag/institutionen/${i.id}/bearbeiten`}>Bearbeiten</a></>}</p>

@@ -9,6 +9,8 @@ import { csvResponse, wantsCsv } from './csv.ts';
 import { addDaysTo, rangeOfRequest, type DayRange, type RangeChoice } from './date-range.ts';
 import { renderPublisherPage, viewerOf, type PublisherContext, type PublisherRouteDeps } from './publisher-context.ts';
 import { OverviewPage, type OverviewData } from './overview.view.tsx';
+import { BlockHead, hrefWith, KeyFigures, rangeParams, type Figure } from './insights.view.tsx';
+import { revenueSummary } from '../../billing/index.ts';
 
 /** Longer ranges are drawn per week: 730 daily points are a smear, 105 weekly ones a shape. */
 const WEEKLY_FROM_DAYS = 93;
@@ -41,12 +43,21 @@ export function seriesOf(rows: readonly DayCount[], span: DayRange, value: (r: D
 
 const of = (kind: string, part: 'total' | 'funnel') => (r: DayCount) => (r.kind === kind ? r[part] : 0);
 
-/**
- * H2b's key revenue figures (`revenueSummary(db, range)` from the billing index: MRR, active subscriptions, churn …)
- * belong in this slot, above the funnel. Until that part is merged, the overview shows nothing there.
- */
-async function revenueSlot(_c: PublisherContext, _deps: PublisherRouteDeps, _choice: RangeChoice): Promise<Child> {
-  return null;
+/** The revenue page's lead figures (MRR, paying subscriptions, ARPU, churn) against the previous range, with a link to the page. */
+async function revenueSlot(_c: PublisherContext, deps: PublisherRouteDeps, choice: RangeChoice): Promise<Child> {
+  const { current: cur, previous: prev } = await revenueSummary(deps.site.db, choice.range, choice.previous, deps.site.now());
+  const figures: Figure[] = [
+    { label: 'MRR am Ende', value: cur.mrrCents, format: 'euro-cents', change: changeOf(cur.mrrCents, prev.mrrCents), note: 'je Monat, brutto' },
+    { label: 'Zahlende Abos', value: cur.paying, format: 'count', change: changeOf(cur.paying, prev.paying) },
+  ];
+  if (cur.arpuCents !== null) figures.push({ label: 'Umsatz je Abo (ARPU)', value: cur.arpuCents, format: 'euro-cents', ...(prev.arpuCents !== null ? { change: changeOf(cur.arpuCents, prev.arpuCents) } : {}) });
+  if (cur.churn.rate !== null) figures.push({ label: 'Churn-Rate', value: cur.churn.rate, format: 'percent', betterWhenLower: true, ...(prev.churn.rate !== null ? { change: changeOf(cur.churn.rate, prev.churn.rate) } : {}) });
+  return (
+    <>
+      <BlockHead id="umsatz" title="Umsatz"><a class="insights__more" href={hrefWith('/verlag/umsatz', rangeParams(choice))}>Alle Umsatzzahlen</a></BlockHead>
+      <KeyFigures figures={figures} label="Umsatz" />
+    </>
+  );
 }
 
 export function overviewRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {

@@ -20,7 +20,7 @@ export interface OverviewData {
   orders: ChartSeries[];
   top: ArticleInsight[];
   institutions: InstitutionUse[];
-  /** H2b's revenue key figures, when that part is there */
+  /** the revenue page's lead figures (revenueSlot) */
   revenue: Child;
 }
 

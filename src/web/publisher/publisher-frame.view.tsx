@@ -15,8 +15,6 @@ const ADMIN_NAV = [
   { href: '/verlag/kuendigungen', label: 'Kündigungen' },
   { href: '/verlag/angebote', label: 'Angebote' },
   { href: '/verlag/aufgaben', label: 'Aufgaben' },
-  { href: '/verlag/experimente', label: 'Experimente' },
-  { href: '/verlag/institutionen', label: 'Institutionen' },
 ] as const;
 
 /**

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { activeByOfferAt, revenueSummary, weeklyRevenue } from '../../billing/index.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
-import { renderPublisherPage, type PublisherContext, type PublisherRouteDeps } from './publisher-context.ts';
+import { renderPublisherPage, viewerOf, type PublisherContext, type PublisherRouteDeps } from './publisher-context.ts';
 import { parseRange } from './date-range.ts';
 import { csvLine } from './csv.ts';
 import { REVENUE_TABLES, RevenuePage, revenueTable, type RevenueData, type RevenueTableKey } from './revenue.view.tsx';
@@ -41,7 +41,7 @@ export function revenueRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
         'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store',
       });
     }
-    return renderPublisherPage(c, deps, 'Umsatz', <RevenuePage data={data} />);
+    return renderPublisherPage(c, deps, 'Umsatz', <RevenuePage data={data} insightsOnly={viewerOf(c) === 'publisher'} />);
   });
 
   return app;

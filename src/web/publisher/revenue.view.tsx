@@ -1,7 +1,8 @@
 // The revenue page: range choice, key figures against the previous range, weekly MRR and flows, subscriptions by offer, the definitions, and its tables for CSV.
 import type { OfferShare, RangeFigures, RevenueSummary, WeekPoint } from '../../billing/index.ts';
 import { BarChart, TimeChart, formatValue, type ValueFormat } from './charts.tsx';
-import { RANGE_PRESETS, type RangeChoice } from './date-range.ts';
+import type { RangeChoice } from './date-range.ts';
+import { RangePicker } from './insights.view.tsx';
 import { PublisherFrame } from './publisher-frame.view.tsx';
 
 export interface RevenueData { choice: RangeChoice; summary: RevenueSummary; weeks: WeekPoint[]; offers: OfferShare[] }
@@ -103,28 +104,6 @@ function rangeQuery(choice: RangeChoice): string {
   return choice.preset ? `zeitraum=${choice.preset}` : `von=${choice.range.from}&bis=${choice.range.to}`;
 }
 
-/** Two forms: a preset, or von/bis (sent together, von/bis would win over the preset). */
-function RangeForm({ choice }: { choice: RangeChoice }) {
-  return (
-    <div class="revenue__range">
-      <form class="revenue__range-form" method="get" action="/verlag/umsatz">
-        <div class="field">
-          <label for="r-zeitraum">Zeitraum</label>
-          <select id="r-zeitraum" name="zeitraum">
-            {Object.entries(RANGE_PRESETS).map(([k, p]) => <option value={k} selected={choice.preset === k}>{p.label}</option>)}
-          </select>
-        </div>
-        <button class="button" type="submit">Anzeigen</button>
-      </form>
-      <form class="revenue__range-form" method="get" action="/verlag/umsatz">
-        <div class="field"><label for="r-von">von</label><input id="r-von" name="von" type="date" required value={choice.range.from} /></div>
-        <div class="field"><label for="r-bis">bis einschließlich</label><input id="r-bis" name="bis" type="date" required value={choice.range.to} /></div>
-        <button class="button button--ghost" type="submit">Eigenen Zeitraum anzeigen</button>
-      </form>
-    </div>
-  );
-}
-
 function DataTable({ table, caption, numeric }: { table: { head: string[]; rows: string[][] }; caption: string; numeric: number }) {
   return (
     <div class="publisher__table-wrap">
@@ -141,15 +120,15 @@ function CsvLink({ choice, table }: { choice: RangeChoice; table: RevenueTableKe
   return <a class="revenue__csv" href={`/verlag/umsatz?${rangeQuery(choice)}&format=csv&tabelle=${table}`}>Als CSV herunterladen</a>;
 }
 
-export function RevenuePage({ data }: { data: RevenueData }) {
+export function RevenuePage({ data, insightsOnly }: { data: RevenueData; insightsOnly: boolean }) {
   const { choice, summary, weeks, offers } = data;
   const figures = figuresOf(summary.current, summary.previous);
   const period = `${germanDay(choice.range.from)} – ${germanDay(choice.range.to)}`;
   const before = `${germanDay(choice.previous.from)} – ${germanDay(choice.previous.to)}`;
   const weekTable = revenueTable(data, 'wochen');
   return (
-    <PublisherFrame title="Umsatz" active="/verlag/umsatz" meta={<>{period} · verglichen mit {before}</>}>
-      <RangeForm choice={choice} />
+    <PublisherFrame title="Umsatz" active="/verlag/umsatz" meta={<>{period} · verglichen mit {before}</>} insightsOnly={insightsOnly}>
+      <RangePicker path="/verlag/umsatz" choice={choice} />
 
       <section class="revenue__figures" aria-label="Kennzahlen">
         {figures.map((f) => (
