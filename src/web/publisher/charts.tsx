@@ -182,8 +182,10 @@ export function TimeChart(props: TimeChartProps) {
 export function BarChart(props: BarChartProps) {
   const data = props.bars.map((b, i) => ({ ...b, key: `${i}`, text: `${formatValue(b.value, props.format)}${b.note ? ` · ${b.note}` : ''}` }));
   const max = Math.max(0, ...data.map((d) => d.value));
+  // room for the longest label (about 7 px a character at the axis' size), within reason
+  const marginLeft = Math.min(320, Math.max(120, 16 + 7 * Math.max(0, ...data.map((d) => d.label.length))));
   const svg = data.length === 0 ? '' : svgOf({
-    width: WIDTH, height: 34 * data.length + 12, marginLeft: 190, marginRight: 150, marginTop: 4, marginBottom: 8,
+    width: WIDTH, height: 34 * data.length + 12, marginLeft, marginRight: 150, marginTop: 4, marginBottom: 8,
     x: { axis: null, domain: [0, max > 0 ? max : 1] },
     y: { axis: 'left', label: null, domain: data.map((d) => d.key), tickFormat: (k: string) => data[Number(k)]!.label, tickSize: 0, padding: 0.28 },
     marks: [

@@ -123,11 +123,9 @@ function CsvLink({ choice, table }: { choice: RangeChoice; table: RevenueTableKe
 export function RevenuePage({ data, insightsOnly }: { data: RevenueData; insightsOnly: boolean }) {
   const { choice, summary, weeks, offers } = data;
   const figures = figuresOf(summary.current, summary.previous);
-  const period = `${germanDay(choice.range.from)} – ${germanDay(choice.range.to)}`;
-  const before = `${germanDay(choice.previous.from)} – ${germanDay(choice.previous.to)}`;
   const weekTable = revenueTable(data, 'wochen');
   return (
-    <PublisherFrame title="Umsatz" active="/verlag/umsatz" meta={<>{period} · verglichen mit {before}</>} insightsOnly={insightsOnly}>
+    <PublisherFrame title="Umsatz" active="/verlag/umsatz" insightsOnly={insightsOnly}>
       <RangePicker path="/verlag/umsatz" choice={choice} />
 
       <section class="revenue__figures" aria-label="Kennzahlen">
@@ -171,7 +169,7 @@ export function RevenuePage({ data, insightsOnly }: { data: RevenueData; insight
       <section class="panel revenue__panel" aria-labelledby="offers-title">
         <h2 id="offers-title">Laufende Abos nach Angebot</h2>
         <BarChart title="Laufende Abos am Ende des Zeitraums" format="count" caption="Geschenk- und Freiabos zählen hier mit, zum MRR tragen sie nichts bei."
-          bars={offers.map((o) => ({ label: o.kind === 'paid' ? o.offerName : `${o.offerName} (${KIND_LABELS[o.kind]})`, value: o.count }))} />
+          bars={offers.map((o) => ({ label: o.offerName, value: o.count, ...(o.kind === 'paid' ? {} : { note: KIND_LABELS[o.kind] }) }))} />
         {offers.length === 0 ? <p>Keine laufenden Abos.</p>
           : <DataTable caption="Abos nach Angebot" numeric={2} table={{ head: ['Angebot', 'Art', 'Laufende Abos', 'MRR'], rows: offers.map((o) => [o.offerName, KIND_LABELS[o.kind], formatValue(o.count, 'count'), formatValue(o.mrrCents, 'euro-cents')]) }} />}
         <p class="publisher__tools"><CsvLink choice={choice} table="angebote" /></p>
