@@ -74,6 +74,11 @@ export async function replaceDay<T>(db: Kysely<Database>, day: string, rewrite: 
   return result;
 }
 
+/** Every day from `from` to `to`, both included. */
+export function daysOf(span: { from: string; to: string }): string[] {
+  return Array.from({ length: Math.max(0, daysFromTo(span.from, span.to)) }, (_, i) => shift(span.from, i));
+}
+
 /** Days read from analytics_daily and added (sign 1) or taken away (sign −1). */
 export interface EdgeDays { from: string; to: string; sign: 1 | -1 }
 /** How a range is read: whole months from analytics_article_months (none: null) and a few days from analytics_daily. */
