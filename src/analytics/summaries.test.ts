@@ -118,6 +118,24 @@ for (const engine of testEngines()) {
     }
   });
 
+  test(`[${engine}] rollups of the same day at the same moment (PostgreSQL: on four connections) leave the summaries right`, async () => {
+    const s = await openTestStore(engine);
+    try {
+      await insertInsightPaper(s.db);
+      const now = at('2026-11-28T09:00:00.000Z');
+      const write = (list: AnalyticsEvent[]) => s.db.insertInto('analytics_events').values(list.map((e) => eventRow(e, now))).execute();
+      await write(events('2026-11-02', 'art-stadion', { view: 7, paywall: 3, order: 1 }));
+      await rollUpDay(s.db, '2026-11-02', now);
+      for (let round = 0; round < 3; round++) {
+        await write(events('2026-11-02', 'art-haushalt', { view: 2 + round, paywall: 1 }));
+        await Promise.all(Array.from({ length: 4 }, () => rollUpDay(s.db, '2026-11-02', now, { again: true })));
+        await assertSummariesMatch(s.db, `after concurrent rollups, round ${round + 1}`);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
   test(`[${engine}] summaries after the demo history equal a re-aggregation of its rollups`, async () => {
     const s = await openTestStore(engine);
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'klartext-summaries-'));
