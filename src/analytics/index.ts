@@ -18,4 +18,5 @@ export {
   rollUpDay, runAnalyticsRollup, daysToFinalize, pruneRawEvents, queuePartialRollup, addDays,
   ROLLUP_JOB_KIND, ROLLUP_HOUR_BERLIN, PARTIAL_ROLLUP_EVERY_MS, DEFAULT_RETENTION_DAYS, type RollupReport,
 } from './rollup.service.ts';
+export { rebuildSummaries, monthPlan, type MonthPlan } from './summaries.ts';
 export { createEventFacts, checkedAttribution, paywallArticleOfPath, FACTS_TTL_MS, type EventFacts, type ArticleAccess } from './event-facts.ts';

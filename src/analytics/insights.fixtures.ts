@@ -1,7 +1,8 @@
-// For tests of the insights: a small paper (sections, bylines, articles) and daily rollups written straight into analytics_daily.
+// For tests of the insights: a small paper (sections, bylines, articles) and daily rollups written straight into analytics_daily (with their summaries).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { AnalyticsDailyRow } from '../db/index.ts';
+import { rebuildSummaries } from './summaries.ts';
 
 export const INSIGHT_ARTICLES = {
   haushalt: { id: 'art-haushalt', slug: 'haushalt-in-not', headline: 'Der Haushalt gerät ins Wanken', access: 'plus', section: 'sec-stadt', authors: ['au-ina'] },
@@ -33,7 +34,7 @@ export async function insertInsightPaper(db: Kysely<Database>): Promise<void> {
 
 export type RollupInput = Partial<AnalyticsDailyRow> & Pick<AnalyticsDailyRow, 'day' | 'kind' | 'count'>;
 
-/** Rollup rows; the section is the article's (as the rollup job takes it) unless given. */
+/** Rollup rows; the section is the article's (as the rollup job takes it) unless given. The summaries of their days are rebuilt, as a bulk load must. */
 export async function insertRollups(db: Kysely<Database>, rows: RollupInput[]): Promise<void> {
   const sectionOf = new Map<string, string>(Object.values(INSIGHT_ARTICLES).map((a) => [a.id, a.section]));
   if (rows.length === 0) return;
@@ -41,6 +42,8 @@ export async function insertRollups(db: Kysely<Database>, rows: RollupInput[]): 
     day: r.day, kind: r.kind, count: r.count, article_id: r.article_id ?? '', offer_id: r.offer_id ?? '', variant_id: r.variant_id ?? '',
     institution_id: r.institution_id ?? '', detail: r.detail ?? '', section_id: r.section_id ?? sectionOf.get(r.article_id ?? '') ?? '',
   }))).execute();
+  const days = rows.map((r) => r.day).sort();
+  await rebuildSummaries(db, days[0]!, days.at(-1)!);
 }
 
 const A = INSIGHT_ARTICLES;

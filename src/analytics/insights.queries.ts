@@ -1,17 +1,18 @@
-// What the publisher dashboard reads: funnel and event counts per day, per article, section and author, and institution use — all from the daily rollups (analytics_daily), never from raw events.
+// What the publisher dashboard reads: funnel and event counts per day, per article, section and author, and institution use — from the rollups (analytics_daily) and their summaries (migration 015), never from raw events.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ArticleRow, Database } from '../db/index.ts';
 import { emptyFunnelCounts, rate, type FunnelCounts, type FunnelKind } from './funnel.ts';
+import { daysOf, monthPlan } from './summaries.ts';
 
 /** Berlin days, both included (the web layer's DayRange fits). */
 export interface DaySpan { from: string; to: string }
 
 /**
- * Whether a rollup row counts toward the funnel: views only of Plus articles (detail = access), paywall and clicks
+ * Whether a row of day totals counts toward the funnel: views only of Plus articles (detail = access), paywall and clicks
  * always, checkouts and orders only when an article is attributed (they came from a paywall, not from /abo).
  */
 const IN_FUNNEL = sql<number>`case when (kind = 'view' and detail = 'plus') or kind in ('paywall', 'offer_click')
-  or (kind in ('checkout', 'order') and article_id <> '') then ${sql.ref('count')} else 0 end`;
+  or (kind in ('checkout', 'order') and attributed = 1) then ${sql.ref('count')} else 0 end`;
 
 export interface DayCount {
   day: string;
@@ -27,7 +28,8 @@ export interface DayCount {
  * and the range before it together (adjacent spans, one index range), then splits.
  */
 export async function dailyCounts(db: Kysely<Database>, span: DaySpan, kinds?: readonly string[]): Promise<DayCount[]> {
-  let q = db.selectFrom('analytics_daily')
+  // analytics_day_totals: the sums of analytics_daily per day, kind, detail and attributed (about twenty rows a day)
+  let q = db.selectFrom('analytics_day_totals')
     .select(['day', 'kind', sql<number>`sum(${sql.ref('count')})`.as('total'), sql<number>`sum(${IN_FUNNEL})`.as('funnel')])
     .where('day', '>=', span.from).where('day', '<=', span.to);
   if (kinds) q = q.where('kind', 'in', [...kinds]);
@@ -83,21 +85,45 @@ export interface ArticleQuery {
 
 const REACH_KINDS = ['view', 'paywall', 'order', 'registration'] as const;
 const sumOf = (kind: string): RawBuilder<number> => sql<number>`sum(case when kind = ${kind} then ${sql.ref('count')} else 0 end)`;
+type ReachFilter = { sectionId?: string | undefined; authorId?: string | undefined };
 
-/** Rollup rows of the reach kinds for articles in the span, optionally one section (as rolled up) or one author. */
-function reachRows(db: Kysely<Database>, span: DaySpan, f: { sectionId?: string | undefined; authorId?: string | undefined } = {}) {
-  let q = db.selectFrom('analytics_daily')
-    .where('day', '>=', span.from).where('day', '<=', span.to)
-    .where('kind', 'in', [...REACH_KINDS]).where('article_id', '<>', '');
-  if (f.sectionId) q = q.where('section_id', '=', f.sectionId);
-  if (f.authorId) q = q.where('article_id', 'in', db.selectFrom('article_authors').select('article_id').where('author_id', '=', f.authorId));
-  return q;
+/**
+ * The reach counts per article and section (as rolled up) in the span, optionally one section or one author: whole
+ * months from analytics_article_months, the days at the edges from analytics_daily, added or taken away (`monthPlan`).
+ * Rows can be zero or, before summing, negative; the callers sum per article or section and keep only what has counts.
+ */
+function reachRows(db: Kysely<Database>, span: DaySpan, f: ReachFilter = {}) {
+  const plan = monthPlan(span);
+  const byAuthor = (authorId: string) => db.selectFrom('article_authors').select('article_id').where('author_id', '=', authorId);
+  const parts = plan.days.map((d) => {
+    const sign = sql.lit(d.sign);
+    let q = db.selectFrom('analytics_daily')
+      .select(['article_id', 'section_id', sql<number>`${sign} * ${sumOf('view')}`.as('views'), sql<number>`${sign} * ${sumOf('paywall')}`.as('paywall'),
+        sql<number>`${sign} * ${sumOf('order')}`.as('orders'), sql<number>`${sign} * ${sumOf('registration')}`.as('registrations')])
+      // the days as a list, not a range: with a range SQLite's statistics sometimes chose a skip-scan of
+      // (article_id, day) with a table lookup per row, 3–5× slower than the covering index analytics_daily_reach
+      // (day, kind, article_id, section_id, count), which equality on each day always picks (EXPLAIN, decision 034)
+      .where('day', 'in', daysOf(d))
+      .where('kind', 'in', [...REACH_KINDS]).where('article_id', '<>', '');
+    if (f.sectionId) q = q.where('section_id', '=', f.sectionId);
+    if (f.authorId) q = q.where('article_id', 'in', byAuthor(f.authorId));
+    return q.groupBy(['article_id', 'section_id']);
+  });
+  let months = db.selectFrom('analytics_article_months')
+    .select(['article_id', 'section_id', 'views', 'paywalls as paywall', 'orders', 'registrations'])
+    .where('month', '>=', plan.months?.from ?? '9999').where('month', '<=', plan.months?.to ?? '0000');
+  if (f.sectionId) months = months.where('section_id', '=', f.sectionId);
+  if (f.authorId) months = months.where('article_id', 'in', byAuthor(f.authorId));
+  return parts.reduce((all, part) => all.unionAll(part), months);
 }
 
-function perArticle(db: Kysely<Database>, span: DaySpan, f: { sectionId?: string | undefined; authorId?: string | undefined } = {}) {
-  return reachRows(db, span, f)
-    .select(['article_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
-    .groupBy('article_id');
+/** Sums of `reachRows` per article; only articles with a view, paywall impression, attributed order or registration. */
+function perArticle(db: Kysely<Database>, span: DaySpan, f: ReachFilter = {}) {
+  return db.selectFrom(reachRows(db, span, f).as('r'))
+    .select(['r.article_id', sql<number>`sum(r.views)`.as('views'), sql<number>`sum(r.paywall)`.as('paywall'), sql<number>`sum(r.orders)`.as('orders'),
+      sql<number>`sum(r.registrations)`.as('registrations')])
+    .groupBy('r.article_id')
+    .having(sql<boolean>`sum(r.views) + sum(r.paywall) + sum(r.orders) + sum(r.registrations) > 0`);
 }
 
 const reachOf = (r: { views: unknown; paywall: unknown; orders: unknown; registrations: unknown }): ReachCounts => {
@@ -136,31 +162,16 @@ export async function articleInsights(db: Kysely<Database>, span: DaySpan, o: Ar
   };
 }
 
-/**
- * The articles with the most attributed orders (the overview's short list), without aggregating every view: orders are
- * few, so they are summed first (kind = order), and views, paywall impressions and registrations are then read for those
- * articles only (by article and day). Articles without orders do not appear; equal order counts go by article id.
- */
+/** The articles with the most attributed orders (the overview's short list); articles without orders do not appear, equal order counts go by article id. */
 export async function topArticlesByOrders(db: Kysely<Database>, span: DaySpan, limit: number): Promise<ArticleInsight[]> {
-  const top = await db.selectFrom('analytics_daily')
-    .select(['article_id', sql<number>`sum(${sql.ref('count')})`.as('orders')])
-    .where('kind', '=', 'order').where('day', '>=', span.from).where('day', '<=', span.to).where('article_id', '<>', '')
-    .groupBy('article_id').orderBy('orders', 'desc').orderBy('article_id').limit(limit).execute();
-  if (top.length === 0) return [];
-  const ids = top.map((t) => t.article_id);
-  const rows = await db.selectFrom(db.selectFrom('analytics_daily')
-    .select(['article_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
-    .where('article_id', 'in', ids).where('day', '>=', span.from).where('day', '<=', span.to).where('kind', 'in', [...REACH_KINDS])
-    .groupBy('article_id').as('a'))
+  const rows = await db.selectFrom(perArticle(db, span).as('a'))
     .leftJoin('articles as ar', 'ar.id', 'a.article_id')
     .leftJoin('sections as s', 's.id', 'ar.section_id')
     .select(['a.article_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 'ar.headline', 'ar.slug', 'ar.access', 's.name as section_name'])
+    .where('a.orders', '>', 0)
+    .orderBy('a.orders', 'desc').orderBy('a.article_id').limit(limit)
     .execute();
-  const byId = new Map(rows.map((r) => [r.article_id, r]));
-  return ids.flatMap((id) => {
-    const r = byId.get(id);
-    return r ? [{ articleId: id, headline: r.headline ?? null, slug: r.slug ?? null, access: r.access ?? null, sectionName: r.section_name ?? null, ...reachOf(r) }] : [];
-  });
+  return rows.map((r) => ({ articleId: r.article_id, headline: r.headline ?? null, slug: r.slug ?? null, access: r.access ?? null, sectionName: r.section_name ?? null, ...reachOf(r) }));
 }
 
 /** How many articles the table has (for a page beyond the last one, where the window count is not there). */
@@ -171,9 +182,11 @@ async function countArticles(db: Kysely<Database>, span: DaySpan, o: ArticleQuer
 
 /** Per section (as it was when the day was rolled up), every section with counts, most views first. */
 export async function sectionInsights(db: Kysely<Database>, span: DaySpan): Promise<GroupInsight[]> {
-  const rows = await db.selectFrom(reachRows(db, span)
-    .select(['section_id', sumOf('view').as('views'), sumOf('paywall').as('paywall'), sumOf('order').as('orders'), sumOf('registration').as('registrations')])
-    .groupBy('section_id').as('a'))
+  const rows = await db.selectFrom(db.selectFrom(reachRows(db, span).as('r'))
+    .select(['r.section_id', sql<number>`sum(r.views)`.as('views'), sql<number>`sum(r.paywall)`.as('paywall'), sql<number>`sum(r.orders)`.as('orders'),
+      sql<number>`sum(r.registrations)`.as('registrations')])
+    .groupBy('r.section_id')
+    .having(sql<boolean>`sum(r.views) + sum(r.paywall) + sum(r.orders) + sum(r.registrations) > 0`).as('a'))
     .leftJoin('sections as s', 's.id', 'a.section_id')
     .select(['a.section_id', 'a.views', 'a.paywall', 'a.orders', 'a.registrations', 's.name', 's.slug'])
     .orderBy('a.views', 'desc').orderBy('a.section_id').execute();

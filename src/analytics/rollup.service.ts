@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { berlinDate } from '../berlin-time.ts';
 import type { AnalyticsDailyRow, Database } from '../db/index.ts';
 import { enqueueJob } from '../jobs/index.ts';
+import { replaceDay } from './summaries.ts';
 
 export const ROLLUP_JOB_KIND = 'analytics-rollup';
 /** Berlin hour from which yesterday is rolled up for good: after midnight, with the last batches of the day long written. */
@@ -29,32 +30,40 @@ export function addDays(day: string, n: number): string {
 export async function rollUpDay(db: Kysely<Database>, day: string, now: Date, o: { again?: boolean } = {}): Promise<{ rows: number; skipped: boolean }> {
   const final = day < berlinDate(now) ? 1 : 0;
   return db.transaction().execute(async (trx) => {
-    const known = await trx.selectFrom('analytics_rollup_days').select('final').where('day', '=', day).executeTakeFirst();
-    if (known?.final === 1 && !o.again) return { rows: 0, skipped: true };
-    await trx.deleteFrom('analytics_daily').where('day', '=', day).execute();
-    const grouped = await trx.selectFrom('analytics_events as e')
-      .leftJoin('articles as a', 'a.id', 'e.article_id')
-      .where('e.day', '=', day)
-      .select([
-        'e.kind',
-        sql<string>`coalesce(e.article_id, '')`.as('article_id'),
-        sql<string>`coalesce(e.offer_id, '')`.as('offer_id'),
-        sql<string>`coalesce(e.variant_id, '')`.as('variant_id'),
-        sql<string>`coalesce(e.institution_id, '')`.as('institution_id'),
-        sql<string>`coalesce(e.detail, '')`.as('detail'),
-        sql<string>`coalesce(min(a.section_id), '')`.as('section_id'),
-        sql<number | string>`count(*)`.as('count'),
-      ])
-      .groupBy(['e.kind', 'e.article_id', 'e.offer_id', 'e.variant_id', 'e.institution_id', 'e.detail'])
-      .execute();
-    const rows: AnalyticsDailyRow[] = grouped.map((g) => ({ ...g, day, count: Number(g.count) }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      // A concurrent rollup of the same day (two processes on PostgreSQL) inserts the same counts: the later one overwrites.
-      await trx.insertInto('analytics_daily').values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.columns(['day', 'kind', 'article_id', 'offer_id', 'variant_id', 'institution_id', 'detail'])
-          .doUpdateSet((eb) => ({ count: eb.ref('excluded.count'), section_id: eb.ref('excluded.section_id') })))
+    // Written first: a second rollup of the same day (another process, on PostgreSQL) waits here until this one commits and
+    // then sees its rows — the summaries move by differences and must not take a day's counts out twice.
+    const known = await trx.insertInto('analytics_rollup_days').values({ day, rolled_up_at: now.toISOString(), final: 0 })
+      .onConflict((oc) => oc.column('day').doUpdateSet((eb) => ({ final: eb.ref('analytics_rollup_days.final') })))
+      .returning('final').executeTakeFirstOrThrow();
+    if (known.final === 1 && !o.again) return { rows: 0, skipped: true };
+    // the summaries (migration 015) follow in the same transaction: the day's old counts out, the new ones in
+    const rows = await replaceDay(trx, day, async () => {
+      await trx.deleteFrom('analytics_daily').where('day', '=', day).execute();
+      const grouped = await trx.selectFrom('analytics_events as e')
+        .leftJoin('articles as a', 'a.id', 'e.article_id')
+        .where('e.day', '=', day)
+        .select([
+          'e.kind',
+          sql<string>`coalesce(e.article_id, '')`.as('article_id'),
+          sql<string>`coalesce(e.offer_id, '')`.as('offer_id'),
+          sql<string>`coalesce(e.variant_id, '')`.as('variant_id'),
+          sql<string>`coalesce(e.institution_id, '')`.as('institution_id'),
+          sql<string>`coalesce(e.detail, '')`.as('detail'),
+          sql<string>`coalesce(min(a.section_id), '')`.as('section_id'),
+          sql<number | string>`count(*)`.as('count'),
+        ])
+        .groupBy(['e.kind', 'e.article_id', 'e.offer_id', 'e.variant_id', 'e.institution_id', 'e.detail'])
         .execute();
-    }
+      const rows: AnalyticsDailyRow[] = grouped.map((g) => ({ ...g, day, count: Number(g.count) }));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        // A concurrent rollup of the same day (two processes on PostgreSQL) inserts the same counts: the later one overwrites.
+        await trx.insertInto('analytics_daily').values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.columns(['day', 'kind', 'article_id', 'offer_id', 'variant_id', 'institution_id', 'detail'])
+            .doUpdateSet((eb) => ({ count: eb.ref('excluded.count'), section_id: eb.ref('excluded.section_id') })))
+          .execute();
+      }
+      return rows;
+    });
     await trx.insertInto('analytics_rollup_days').values({ day, rolled_up_at: now.toISOString(), final })
       .onConflict((oc) => oc.column('day').doUpdateSet({ rolled_up_at: now.toISOString(), final }))
       .execute();

@@ -239,6 +239,11 @@ export interface AnalyticsDailyRow {
   day: string; kind: string; article_id: string; offer_id: string; variant_id: string; institution_id: string; detail: string; section_id: string; count: number;
 }
 export interface AnalyticsRollupDayRow { day: string; rolled_up_at: string; final: number }
+/** Insight summaries (migration 015): site-wide sums per day, and per article, section (as rolled up) and month. */
+export interface AnalyticsDayTotalRow { day: string; kind: string; detail: string; attributed: number; count: number }
+export interface AnalyticsArticleMonthRow {
+  month: string; article_id: string; section_id: string; views: number; paywalls: number; clicks: number; checkouts: number; orders: number; registrations: number;
+}
 export interface ExperimentRow { id: string; name: string; state: 'draft' | 'running' | 'ended'; created_by: string | null; created_at: string; started_at: string | null; ended_at: string | null }
 export interface ExperimentVariantRow { id: string; experiment_id: string; key: string; headline: string; body: string; offer_id: string | null; share: number; position: number }
 export interface InstitutionRow {
@@ -286,6 +291,8 @@ export interface Database {
   analytics_events: AnalyticsEventRow;
   analytics_daily: AnalyticsDailyRow;
   analytics_rollup_days: AnalyticsRollupDayRow;
+  analytics_day_totals: AnalyticsDayTotalRow;
+  analytics_article_months: AnalyticsArticleMonthRow;
   experiments: ExperimentRow;
   experiment_variants: ExperimentVariantRow;
   institutions: InstitutionRow;

@@ -6,6 +6,7 @@ import type {
 } from '../db/index.ts';
 import { sha256 } from '../db/index.ts';
 import { recordContentChange } from '../content/index.ts';
+import { rebuildSummaries } from '../analytics/index.ts';
 import {
   addDays, addMonths, berlinDate, berlinMidnight, earliestEnd, endToEndId, findOffer, newSubscriptionRow, periodMonths, planChange,
   type ApplyOptions, type LifecycleEvent, type Offer,
@@ -582,6 +583,8 @@ async function writeHistory(trx: Transaction<Database>, caps: DialectCapabilitie
   await withoutSecondaryIndexes(trx, sqlite, 'analytics_events', () => put('analytics_events', EVENT_COLUMNS, () => plan.raw));
   await withoutSecondaryIndexes(trx, sqlite, 'analytics_daily', () => put('analytics_daily', DAILY_COLUMNS, rows(plan.daily, DAILY_COLUMNS)));
   await put('analytics_rollup_days', ['day', 'rolled_up_at', 'final'], rows(plan.rollupDays, ['day', 'rolled_up_at', 'final']));
+  // the dashboard reads long ranges from the summaries (migration 015): the rollups were written past the rollup job
+  if (plan.rollupDays.length) await rebuildSummaries(trx, plan.rollupDays[0]!.day, plan.rollupDays.at(-1)!.day);
   // the archive shows up in sections, feeds and sitemaps of running processes once this commits
   if (!plan.archive.length) return;
   const sectionSlugs = new Map([...paper.sections].map(([slug, id]) => [id, slug]));

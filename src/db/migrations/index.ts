@@ -15,6 +15,7 @@ import * as m011 from './011-search-rowids.ts';
 import * as m012 from './012-listing-indexes.ts';
 import * as m013 from './013-insights.ts';
 import * as m014 from './014-experiments.ts';
+import * as m015 from './015-insight-summaries.ts';
 
 type Step = (db: Kysely<unknown>, caps: DialectCapabilities) => Promise<void>;
 const steps: Record<string, Step> = {
@@ -32,6 +33,7 @@ const steps: Record<string, Step> = {
   '012-listing-indexes': m012.up,
   '013-insights': m013.up,
   '014-experiments': m014.up,
+  '015-insight-summaries': m015.up,
 };
 
 export function migrationsFor(caps: DialectCapabilities): Record<string, Migration> {
