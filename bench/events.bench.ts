@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDashboardBenchAll } from './dashboard.bench.ts';
 import { fmt, load, loadTool, startKlartext } from './bench-servers.ts';
 
 const SLUG = 'digitalbuero-im-rathaus';
@@ -157,4 +158,10 @@ export async function runIngestBench(o: { seconds?: number; rounds?: number; bea
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runIngestBench();
+// `npm run bench:events`: both numbers of issue 12 — the ingest beside guest pages, then the dashboard over 10 million raw
+// events and two years of rollups (BENCH_SKIP_DASHBOARD=1 runs the first half only; `npm run bench:dashboard` the second).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const ingest = await runIngestBench();
+  const dashboard = process.env.BENCH_SKIP_DASHBOARD === '1' ? null : await runDashboardBenchAll();
+  console.log(`bench:events — ingest ${ingest.ok ? 'OK' : 'BELOW TARGET'}${dashboard === null ? '' : `, dashboard ${dashboard ? 'OK' : 'BELOW TARGET'}`}`);
+}
