@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { Byline, SectionWithUsage } from '../../content/index.ts';
 import type { User } from '../../accounts/index.ts';
-import { CsrfField, ErrorSummary, Field, Notice, type FormState } from '../ui/form.view.tsx';
+import { CsrfField, ErrorSummary, Field, Notice, TextAreaField, type FormState } from '../ui/form.view.tsx';
 
 const TABS = [
   { href: '/redaktion/verwaltung/ressorts', label: 'Ressorts' },
@@ -23,20 +23,6 @@ export function AdminFrame({ active, intro, notice, error, children }: { title: 
       {notice && <Notice>{notice}</Notice>}
       {error && <div class="form-errors" role="alert"><p class="form-errors__title">{error}</p></div>}
       {children}
-    </div>
-  );
-}
-
-/** A multi-line field with the same error wiring as web/ui's Field. */
-export function TextArea({ form, name, label, hint, rows = 3 }: { form: FormState; name: string; label: string; hint?: string; rows?: number }) {
-  const error = form.problems[name];
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={`f-${name}`}>{label}</label>
-      {hint && <p class="field__hint" id={`${name}-hint`}>{hint}</p>}
-      {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
-      <textarea id={`f-${name}`} name={name} rows={rows} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{form.values[name] ?? ''}</textarea>
     </div>
   );
 }
@@ -87,7 +73,7 @@ export function SectionsPage({ sections, form, csrf, notice, error }: { sections
           <CsrfField token={csrf} />
           <Field form={form} name="name" label="Name" required />
           <Field form={form} name="slug" label="Kurzbezeichnung (Adresse)" hint="leer lassen: aus dem Namen; Kleinbuchstaben, Ziffern, Bindestriche. Bleibt nach dem Anlegen fest." />
-          <TextArea form={form} name="description" label="Beschreibung" hint="erscheint auf der Ressortseite; höchstens 500 Zeichen" />
+          <TextAreaField form={form} name="description" label="Beschreibung" hint="erscheint auf der Ressortseite; höchstens 500 Zeichen" />
           <button class="button" type="submit">Ressort anlegen</button>
         </form>
       </section>
@@ -104,7 +90,7 @@ export function SectionEditPage({ section, form, csrf }: { section: SectionWithU
         <CsrfField token={csrf} />
         <p class="nr-adm__fixed">Adresse: <code>/{section.slug}</code> <span class="nr-adm__muted">(fest, damit bestehende Links gültig bleiben)</span></p>
         <Field form={form} name="name" label="Name" required />
-        <TextArea form={form} name="description" label="Beschreibung" hint="erscheint auf der Ressortseite; höchstens 500 Zeichen" />
+        <TextAreaField form={form} name="description" label="Beschreibung" hint="erscheint auf der Ressortseite; höchstens 500 Zeichen" />
         <button class="button" type="submit">Änderungen speichern</button>
       </form>
       <p class="nr-adm__muted">{section.articleCount === 1 ? 'Ein Artikel' : `${section.articleCount} Artikel`} in diesem Ressort.</p>
@@ -165,7 +151,7 @@ function BylineFields({ form, staff, csrf, action, submit }: { form: FormState; 
     <form class="form nr-adm__form" method="post" action={action}>
       <CsrfField token={csrf} />
       <Field form={form} name="name" label="Name" required />
-      <TextArea form={form} name="bio" label="Kurzbiografie" hint="erscheint auf der Autorenseite; höchstens 1000 Zeichen" rows={4} />
+      <TextAreaField form={form} name="bio" label="Kurzbiografie" hint="erscheint auf der Autorenseite; höchstens 1000 Zeichen" rows={4} />
       <AccountSelect form={form} staff={staff} />
       <button class="button" type="submit">{submit}</button>
     </form>

@@ -1,6 +1,6 @@
 // The form for a new offer experiment: a name and two to four variants of the Plus box (headline, copy, offer, share), problems at their fields.
 import { BODY_MAX, HEADLINE_MAX, NAME_MAX, VARIANT_KEYS, variantField, type VariantKey } from '../../analytics/index.ts';
-import { CsrfField, ErrorSummary, Field, type FormState } from '../ui/form.view.tsx';
+import { CsrfField, ErrorSummary, Field, TextAreaField, type FormState } from '../ui/form.view.tsx';
 import { EXPERIMENTS_PATH } from './experiments.view.tsx';
 import { PublisherFrame } from './publisher-frame.view.tsx';
 
@@ -14,19 +14,6 @@ export const EXPERIMENT_LABELS: Record<string, string> = {
 };
 
 export interface OfferChoice { id: string; label: string }
-
-function TextArea({ form, name, label, hint, max }: { form: FormState; name: string; label: string; hint: string; max: number }) {
-  const error = form.problems[name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={`f-${name}`}>{label}</label>
-      <p class="field__hint" id={`${name}-hint`}>{hint}</p>
-      {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
-      <textarea id={`f-${name}`} name={name} rows={3} maxlength={max} aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[`${name}-hint`, error ? `${name}-error` : ''].filter(Boolean).join(' ')}>{form.values[name] ?? ''}</textarea>
-    </div>
-  );
-}
 
 function OfferSelect({ form, name, label, offers, featured }: { form: FormState; name: string; label: string; offers: OfferChoice[]; featured: string }) {
   const error = form.problems[name];
@@ -62,7 +49,7 @@ function VariantFields({ form, k, offers, featured }: { form: FormState; k: Vari
       {k === 'A' && <p class="field__hint">Was Leserinnen und Leser ohne JavaScript sehen, und der Maßstab für alle anderen Varianten.</p>}
       {optional && <p class="field__hint">Leer lassen, wenn Sie weniger Varianten vergleichen.</p>}
       <Field form={form} name={variantField('headline', k)} label="Überschrift" hint={`höchstens ${HEADLINE_MAX} Zeichen`} />
-      <TextArea form={form} name={variantField('body', k)} label="Text unter der Überschrift" hint={`optional, höchstens ${BODY_MAX} Zeichen`} max={BODY_MAX} />
+      <TextAreaField form={form} name={variantField('body', k)} label="Text unter der Überschrift" hint={`optional, höchstens ${BODY_MAX} Zeichen`} maxlength={BODY_MAX} />
       <OfferSelect form={form} name={variantField('offer', k)} label="Beworbenes Angebot" offers={offers} featured={featured} />
       <ShareField form={form} name={variantField('share', k)} label="Anteil an den Seitenaufrufen" />
     </fieldset>

@@ -3,7 +3,7 @@ import {
   INSTITUTION_KIND_LABELS, type Institution, type InstitutionKind, type InstitutionMember, type InstitutionStatus,
 } from '../../access/index.ts';
 import { berlinDate } from '../platform/site-info.ts';
-import { CsrfField, ErrorSummary, Field, PostButton, type FormState } from '../ui/form.view.tsx';
+import { CsrfField, ErrorSummary, Field, PostButton, TextAreaField, type FormState } from '../ui/form.view.tsx';
 import { BarChart, TimeChart, formatValue, type ChartPoint } from './charts.tsx';
 import { RANGE_PRESETS, daysBetween, type RangeChoice } from './date-range.ts';
 import { PublisherFrame } from './publisher-frame.view.tsx';
@@ -177,19 +177,6 @@ export function institutionFormValues(i: Institution): Record<string, string> {
   return { name: i.name, kind: i.kind, seats: i.seats === null ? '' : String(i.seats), endsOn: i.endsOn, networks: i.networks.join('\n'), domains: i.domains.join('\n') };
 }
 
-function TextArea({ form, name, label, hint, rows }: { form: FormState; name: string; label: string; hint: string; rows: number }) {
-  const error = form.problems[name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={`f-${name}`}>{label}</label>
-      <p class="field__hint" id={`${name}-hint`}>{hint}</p>
-      {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
-      <textarea id={`f-${name}`} name={name} rows={rows} spellcheck={false} class="institutions__lines"
-        aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${name}-hint ${name}-error` : `${name}-hint`}>{form.values[name] ?? ''}</textarea>
-    </div>
-  );
-}
-
 export function InstitutionFormPage({ form, id, csrf }: { form: FormState; id: string | null; csrf: string }) {
   const v = form.values;
   const error = (name: string) => form.problems[name];
@@ -217,9 +204,9 @@ export function InstitutionFormPage({ form, id, csrf }: { form: FormState; id: s
               aria-describedby={error('endsOn') ? 'endsOn-hint endsOn-error' : 'endsOn-hint'} />
           </div>
         </div>
-        <TextArea form={form} name="networks" label="Netzwerke" rows={5}
+        <TextAreaField form={form} name="networks" label="Netzwerke" rows={5} lines
           hint="ein Bereich pro Zeile, IPv4 oder IPv6, z. B. 192.0.2.0/24 oder 2001:db8:1::/48; eine einzelne Adresse gilt für sich. Jede und jeder in diesem Netz liest Plus, ohne Konto." />
-        <TextArea form={form} name="domains" label="E-Mail-Domains" rows={3}
+        <TextAreaField form={form} name="domains" label="E-Mail-Domains" rows={3} lines
           hint="eine pro Zeile, z. B. stadtbibliothek-musterstadt.de: Wer ein Konto mit bestätigter Adresse genau dieser Domain hat, belegt beim ersten Lesen einen Platz. Subdomains zählen nicht mit." />
         <button class="button" type="submit">{id ? 'Änderungen speichern' : 'Institution anlegen'}</button>
       </form>

@@ -46,6 +46,21 @@ export function Field({ form, name, label, type = 'text', autocomplete, hint, re
   );
 }
 
+/** A multi-line field with the same label, hint and error wiring as Field; `lines` for one entry per line (no spell check). */
+export function TextAreaField({ form, name, label, hint, rows = 3, maxlength, lines = false }: { form: FormState; name: string; label: string; hint?: string; rows?: number; maxlength?: number; lines?: boolean }) {
+  const error = form.problems[name];
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <label for={`f-${name}`}>{label}</label>
+      {hint && <p class="field__hint" id={`${name}-hint`}>{hint}</p>}
+      {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
+      <textarea id={`f-${name}`} name={name} rows={rows} maxlength={maxlength} spellcheck={lines ? false : undefined} class={lines ? 'field__lines' : undefined}
+        aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{form.values[name] ?? ''}</textarea>
+    </div>
+  );
+}
+
 export function Checkbox({ form, name, children, checked }: { form: FormState; name: string; children: Child; checked?: boolean }) {
   const error = form.problems[name];
   const on = checked ?? form.values[name] === 'on';
