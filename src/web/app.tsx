@@ -224,7 +224,7 @@ export function createApp(deps: AppDeps): KlartextApp {
   const billing = deps.billing ?? createBillingContext({ config, store, mailer, clock: now, siteName: site.site.name, baseUrl: config.publicUrl });
   privateApp.route('/', accountRoutes({ site, mailer, hashing, logger, paymentData: (userId) => paymentDataOfUser(billing, userId), analytics, eventFacts, ...proxyTrust }));
   privateApp.route('/', billingRoutes({ site, billing, mailer, hashing, logger, analytics, eventFacts, ...proxyTrust }));
-  privateApp.route('/', publisherRoutes({ site, billing, logger, institutions }));
+  privateApp.route('/', publisherRoutes({ site, billing, logger, institutions, analytics }));
   privateApp.route('/', newsroomRoutes({ site, logger, previewSlot: paywall.previewSlot }));
   privateApp.route('/', paywall.privateRoutes);
   privateApp.route('/', searchRoutes({ site, now, institutions, trustProxy: config.trustProxy }));

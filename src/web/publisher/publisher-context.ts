@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Logger } from 'pino';
 import type { BillingContext } from '../../billing/index.ts';
+import type { EventRecorder } from '../../analytics/index.ts';
 import type { InstitutionDirectory } from '../../access/index.ts';
 import { DomainError } from '../../domain-error.ts';
 import { HttpError } from '../platform/app-error.ts';
@@ -17,6 +18,8 @@ export interface PublisherRouteDeps {
   logger: Logger;
   /** the unlock path's table of institutions: told when one changes here */
   institutions: InstitutionDirectory;
+  /** insights: a cancellation or termination entered here counts like one the reader sent (never who) */
+  analytics: EventRecorder;
 }
 export type PublisherContext = Context<AppEnv>;
 

@@ -92,6 +92,13 @@ for (const engine of testEngines()) {
     assert.equal((await admin.post(`/verlag/abos/${number}/beenden`, { reason: 'Test beendet' })).status, 303);
     const history = await subscriptionHistory(t.store.db, sub.id);
     assert.deepEqual(history.at(-1), { ...history.at(-1)!, event: 'terminate', to: 'ended', actor: `admin:${adminId}` });
+
+    // an ordinary cancellation entered for a reader, and the termination, count in the insights like the reader's own (no person in them)
+    await contract(t, { number: 'KT-CCCC-4444', holder: 'Clara', email: 'clara@example.de' });
+    assert.equal((await admin.post('/verlag/abos/KT-CCCC-4444/kuendigen', {})).status, 303);
+    await t.klartext.analytics.flush();
+    const events = await t.store.db.selectFrom('analytics_events').select(['kind', 'detail', 'article_id']).where('kind', '=', 'cancellation').orderBy('detail').execute();
+    assert.deepEqual(events, [{ kind: 'cancellation', detail: 'extraordinary', article_id: null }, { kind: 'cancellation', detail: 'ordinary', article_id: null }]);
   }));
 
   test(`[${engine}] a refund books a refund charge, a credit note with negative amounts and a history line with the admin`, () => withApp(engine, async (t) => {

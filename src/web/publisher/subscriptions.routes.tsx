@@ -100,6 +100,7 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     const sub = await findSubscriptionByNumber(db, c.req.param('number'));
     if (!sub) throw new HttpError('not-found', 'Dieses Abo gibt es nicht.');
     await cancelSubscription(billing, sub.id, { actor: `admin:${admin.id}` });
+    deps.analytics.record({ kind: 'cancellation', offerId: sub.offer_id, detail: 'ordinary' });
     return c.redirect(`/verlag/abos/${sub.number}?ok=gekuendigt`, 303);
   });
 
@@ -110,6 +111,7 @@ export function subscriptionRoutes(deps: PublisherRouteDeps): Hono<AppEnv> {
     if (!sub) throw new HttpError('not-found', 'Dieses Abo gibt es nicht.');
     try {
       await terminateSubscription(billing, sub.id, { actor: `admin:${admin.id}`, reason: f.reason ?? '' });
+      deps.analytics.record({ kind: 'cancellation', offerId: sub.offer_id, detail: 'extraordinary' });
       return c.redirect(`/verlag/abos/${sub.number}?ok=beendet`, 303);
     } catch (e) {
       const { status, problems } = problemsOf(e);
