@@ -43,7 +43,8 @@ export async function startPaywallServer(env: Record<string, string> = {}): Prom
     },
     async close() {
       await server.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      // an image variant the browser stopped waiting for may still be written as the server closes: retry, as rm -rf would
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
