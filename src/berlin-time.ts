@@ -73,3 +73,17 @@ export function berlinWallClockOf(at: Date): string {
   const p = berlinParts(at);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
+
+/** A calendar day (YYYY-MM-DD) `days` later (or earlier): pure date arithmetic, no clock and no summer time involved. */
+export function addDays(date: string, days: number): string {
+  const m = DATE.exec(date);
+  if (!m) throw new RangeError(`not a date: ${date}`);
+  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** Monday of the ISO week a calendar day belongs to. */
+export function mondayOf(day: string): string {
+  const dow = new Date(`${day}T12:00:00Z`).getUTCDay();
+  return addDays(day, -((dow + 6) % 7));
+}

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { AnalyticsDailyRow } from '../db/index.ts';
+import { addDays } from '../berlin-time.ts';
 import { rebuildSummaries } from './summaries.ts';
 
 export const INSIGHT_ARTICLES = {
@@ -72,7 +73,6 @@ export const NOVEMBER_ROLLUPS: RollupInput[] = [
   { day: '2026-09-01', kind: 'view', article_id: A.haushalt.id, detail: 'plus', count: 99_999 },
   ];
 
-const dayPlus = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * A lively, deterministic history of rollups for the live articles in the database (for the browser test and
@@ -85,7 +85,7 @@ export async function insertRollupHistory(db: Kysely<Database>, o: { today: stri
   const rows: RollupInput[] = [];
   const weight = articles.map(() => 0.3 + rnd() * 1.7);
   for (let d = o.days - 1; d >= 0; d--) {
-    const day = dayPlus(o.today, -d);
+    const day = addDays(o.today, -d);
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
     const level = (weekday === 0 || weekday === 6 ? 0.7 : 1) * (1 + (o.days - d) / o.days * 0.35) * (0.85 + rnd() * 0.3);
     articles.forEach((a, i) => {

@@ -1,6 +1,6 @@
 // Daily rollups of the raw events (per day, kind, article, offer, variant, institution, detail; section from the article) and the retention of raw events.
 import { sql, type Kysely } from 'kysely';
-import { berlinDate } from '../berlin-time.ts';
+import { addDays, berlinDate } from '../berlin-time.ts';
 import type { AnalyticsDailyRow, Database } from '../db/index.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import { replaceDay } from './summaries.ts';
@@ -16,10 +16,8 @@ const CHUNK = 500;
 /** Days rolled up in one catch-up at most: a server off for years does not block the job for hours; the next run goes on. */
 const MAX_CATCH_UP_DAYS = 400;
 
-/** A Berlin calendar day (YYYY-MM-DD) n days later (or earlier); calendar arithmetic at noon UTC, so summer time cannot shift it. */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
+/** Calendar-day arithmetic (berlin-time.ts), named here for the analytics index. */
+export { addDays };
 
 /**
  * Recomputes the rollup of one Berlin day from its raw events: delete and insert in one transaction, so a reader of the

@@ -1,5 +1,5 @@
 // Contract dates as readers and banks live them: Berlin calendar days, months that end on the 28th to 31st, periods counted from the start day.
-import { berlinDate, berlinMidnight } from '../berlin-time.ts';
+import { addDays, berlinDate, berlinMidnight } from '../berlin-time.ts';
 
 export { berlinDate, berlinMidnight, berlinOffsetHours } from '../berlin-time.ts';
 
@@ -33,12 +33,7 @@ export function addMonths(date: string, months: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-export function addDays(date: string, days: number): string {
-  const m = DATE.exec(date);
-  if (!m) throw new RangeError(`not a date: ${date}`);
-  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-}
+export { addDays };
 
 /** Whole days from `a` to `b` (calendar dates), negative when b is earlier. */
 export function daysBetween(a: string, b: string): number {

@@ -1,5 +1,6 @@
 // Revenue definitions as pure functions: which contract counts when, at what monthly value, and the figures built on that (MRR, churn, ARPU, intro-to-paid).
 // docs/insights.md ("Umsatz") states the same rules in words; revenue.queries.ts computes them in SQL and must agree with these.
+import { mondayOf } from '../berlin-time.ts';
 import { addDays, addMonths, berlinDate, berlinMidnight } from './billing-calendar.ts';
 
 /** The part of a contract the revenue figures read (a `subscriptions` row, mapped). Instants are ISO strings (UTC). */
@@ -72,11 +73,7 @@ export function rangeBounds(range: RevenueRange, now: Date): { start: string; en
 /** The instant just before `iso`: "at the start of the range" means live right before its first midnight. */
 export const justBefore = (iso: string): string => new Date(Date.parse(iso) - MS).toISOString();
 
-/** Monday (Berlin day) of the ISO week a Berlin day belongs to. */
-export function mondayOf(day: string): string {
-  const dow = new Date(`${day}T12:00:00Z`).getUTCDay();
-  return addDays(day, -((dow + 6) % 7));
-}
+export { mondayOf };
 
 export interface WeekSlot {
   /** the week's Monday, YYYY-MM-DD (the chart's x) */

@@ -1,6 +1,6 @@
 // The date range of an insights page: `?von=YYYY-MM-DD&bis=YYYY-MM-DD` (Berlin days, both included) or `?zeitraum=…`, and the range before it to compare with.
 import { HttpError } from '../platform/app-error.ts';
-import { berlinDate, berlinMidnight } from '../../berlin-time.ts';
+import { addDays, berlinDate, berlinMidnight } from '../../berlin-time.ts';
 
 export interface DayRange {
   /** first Berlin day, YYYY-MM-DD */
@@ -32,11 +32,8 @@ export const MAX_RANGE_DAYS = 800;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Adds whole calendar days to a Berlin day (noon avoids the summer-time hour). */
-export function addDaysTo(day: string, n: number): string {
-  const t = Date.parse(`${day}T12:00:00Z`) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
+/** Adds whole calendar days to a Berlin day. */
+export const addDaysTo = addDays;
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000) + 1;

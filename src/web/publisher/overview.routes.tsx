@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { changeOf, dailyCounts, funnelOf, institutionUsage, topArticlesByOrders, totalsIn, type DayCount } from '../../analytics/index.ts';
+import { mondayOf } from '../../berlin-time.ts';
 import { HttpError } from '../platform/app-error.ts';
 import type { AppEnv } from '../platform/request-context.middleware.ts';
 import type { ChartPoint, ChartSeries } from './charts.tsx';
@@ -14,12 +15,6 @@ import { revenueSummary } from '../../billing/index.ts';
 
 /** Longer ranges are drawn per week: 730 daily points are a smear, 105 weekly ones a shape. */
 const WEEKLY_FROM_DAYS = 93;
-
-/** The Monday of a Berlin day's week (ISO weeks start on Monday). */
-export function mondayOf(day: string): string {
-  const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
-  return addDaysTo(day, -weekday);
-}
 
 /**
  * One series over the range from daily rows: every day of the range (0 where nothing was counted, so the line does not

@@ -32,7 +32,8 @@ export interface FieldProps {
   minlength?: number;
 }
 
-export function Field({ form, name, label, type = 'text', autocomplete, hint, required, keepValue = type !== 'password', minlength }: FieldProps) {
+/** Label, hint and error around one control; the control gets the id, aria-invalid and aria-describedby it needs. */
+function FieldFrame({ form, name, label, hint, control }: { form: FormState; name: string; label: string; hint?: string | undefined; control: (a: { id: string; invalid: 'true' | undefined; describedBy: string | undefined }) => Child }) {
   const error = form.problems[name];
   const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -40,24 +41,27 @@ export function Field({ form, name, label, type = 'text', autocomplete, hint, re
       <label for={`f-${name}`}>{label}</label>
       {hint && <p class="field__hint" id={`${name}-hint`}>{hint}</p>}
       {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
-      <input id={`f-${name}`} name={name} type={type} value={keepValue ? form.values[name] ?? '' : ''} autocomplete={autocomplete}
-        required={required} minlength={minlength} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} />
+      {control({ id: `f-${name}`, invalid: error ? 'true' : undefined, describedBy })}
     </div>
+  );
+}
+
+export function Field({ form, name, label, type = 'text', autocomplete, hint, required, keepValue = type !== 'password', minlength }: FieldProps) {
+  return (
+    <FieldFrame form={form} name={name} label={label} hint={hint} control={(a) => (
+      <input id={a.id} name={name} type={type} value={keepValue ? form.values[name] ?? '' : ''} autocomplete={autocomplete}
+        required={required} minlength={minlength} aria-invalid={a.invalid} aria-describedby={a.describedBy} />
+    )} />
   );
 }
 
 /** A multi-line field with the same label, hint and error wiring as Field; `lines` for one entry per line (no spell check). */
 export function TextAreaField({ form, name, label, hint, rows = 3, maxlength, lines = false }: { form: FormState; name: string; label: string; hint?: string; rows?: number; maxlength?: number; lines?: boolean }) {
-  const error = form.problems[name];
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={`f-${name}`}>{label}</label>
-      {hint && <p class="field__hint" id={`${name}-hint`}>{hint}</p>}
-      {error && <p class="field__error" id={`${name}-error`}>{error}</p>}
-      <textarea id={`f-${name}`} name={name} rows={rows} maxlength={maxlength} spellcheck={lines ? false : undefined} class={lines ? 'field__lines' : undefined}
-        aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{form.values[name] ?? ''}</textarea>
-    </div>
+    <FieldFrame form={form} name={name} label={label} hint={hint} control={(a) => (
+      <textarea id={a.id} name={name} rows={rows} maxlength={maxlength} spellcheck={lines ? false : undefined} class={lines ? 'field__lines' : undefined}
+        aria-invalid={a.invalid} aria-describedby={a.describedBy}>{form.values[name] ?? ''}</textarea>
+    )} />
   );
 }
 
